@@ -1,0 +1,48 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+STAMP := $(VENV)/.deps-stamp
+CARGO ?= cargo
+
+.PHONY: demo test test-rust test-python develop bench bench-rust lint clean
+
+$(STAMP): requirements-dev.txt pyproject.toml
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+## Build the extension in release mode into the venv.
+develop: $(STAMP)
+	$(VENV)/bin/maturin develop --release -q
+
+## Solve a seeded mentor-like problem and print the result next to scipy.
+demo: develop
+	$(VPY) -m mentorpair.demo
+
+test-rust:
+	$(CARGO) test --all-targets -q
+	$(CARGO) test --doc -q
+
+test-python: develop
+	$(VPY) -m pytest -q tests/python
+
+## All Rust and Python tests.
+test: test-rust test-python
+
+bench: develop
+	$(VPY) -m pip install -q -r requirements-bench.txt
+	$(VPY) benches/compare.py
+
+bench-rust:
+	$(CARGO) bench --bench lsap
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets --all-features -- -D warnings
+
+clean:
+	rm -rf $(VENV) target

@@ -1,0 +1,8 @@
+"""mentorpair: mentor–mentee matching with explainable scores, hard constraints and optimal assignment."""
+
+from __future__ import annotations
+
+from . import _core
+from ._core import __version__
+
+__all__ = ["__version__"]

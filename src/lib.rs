@@ -1,0 +1,11 @@
+//! mentorpair: a mentor–mentee matching engine.
+//!
+//! The Rust core scores every mentor–mentee pair, applies hard bias-avoidance constraints and
+//! solves the assignment optimally. Python bindings live behind the `python` feature.
+
+#![warn(missing_docs)]
+
+pub mod lsap;
+
+#[cfg(feature = "python")]
+mod python;

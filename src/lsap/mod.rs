@@ -1,0 +1,50 @@
+//! Linear sum assignment solvers: dense 1:1 (scipy-compatible) and capacitated b-matching.
+//! Plain numeric code on `ndarray` views; knows nothing about people.
+
+mod dense;
+
+pub use dense::solve_dense;
+
+use serde::{Deserialize, Serialize};
+
+/// Errors from the assignment solvers. Messages are written for the person holding the matrix.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LsapError {
+    /// A NaN, or an infinity of the sign that cannot mean "forbidden", was found.
+    #[error("matrix contains invalid numeric entries: {value} at row {row}, column {col} (use +inf to forbid a pair when minimising, -inf when maximising)")]
+    InvalidEntry {
+        /// Row of the bad entry.
+        row: usize,
+        /// Column of the bad entry.
+        col: usize,
+        /// The bad value.
+        value: f64,
+    },
+    /// No complete assignment of the smaller side avoids the forbidden pairs.
+    #[error("cost matrix is infeasible: {detail}")]
+    Infeasible {
+        /// Where the solver got stuck.
+        detail: String,
+    },
+    /// Capacities or other inputs do not fit the matrix shape.
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    /// A capacity is invalid (for example negative or too large).
+    #[error("invalid capacity: {0}")]
+    Capacity(String),
+}
+
+/// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Assigned row indices, sorted ascending (length `min(rows, cols)`).
+    pub rows: Vec<usize>,
+    /// `cols[k]` is the column assigned to `rows[k]`.
+    pub cols: Vec<usize>,
+    /// Sum of the matrix entries at the assigned pairs, in the caller's sense (min or max).
+    pub objective: f64,
+    /// Row potentials `u` (length = rows of the input matrix).
+    pub row_duals: Vec<f64>,
+    /// Column potentials `v` (length = columns of the input matrix).
+    pub col_duals: Vec<f64>,
+}
