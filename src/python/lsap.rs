@@ -1,4 +1,4 @@
-//! The pyo3 binding: conversions between numpy/Python objects and the plain Rust API. No logic.
+//! Binding for the dense solver: numpy in (no copy when C-contiguous float64), GIL released.
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
@@ -41,10 +41,7 @@ fn solve_dense<'py>(
     ))
 }
 
-/// The compiled core of mentorpair.
-#[pymodule]
-fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve_dense, m)?)?;
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,0 +1,14 @@
+//! The pyo3 binding: conversions between numpy/Python objects and the plain Rust API. No logic.
+//! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
+
+mod lsap;
+
+use pyo3::prelude::*;
+
+/// The compiled core of mentorpair.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    lsap::register(m)?;
+    Ok(())
+}
