@@ -521,3 +521,77 @@ fn group_floor_rejects_bad_options() {
         Err(FairnessError::Shape(_))
     ));
 }
+
+// ---------------------------------------------------------------- affinity
+
+fn table(
+    role: mentorpair::cohort::Role,
+    rows: &[(&str, &[&str], Option<&str>)],
+) -> mentorpair::cohort::Table {
+    let mut t = mentorpair::cohort::Table::new(role);
+    t.protected.columns = vec!["gender".into(), "age_band".into()];
+    for (id, asks, gender) in rows {
+        let mut p = mentorpair::cohort::Person::new(*id);
+        p.shared_background = asks.iter().map(|s| s.to_string()).collect();
+        t.people.push(p);
+        t.protected
+            .values
+            .push(vec![gender.map(String::from), Some("30s".into())]);
+    }
+    t
+}
+
+#[test]
+fn affinity_is_mentee_requested_and_all_or_nothing() {
+    use mentorpair::cohort::Role;
+    use mentorpair::fairness::SharedBackground;
+    let mentees = table(
+        Role::Mentee,
+        &[
+            ("a", &["gender"], Some("f")),
+            ("b", &[], Some("f")),
+            ("c", &["gender", "age_band"], Some("m")),
+            ("d", &["gender"], None),
+        ],
+    );
+    let mentors = table(
+        Role::Mentor,
+        &[
+            ("x", &[], Some("f")),
+            ("y", &[], Some("m")),
+            ("z", &[], None),
+        ],
+    );
+    let sb = SharedBackground::new(&mentees, &mentors).unwrap();
+    assert!(sb.any());
+    let v: Vec<Vec<f64>> = (0..4)
+        .map(|i| (0..3).map(|j| sb.value(i, j)).collect())
+        .collect();
+    assert_eq!(v[0], [1.0, 0.0, 0.0]); // asks gender=f: only x
+    assert_eq!(v[1], [0.0, 0.0, 0.0]); // asked for nothing
+    assert_eq!(v[2], [0.0, 1.0, 0.0]); // gender=m and age 30s: y
+    assert_eq!(v[3], [0.0, 0.0, 0.0]); // own value missing: nothing to share
+    assert!(!sb.requested(1) && sb.requested(2));
+    let e = sb.evidence(2, 0);
+    assert_eq!(e.requested, ["gender", "age_band"]);
+    assert_eq!(e.shared, ["age_band"]);
+    assert_eq!(sb.value(9, 9), 0.0);
+
+    let quiet = table(Role::Mentee, &[("a", &[], Some("f"))]);
+    assert!(!SharedBackground::new(&quiet, &mentors).unwrap().any());
+
+    let bad = table(Role::Mentee, &[("q", &["religion"], Some("f"))]);
+    let msg = SharedBackground::new(&bad, &mentors)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("'q'") && msg.contains("religion"), "{msg}");
+
+    let pushy = table(Role::Mentor, &[("x", &["gender"], Some("f"))]);
+    let msg = SharedBackground::new(&mentees, &pushy)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("mentor 'x'") && msg.contains("only mentees"),
+        "{msg}"
+    );
+}

@@ -281,6 +281,22 @@ fn gap(means: &[f64]) -> Option<f64> {
     Some(hi - lo)
 }
 
+/// Disparate impact, four-fifths verdict and score gap over the groups that are not too small,
+/// from `(too_small, rate, mean_score)` per group.
+fn ratios(
+    groups: impl Iterator<Item = (bool, f64, Option<f64>)>,
+) -> (Option<f64>, Option<bool>, Option<f64>) {
+    let (mut rates, mut means) = (Vec::new(), Vec::new());
+    for (too_small, rate, mean) in groups {
+        if !too_small {
+            rates.push(rate);
+            means.extend(mean);
+        }
+    }
+    let di = rate_ratio(&rates);
+    (di, di.map(|d| d >= FOUR_FIFTHS), gap(&means))
+}
+
 /// Audit a matching.
 ///
 /// * `mentees`: the mentee group labels (one per mentee row);
@@ -409,15 +425,16 @@ fn audit_mentees(
             }
         })
         .collect();
-    let judged: Vec<&MenteeGroupStats> = groups.iter().filter(|s| !s.too_small).collect();
-    let rates: Vec<f64> = judged.iter().map(|s| s.match_rate).collect();
-    let means: Vec<f64> = judged.iter().filter_map(|s| s.mean_score).collect();
-    let disparate_impact = rate_ratio(&rates);
+    let (disparate_impact, four_fifths_ok, max_score_gap) = ratios(
+        groups
+            .iter()
+            .map(|s| (s.too_small, s.match_rate, s.mean_score)),
+    );
     MenteeAudit {
         groups,
         disparate_impact,
-        four_fifths_ok: disparate_impact.map(|d| d >= FOUR_FIFTHS),
-        max_score_gap: gap(&means),
+        four_fifths_ok,
+        max_score_gap,
     }
 }
 
@@ -476,14 +493,15 @@ fn audit_mentors(
             }
         })
         .collect();
-    let judged: Vec<&MentorGroupStats> = groups.iter().filter(|s| !s.too_small).collect();
-    let rates: Vec<f64> = judged.iter().map(|s| s.utilisation).collect();
-    let means: Vec<f64> = judged.iter().filter_map(|s| s.mean_score).collect();
-    let disparate_impact = rate_ratio(&rates);
+    let (disparate_impact, four_fifths_ok, max_score_gap) = ratios(
+        groups
+            .iter()
+            .map(|s| (s.too_small, s.utilisation, s.mean_score)),
+    );
     MentorAudit {
         groups,
         disparate_impact,
-        four_fifths_ok: disparate_impact.map(|d| d >= FOUR_FIFTHS),
-        max_score_gap: gap(&means),
+        four_fifths_ok,
+        max_score_gap,
     }
 }

@@ -5,10 +5,12 @@
 //! weight matrix, row group ids and a [`MatrixSolver`] that keeps the hard constraints (forbidden
 //! pairs as NaN / `-inf`, capacities) of the plain problem.
 
+pub mod affinity;
 pub mod audit;
 pub mod group_floor;
 pub mod maximin;
 
+pub use affinity::{AffinityEvidence, SharedBackground, AFFINITY};
 pub use audit::{
     audit, AuditOptions, AuditReport, GroupLabels, MatchedPair, MenteeAudit, MenteeGroupStats,
     MentorAudit, MentorGroupStats, DEFAULT_MIN_GROUP_SIZE,
@@ -59,6 +61,24 @@ pub enum FairnessError {
         value: String,
         /// What would be accepted.
         hint: &'static str,
+    },
+    /// A mentee asks to share an attribute that is not a protected column of both tables.
+    #[error("mentee '{id}' asks for shared_background '{attribute}', which is not a protected column of both tables (mentees: [{mentee_columns}]; mentors: [{mentor_columns}]); declare it with protected=[...] in both tables or fix the request")]
+    UnknownBackground {
+        /// The mentee's id.
+        id: String,
+        /// The attribute asked for.
+        attribute: String,
+        /// Protected columns of the mentee table.
+        mentee_columns: String,
+        /// Protected columns of the mentor table.
+        mentor_columns: String,
+    },
+    /// A mentor carries a `shared_background` value: only mentees may ask for affinity.
+    #[error("mentor '{id}' has a shared_background value, but only mentees may ask for a shared background; remove it from the mentor table")]
+    MentorPreference {
+        /// The mentor's id.
+        id: String,
     },
     /// The assignment solver failed.
     #[error("assignment solver failed: {0}")]
