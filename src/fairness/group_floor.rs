@@ -1,15 +1,17 @@
 //! Group floor: maximise the total score subject to every protected group's mean matched score
 //! being at least (1 − ε) × the overall mean, by Lagrangian re-weighting and repeated solves.
 //!
-//! The relaxation moves one multiplier λ_g ≥ 0 per group: group g's finite weights become
-//! (1 + λ_g)·w, so its mentees outbid others for the mentors that lift its mean. The term of the
-//! Lagrangian on the group's pair count is deliberately left out: it would lift a group's mean by
-//! un-matching its weakest pairs, trading matched mentees of the disadvantaged group for a better
-//! average. With match-rate parity on, a second multiplier μ_g adds a constant to group g's
-//! weights, which only changes *who* is matched. Multipliers follow projected subgradient steps,
-//! each group's step halved whenever its constraint flips between violated and met (a bisection
-//! on λ_g). The solver keeps every hard constraint, so every iterate is a valid matching; the
-//! best feasible iterate is returned, and when none is feasible the least violating one, flagged.
+//! Relaxing group g's constraint `Σ_{g's pairs} (w − t) ≥ 0` (t = the floor) with a multiplier
+//! λ_g ≥ 0 turns its finite weights into `w + λ_g (w − t)`: pairs above the floor become more
+//! valuable to the group, pairs below it less. Left alone, that would also lift a group's mean by
+//! un-matching its weakest mentees, trading matched mentees of the disadvantaged group for a
+//! better average. So a second multiplier μ_g (a constant added to the group's weights) holds the
+//! count side: without rate parity, no group may end with fewer matched mentees than in the plain
+//! optimum; with rate parity, every group's match rate must reach (1 − ε) × the overall rate.
+//! Multipliers follow projected subgradient steps, each group's step halved whenever its constraint
+//! flips between violated and met (a bisection on the multiplier). The solver keeps every hard
+//! constraint, so every iterate is a valid matching; the best feasible iterate is returned, and when
+//! none is feasible the least violating one, flagged.
 
 use super::{is_forbidden, total_of, FairnessError, MatrixSolver, Solved};
 use ndarray::{Array2, ArrayView2};
@@ -60,7 +62,10 @@ pub struct GroupFloorReport {
     pub score_met: bool,
     /// `matched / rows`.
     pub match_rate: f64,
-    /// `match_rate >= rate_floor` (always true when rate parity is off).
+    /// Matched rows in the plain optimum.
+    pub plain_matched: usize,
+    /// The count side holds: with rate parity `match_rate >= rate_floor`; without it,
+    /// `matched >= plain_matched` (the group lost no matched mentees).
     pub rate_met: bool,
     /// Final score multiplier λ_g.
     pub multiplier: f64,
@@ -122,6 +127,7 @@ fn evaluate(
     n_groups: usize,
     opts: &GroupFloorOptions,
     multipliers: (&[f64], &[f64]),
+    plain_matched: Option<&[usize]>,
 ) -> Result<Evaluation, FairnessError> {
     let total = total_of(weights, pairs).ok_or_else(|| {
         FairnessError::Solver("the solver returned a forbidden or out-of-range pair".into())
@@ -166,10 +172,18 @@ fn evaluate(
                 _ => true,
             };
             let match_rate = matched[g] as f64 / rows[g] as f64;
-            let rate_met = rate_floor.map_or(true, |f| {
-                violation = violation.max(f - match_rate);
-                match_rate >= f - 1e-12
-            });
+            let baseline = plain_matched.map_or(matched[g], |p| p[g]);
+            let rate_met = match rate_floor {
+                Some(f) => {
+                    violation = violation.max(f - match_rate);
+                    match_rate >= f - 1e-12
+                }
+                None => {
+                    violation =
+                        violation.max((baseline as f64 - matched[g] as f64) / rows[g] as f64);
+                    matched[g] >= baseline
+                }
+            };
             GroupFloorReport {
                 group: g,
                 rows: rows[g],
@@ -178,6 +192,7 @@ fn evaluate(
                 mean_score,
                 score_met,
                 match_rate,
+                plain_matched: baseline,
                 rate_met,
                 multiplier: multipliers.0[g],
                 rate_multiplier: multipliers.1[g],
@@ -194,18 +209,35 @@ fn evaluate(
     })
 }
 
-/// Scaled weights of the relaxation: group g's finite entries become `(1 + λ_g)·w + μ_g·range`.
+/// Smallest increase of a multiplier whose constraint is violated, so that a group just below its
+/// floor is not approached in ever smaller steps that never cross it.
+const MIN_MOVE: f64 = 0.005;
+
+/// One projected subgradient step on a multiplier: down when the constraint has slack, up when
+/// violated (by at least [`MIN_MOVE`]); the step halves whenever the constraint flips.
+fn subgradient_step(value: f64, slack: f64, met: bool, step: &mut f64, last_sign: &mut i8) -> f64 {
+    let sign = if met { 1 } else { -1 };
+    if *last_sign != 0 && sign != *last_sign {
+        *step *= 0.5;
+    }
+    *last_sign = sign;
+    let delta = *step * slack.clamp(-1.0, 1.0);
+    let delta = if met { delta } else { delta.min(-MIN_MOVE) };
+    (value - delta).max(0.0)
+}
+
+/// Weights of the relaxation: group g's finite entries become `w + λ_g (w − t) + μ_g·range`.
 fn adjusted(
     weights: ArrayView2<'_, f64>,
     row_groups: &[usize],
-    lambda: &[f64],
-    mu: &[f64],
+    (lambda, mu): (&[f64], &[f64]),
+    floor: f64,
     range: f64,
 ) -> Array2<f64> {
     let mut out = weights.to_owned();
     for (r, mut row) in out.outer_iter_mut().enumerate() {
         let g = row_groups[r];
-        let (a, b) = (1.0 + lambda[g], mu[g] * range);
+        let (a, b) = (1.0 + lambda[g], mu[g] * range - lambda[g] * floor);
         for w in row.iter_mut() {
             if !is_forbidden(*w) {
                 *w = a * *w + b;
@@ -257,7 +289,12 @@ pub fn group_floor<S: MatrixSolver + ?Sized>(
         n_groups,
         opts,
         (&zeros, &zeros),
+        None,
     )?;
+    let mut plain_matched = vec![0usize; n_groups];
+    for g in &plain_eval.groups {
+        plain_matched[g.group] = g.matched;
+    }
     let coverage = plain.pairs.len();
     let unconstrained_total = plain_eval.total;
     let finish =
@@ -306,31 +343,35 @@ pub fn group_floor<S: MatrixSolver + ?Sized>(
             let g = gr.group;
             if let (Some(m), Some(f)) = (gr.mean_score, current_eval.floor) {
                 let slack = (m - f) / f.abs().max(f64::EPSILON);
-                let sign = if gr.score_met { 1 } else { -1 };
-                if last_sign[g] != 0 && sign != last_sign[g] {
-                    step[g] *= 0.5;
-                }
-                last_sign[g] = sign;
-                let next = (lambda[g] - step[g] * slack.clamp(-1.0, 1.0)).max(0.0);
+                let next = subgradient_step(
+                    lambda[g],
+                    slack,
+                    gr.score_met,
+                    &mut step[g],
+                    &mut last_sign[g],
+                );
                 moved |= (next - lambda[g]).abs() > 1e-9;
                 lambda[g] = next;
             }
-            if let Some(f) = current_eval.rate_floor {
-                let slack = gr.match_rate - f;
-                let sign = if gr.rate_met { 1 } else { -1 };
-                if last_rate_sign[g] != 0 && sign != last_rate_sign[g] {
-                    rate_step[g] *= 0.5;
-                }
-                last_rate_sign[g] = sign;
-                let next = (mu[g] - rate_step[g] * slack).max(0.0);
-                moved |= (next - mu[g]).abs() > 1e-9;
-                mu[g] = next;
-            }
+            let count_slack = match current_eval.rate_floor {
+                Some(f) => gr.match_rate - f,
+                None => (gr.matched as f64 - plain_matched[g] as f64) / gr.rows as f64,
+            };
+            let next = subgradient_step(
+                mu[g],
+                count_slack,
+                gr.rate_met,
+                &mut rate_step[g],
+                &mut last_rate_sign[g],
+            );
+            moved |= (next - mu[g]).abs() > 1e-9;
+            mu[g] = next;
         }
         if !moved {
             break;
         }
-        let w = adjusted(weights, row_groups, &lambda, &mu, range);
+        let floor = current_eval.floor.unwrap_or(0.0);
+        let w = adjusted(weights, row_groups, (&lambda, &mu), floor, range);
         let warm = opts
             .warm_start
             .then_some((current.row_duals.as_slice(), current.col_duals.as_slice()));
@@ -343,6 +384,7 @@ pub fn group_floor<S: MatrixSolver + ?Sized>(
             n_groups,
             opts,
             (&lambda, &mu),
+            Some(&plain_matched),
         )?;
         let covers = sol.pairs.len() >= coverage;
         since_improvement += 1;
