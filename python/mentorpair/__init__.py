@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 from . import _core
-from ._core import __version__
+from ._core import (
+    CapacityError,
+    InfeasibleError,
+    InvalidEntryError,
+    MentorpairError,
+    ShapeError,
+    __version__,
+)
+from ._lsap import linear_sum_assignment
 
-__all__ = ["__version__"]
+__all__ = [
+    "CapacityError",
+    "InfeasibleError",
+    "InvalidEntryError",
+    "MentorpairError",
+    "ShapeError",
+    "__version__",
+    "linear_sum_assignment",
+]
