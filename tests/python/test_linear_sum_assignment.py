@@ -6,6 +6,7 @@ message, or return assignments of the same optimal value (indices may differ onl
 
 from __future__ import annotations
 
+import doctest
 import multiprocessing
 import threading
 import time
@@ -196,6 +197,11 @@ def test_keyword_arguments_like_scipy() -> None:
     np.testing.assert_array_equal(cols, [1, 0])
 
 
+def test_docstring_example_runs() -> None:
+    results = doctest.testmod(_lsap, verbose=False)
+    assert results.attempted >= 4 and results.failed == 0, results
+
+
 def test_returns_a_tuple_of_fresh_writeable_int64_arrays() -> None:
     result = linear_sum_assignment(np.eye(3))
     assert isinstance(result, tuple) and len(result) == 2
@@ -267,6 +273,8 @@ def _family(name: str, rng: np.random.Generator, shape: tuple[int, int]) -> np.n
         return -rng.random(shape) * 1e3
     if name == "huge":
         return rng.uniform(-1e15, 1e15, shape)
+    if name == "extreme":
+        return rng.uniform(-1e300, 1e300, shape)
     if name == "tiny":
         return rng.random(shape) * 1e-300
     if name == "mixed_sign":
@@ -292,6 +300,7 @@ _FAMILIES = [
     "constant",
     "negative",
     "huge",
+    "extreme",
     "tiny",
     "mixed_sign",
     "low_rank",
