@@ -93,6 +93,10 @@ class _ArrayLike:
         return self._data if dtype is None else self._data.astype(dtype)
 
 
+def _pandas() -> Any:
+    return pytest.importorskip("pandas")
+
+
 _unaligned = np.frombuffer(np.zeros(8 * 9 + 1, np.uint8).tobytes(), np.uint8)[1:].view(np.float64)
 
 INPUTS: dict[str, Callable[[], Any]] = {
@@ -120,6 +124,10 @@ INPUTS: dict[str, Callable[[], Any]] = {
     "memoryview_complex": lambda: memoryview(np.ones((2, 2), complex)),
     "array_like": lambda: _ArrayLike([[1.0, 2.0], [3.0, 0.0]]),
     "array_like_strings": lambda: _ArrayLike([["a", "b"], ["c", "d"]]),
+    "dataframe": lambda: _pandas().DataFrame([[1, 2], [3, 0]]),
+    "dataframe_mixed": lambda: _pandas().DataFrame({"a": [1.0, 2.0], "b": [True, False]}),
+    "dataframe_strings": lambda: _pandas().DataFrame([["a", "b"], ["c", "d"]]),
+    "series": lambda: _pandas().Series([1.0, 2.0]),
     "matrix": lambda: np.matrix([[1.0, 2.0], [3.0, 0.0]]),
     "masked": lambda: np.ma.array(np.eye(3), mask=np.eye(3, dtype=bool)),
     "big_endian": lambda: np.array([[3.0, 1.0], [1.0, 3.0]], dtype=">f8"),
