@@ -6,8 +6,12 @@ message, or return assignments of the same optimal value (indices may differ onl
 
 from __future__ import annotations
 
+import ast
 import doctest
 import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -528,3 +532,41 @@ def test_solving_in_a_forked_child_after_the_parent_used_rayon() -> None:
     assert grandchild[0] == 1 and grandchild[1] == pytest.approx(expected, rel=1e-12)
     # The parent's own pool is untouched.
     assert _core._solver_threads() == parent_threads
+
+
+# --------------------------------------------------------------------------------------------
+# Same answer whatever the thread count
+
+_SOLVE_SCRIPT = """
+import numpy as np, sys
+from mentorpair import linear_sum_assignment, _core
+rng = np.random.default_rng(8)
+n = 700
+scores = rng.random((n, 4)) @ rng.random((4, n)) + 0.01 * rng.integers(0, 3, (n, n))
+tall = rng.integers(0, 5, (n, n // 3)).astype(float)
+out = [_core._solver_threads()]
+for cost, maximize in ((scores, True), (tall, False), (scores.round(1), False)):
+    out.append(linear_sum_assignment(cost, maximize)[1].tolist())
+print(repr(out))
+"""
+
+
+def _solve_with_threads(count: int) -> list[Any]:
+    env = dict(os.environ, RAYON_NUM_THREADS=str(count))
+    done = subprocess.run(
+        [sys.executable, "-c", _SOLVE_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result: list[Any] = ast.literal_eval(done.stdout.strip())
+    assert result[0] == count, "RAYON_NUM_THREADS was not honoured"
+    return result[1:]
+
+
+def test_result_does_not_depend_on_the_thread_count() -> None:
+    single = _solve_with_threads(1)
+    assert _solve_with_threads(2) == single
+    assert _solve_with_threads(3) == single
