@@ -605,3 +605,71 @@ fn affinity_is_mentee_requested_and_all_or_nothing() {
         "{msg}"
     );
 }
+
+// ---------------------------------------------------------------- with the capacitated solver
+
+use mentorpair::fairness::CapacitatedSolver;
+use mentorpair::lsap::Objective;
+
+/// Medium instance: continuous weights (optimum unique almost surely), ~10% forbidden, 3 groups.
+fn medium_instance() -> impl Strategy<Value = (Array2<f64>, Vec<u32>, Vec<u32>, Vec<usize>)> {
+    (8usize..=24, 3usize..=8).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(prop_oneof![1 => Just(f64::NAN), 9 => 0.0f64..1.0], n * m),
+            proptest::collection::vec(1u32..=2, n),
+            proptest::collection::vec(1u32..=3, m),
+            proptest::collection::vec(0usize..3, n),
+        )
+            .prop_map(move |(v, rc, cc, g)| (Array2::from_shape_vec((n, m), v).unwrap(), rc, cc, g))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn maximin_with_the_capacitated_solver_matches_brute_force((w, rc, cc) in tiny_instance()) {
+        let mut solver = CapacitatedSolver::new(&rc, &cc, Objective::Coverage);
+        let r = maximin(w.view(), &mut solver).unwrap();
+        check_hard(w.view(), &rc, &cc, &r.pairs);
+        let all = all_matchings(w.view(), &rc, &cc);
+        let n = all.iter().map(Vec::len).max().unwrap();
+        prop_assert_eq!(r.pairs.len(), n);
+        let lowest = |m: &Vec<(usize, usize)>| m.iter().map(|&p| w[p]).fold(f64::INFINITY, f64::min);
+        if n > 0 {
+            let best_min = all.iter().filter(|m| m.len() == n).map(lowest).fold(f64::NEG_INFINITY, f64::max);
+            prop_assert_eq!(r.min_score, Some(best_min));
+            let best_total = all
+                .iter()
+                .filter(|m| m.len() == n && lowest(m) >= best_min)
+                .map(|m| total(w.view(), m))
+                .fold(f64::NEG_INFINITY, f64::max);
+            prop_assert!((r.total - best_total).abs() < 1e-9);
+        }
+        prop_assert_eq!(r.solves, solver.calls);
+    }
+
+    #[test]
+    fn group_floor_warm_start_gives_the_cold_result((w, rc, cc, groups) in medium_instance(), tol in 0.0f64..0.1, parity: bool) {
+        let run = |warm_start: bool| {
+            let mut solver = CapacitatedSolver::new(&rc, &cc, Objective::Coverage);
+            let opts = GroupFloorOptions { tolerance: tol, rate_parity: parity, max_iterations: 25, warm_start };
+            group_floor(w.view(), &groups, &mut solver, &opts).unwrap()
+        };
+        let (warm, cold) = (run(true), run(false));
+        prop_assert_eq!(&warm.pairs, &cold.pairs);
+        prop_assert_eq!(warm.iterations, cold.iterations);
+        prop_assert_eq!(warm.all_met, cold.all_met);
+        check_hard(w.view(), &rc, &cc, &warm.pairs);
+        check_floor_claims(w.view(), &groups, tol, parity, &warm);
+        prop_assert!(warm.total <= warm.unconstrained_total + 1e-9);
+        prop_assert!(warm.pairs.len() >= warm.coverage);
+        // The plain optimum the price is measured against is the true coverage optimum.
+        if rc.iter().all(|&c| c == 1) {
+            let mut seats = seat_solver(cc.clone());
+            let plain = seats.solve(w.view(), None).unwrap();
+            prop_assert_eq!(plain.pairs.len(), warm.coverage);
+            prop_assert!((total(w.view(), &plain.pairs) - warm.unconstrained_total).abs() < 1e-9);
+        }
+    }
+}

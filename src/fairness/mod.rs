@@ -9,6 +9,8 @@ pub mod affinity;
 pub mod audit;
 pub mod group_floor;
 pub mod maximin;
+mod solve;
+mod solver;
 
 pub use affinity::{AffinityEvidence, SharedBackground, AFFINITY};
 pub use audit::{
@@ -17,6 +19,8 @@ pub use audit::{
 };
 pub use group_floor::{group_floor, GroupFloorOptions, GroupFloorReport, GroupFloorResult};
 pub use maximin::{maximin, MaximinResult};
+pub use solve::{solve_fair, Fairness, FairnessReport};
+pub use solver::CapacitatedSolver;
 
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};

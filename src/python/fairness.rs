@@ -7,7 +7,13 @@ use pyo3::prelude::*;
 use crate::fairness::{self, AuditOptions, FairnessError, GroupLabels, MatchedPair};
 
 pub(super) fn fairness_err(e: FairnessError) -> PyErr {
-    PyValueError::new_err(e.to_string())
+    let msg = e.to_string();
+    match e {
+        FairnessError::Shape(_) | FairnessError::PairOutOfRange { .. } => {
+            super::errors::ShapeError::new_err(msg)
+        }
+        _ => super::errors::MentorpairError::new_err(msg),
+    }
 }
 
 type Keys = Vec<Vec<Option<String>>>;
@@ -16,7 +22,7 @@ type Keys = Vec<Vec<Option<String>>>;
 /// component_values)`; keys hold one value (or None) per column of `by`. Returns the
 /// `AuditReport` as JSON text.
 #[pyfunction]
-#[pyo3(signature = (by, mentee_keys, pairs, components, mentor_keys=None, mentor_capacity=None, min_group_size=fairness::DEFAULT_MIN_GROUP_SIZE))]
+#[pyo3(signature = (by, mentee_keys, pairs, components, mentor_keys=None, mentor_capacity=None, min_group_size=5))]
 #[allow(clippy::too_many_arguments)]
 fn fairness_audit(
     py: Python<'_>,
