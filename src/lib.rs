@@ -8,5 +8,6 @@
 pub mod cohort;
 pub mod lsap;
 
+pub mod io;
 #[cfg(feature = "python")]
 mod python;
