@@ -8,6 +8,9 @@
 pub mod cohort;
 pub mod lsap;
 
+pub mod constraints;
+pub mod features;
 pub mod io;
 #[cfg(feature = "python")]
 mod python;
+pub mod score;
