@@ -62,12 +62,21 @@ pub struct PersonFeatures {
     pub goals: Vec<(u32, f64)>,
     /// Sum of goal weights.
     pub goal_weight: f64,
+    /// Bitset of goal tag ids (for the mentor side of the goals component).
+    pub goal_bits: Vec<u64>,
     /// `(tag id, level)` sorted by tag id.
     pub skills: Vec<(u32, u8)>,
+    /// What the mentee wants to grow in for the skills component: `(tag id, weight, own level)`
+    /// sorted by tag id; the goals, or the listed skills (weight 1) when there are no goals.
+    pub skill_targets: Vec<(u32, f64, u8)>,
+    /// Sum of the `skill_targets` weights.
+    pub skill_target_weight: f64,
     /// Merged, sorted UTC minute-of-week intervals `[start, end)`, or why there are none.
     pub availability: Result<Vec<(u16, u16)>, AvailabilityGap>,
     /// Language ids, sorted.
     pub languages: Vec<u32>,
+    /// Bitset of language ids.
+    pub language_bits: Vec<u64>,
     /// Seniority grade.
     pub level: Option<i32>,
 }
@@ -83,6 +92,8 @@ pub struct Features {
     pub tags: Interner,
     /// Languages.
     pub languages: Interner,
+    /// The reference date the UTC offsets were taken from.
+    pub reference_date: NaiveDate,
     /// Monday of the reference week (UTC minute 0 of the interval axis is its midnight UTC).
     pub week_monday: NaiveDate,
 }
@@ -126,11 +137,25 @@ impl Features {
                     None => Err(AvailabilityGap::NoTimezone),
                 }
             };
+            let own = |tag: u32| {
+                skills
+                    .binary_search_by_key(&tag, |s| s.0)
+                    .map_or(0, |k| skills[k].1)
+            };
+            let skill_targets: Vec<(u32, f64, u8)> = if goals.is_empty() {
+                skills.iter().map(|&(t, l)| (t, 1.0, l)).collect()
+            } else {
+                goals.iter().map(|&(t, w)| (t, w, own(t))).collect()
+            };
             PersonFeatures {
-                goal_weight: goals.iter().map(|g| g.1).sum(),
+                goal_weight: goals.iter().fold(0.0, |s, g| s + g.1),
+                goal_bits: bitset(goals.iter().map(|g| g.0)),
+                skill_target_weight: skill_targets.iter().fold(0.0, |s, t| s + t.1),
+                skill_targets,
                 goals,
                 skills,
                 availability,
+                language_bits: bitset(langs.iter().copied()),
                 languages: langs,
                 level: p.level,
             }
@@ -142,9 +167,36 @@ impl Features {
             mentors,
             tags,
             languages,
+            reference_date,
             week_monday,
         }
     }
+}
+
+/// A bitset holding `ids`.
+fn bitset(ids: impl Iterator<Item = u32>) -> Vec<u64> {
+    let mut bits: Vec<u64> = Vec::new();
+    for id in ids {
+        let w = (id / 64) as usize;
+        if bits.len() <= w {
+            bits.resize(w + 1, 0);
+        }
+        bits[w] |= 1 << (id % 64);
+    }
+    bits
+}
+
+/// Is `id` in the bitset?
+#[inline]
+pub fn has_bit(bits: &[u64], id: u32) -> bool {
+    bits.get((id / 64) as usize)
+        .is_some_and(|w| (w >> (id % 64)) & 1 == 1)
+}
+
+/// Do two bitsets share an element?
+#[inline]
+pub fn intersects(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).any(|(x, y)| x & y != 0)
 }
 
 /// The UTC instant of a local wall-clock time; in a DST gap the time is moved forward until it

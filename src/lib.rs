@@ -11,6 +11,7 @@ pub mod lsap;
 pub mod constraints;
 pub mod features;
 pub mod io;
+pub mod matching;
 #[cfg(feature = "python")]
 mod python;
 pub mod score;

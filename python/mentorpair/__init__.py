@@ -7,3 +7,7 @@ from ._assign import assign
 from ._core import __version__
 
 __all__ = ["__version__", "assign"]
+
+from ._match import COMPONENTS, MatchResult, match, score_matrix
+
+__all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]

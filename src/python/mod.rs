@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod lsap;
+mod matching;
 
 use pyo3::prelude::*;
 
@@ -12,5 +13,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     lsap::register(m)?;
     capacitated::register(m)?;
+    matching::register(m)?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Goals: the weighted share of the mentee's goals the mentor can help with (mentee-first: the
 //! mentor's own weights do not count).
 
-use crate::features::{Features, PersonFeatures};
+use crate::features::{has_bit, Features, PersonFeatures};
 use serde::{Deserialize, Serialize};
 
 /// Evidence behind the goals component.
@@ -22,17 +22,10 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures) -> Option<f64> {
     if mentee.goals.is_empty() || mentor.goals.is_empty() || mentee.goal_weight <= 0.0 {
         return None;
     }
-    let (mut i, mut j, mut covered) = (0, 0, 0.0);
-    let (a, b) = (&mentee.goals, &mentor.goals);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                covered += a[i].1;
-                i += 1;
-                j += 1;
-            }
+    let mut covered = 0.0;
+    for &(tag, w) in &mentee.goals {
+        if has_bit(&mentor.goal_bits, tag) {
+            covered += w;
         }
     }
     Some((covered / mentee.goal_weight).clamp(0.0, 1.0))
@@ -48,7 +41,7 @@ pub fn evidence(mentee: &PersonFeatures, mentor: &PersonFeatures, f: &Features) 
     };
     for &(tag, w) in &mentee.goals {
         let name = f.tags.name(tag).to_string();
-        if mentor.goals.binary_search_by_key(&tag, |g| g.0).is_ok() {
+        if has_bit(&mentor.goal_bits, tag) {
             ev.covered_weight += w;
             ev.shared.push((name, w));
         } else {

@@ -1,6 +1,6 @@
 //! Language: 1 when mentee and mentor share a language, 0 when they share none.
 
-use crate::features::{Features, PersonFeatures};
+use crate::features::{intersects, Features, PersonFeatures};
 
 fn shared<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
     a.iter()
@@ -13,16 +13,13 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures) -> Option<f64> {
     if mentee.languages.is_empty() || mentor.languages.is_empty() {
         return None;
     }
-    let (a, b) = (&mentee.languages, &mentor.languages);
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return Some(1.0),
-        }
-    }
-    Some(0.0)
+    Some(
+        if intersects(&mentee.language_bits, &mentor.language_bits) {
+            1.0
+        } else {
+            0.0
+        },
+    )
 }
 
 /// The shared languages, by name.

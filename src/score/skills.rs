@@ -33,18 +33,6 @@ fn level(skills: &[(u32, u8)], tag: u32) -> u8 {
         .map_or(0, |k| skills[k].1)
 }
 
-/// The skills the mentee wants to grow in, with weights: goal tags, else listed skills.
-fn targets(mentee: &PersonFeatures) -> impl Iterator<Item = (u32, f64)> + '_ {
-    let from_goals = !mentee.goals.is_empty();
-    let goals = mentee.goals.iter().copied().filter(move |_| from_goals);
-    let skills = mentee
-        .skills
-        .iter()
-        .map(|s| (s.0, 1.0))
-        .filter(move |_| !from_goals);
-    goals.chain(skills)
-}
-
 fn credit(mentee_level: u8, mentor_level: u8, cfg: &ScoreConfig) -> f64 {
     let lead = mentor_level as f64 - mentee_level as f64;
     (lead / cfg.full_credit_skill_lead.max(1) as f64).clamp(0.0, 1.0)
@@ -53,15 +41,24 @@ fn credit(mentee_level: u8, mentor_level: u8, cfg: &ScoreConfig) -> f64 {
 /// Weighted mean credit over the targets, or `None` when the mentee has neither goals nor skills,
 /// or the mentor lists no skills.
 pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig) -> Option<f64> {
-    if mentor.skills.is_empty() || (mentee.goals.is_empty() && mentee.skills.is_empty()) {
+    if mentor.skills.is_empty() || mentee.skill_targets.is_empty() {
         return None;
     }
-    let (mut sum, mut total) = (0.0, 0.0);
-    for (tag, w) in targets(mentee) {
-        sum += w * credit(level(&mentee.skills, tag), level(&mentor.skills, tag), cfg);
-        total += w;
+    // Merge join of two tag-sorted lists; a skill the mentor does not list is level 0.
+    let (t, m) = (&mentee.skill_targets, &mentor.skills);
+    let (mut j, mut sum) = (0, 0.0);
+    for &(tag, w, own) in t {
+        while j < m.len() && m[j].0 < tag {
+            j += 1;
+        }
+        let theirs = if j < m.len() && m[j].0 == tag {
+            m[j].1
+        } else {
+            0
+        };
+        sum += w * credit(own, theirs, cfg);
     }
-    (total > 0.0).then(|| (sum / total).clamp(0.0, 1.0))
+    (mentee.skill_target_weight > 0.0).then(|| (sum / mentee.skill_target_weight).clamp(0.0, 1.0))
 }
 
 /// The per-skill levels and credits.
@@ -72,9 +69,11 @@ pub fn evidence(
     f: &Features,
 ) -> SkillsEvidence {
     SkillsEvidence {
-        skills: targets(mentee)
-            .map(|(tag, _)| {
-                let (a, b) = (level(&mentee.skills, tag), level(&mentor.skills, tag));
+        skills: mentee
+            .skill_targets
+            .iter()
+            .map(|&(tag, _, a)| {
+                let b = level(&mentor.skills, tag);
                 SkillGap {
                     skill: f.tags.name(tag).to_string(),
                     mentee_level: a,
