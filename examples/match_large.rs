@@ -1,6 +1,6 @@
 //! Timing of the main job at scale: 10,000 mentees x 4,000 mentors, capacities 1-3.
 //!
-//! `cargo run --release --example match_large [-- MENTEES MENTORS SEED]`
+//! `cargo run --release --example match_large [-- MENTEES MENTORS SEED] [--score-only]`
 //! Prints the time per stage; run under `/usr/bin/time -v` for the memory peak.
 
 use mentorpair::cohort::{Cohort, Goal, Person, Role, Skill, Slot, Table, Weekday};
@@ -134,6 +134,17 @@ fn main() {
         },
         ..MatchConfig::default()
     };
+    if std::env::args().any(|a| a == "--score-only") {
+        let t = Instant::now();
+        let m = mentorpair::matching::score_matrix(&cohort, &cfg).expect("score");
+        println!(
+            "score_matrix {:>9.1} ms ({} x {})",
+            t.elapsed().as_secs_f64() * 1e3,
+            m.scores.nrows(),
+            m.scores.ncols()
+        );
+        return;
+    }
     let t = Instant::now();
     let r = match_cohort(&cohort, &cfg).expect("match");
     let wall = t.elapsed().as_secs_f64() * 1e3;

@@ -239,17 +239,27 @@ pub fn dense_bytes(rows: usize, cols: usize) -> u128 {
     rows as u128 * cols as u128 * 8
 }
 
-/// Scores of every mentee (row) × mentor (column) pair, filled in parallel over rows. The caller
-/// checks the memory budget first.
+/// Scores of every mentee (row) × mentor (column) pair, filled in parallel over blocks of rows.
+/// Within a block, mentors are visited in tiles so their features stay in cache while every row
+/// of the block uses them. The caller checks the memory budget first.
 pub fn fill_matrix(features: &Features, weights: &Weights, cfg: &ScoreConfig) -> Array2<f64> {
+    const ROWS: usize = 32;
+    const COLS: usize = 256;
     let w = weights.as_array();
-    let mut m = Array2::<f64>::zeros((features.mentees.len(), features.mentors.len()));
-    m.axis_iter_mut(Axis(0))
+    let (mentees, mentors) = (&features.mentees, &features.mentors);
+    let mut m = Array2::<f64>::zeros((mentees.len(), mentors.len()));
+    m.axis_chunks_iter_mut(Axis(0), ROWS)
         .into_par_iter()
-        .zip(features.mentees.par_iter())
-        .for_each(|(mut row, a)| {
-            for (cell, b) in row.iter_mut().zip(&features.mentors) {
-                *cell = total(&components(a, b, cfg), &w);
+        .zip(mentees.par_chunks(ROWS))
+        .for_each(|(mut block, rows)| {
+            for (c0, tile) in mentors.chunks(COLS).enumerate() {
+                for (r, a) in rows.iter().enumerate() {
+                    for (k, b) in tile.iter().enumerate() {
+                        if let Some(cell) = block.get_mut((r, c0 * COLS + k)) {
+                            *cell = total(&components(a, b, cfg), &w);
+                        }
+                    }
+                }
             }
         });
     m

@@ -44,7 +44,9 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig
     if mentor.skills.is_empty() || mentee.skill_targets.is_empty() {
         return None;
     }
-    // Merge join of two tag-sorted lists; a skill the mentor does not list is level 0.
+    // Merge join of two tag-sorted lists; a skill the mentor does not list is level 0. Credits
+    // are accumulated as whole levels of lead (capped) and divided once.
+    let lead = cfg.full_credit_skill_lead.max(1) as i32;
     let (t, m) = (&mentee.skill_targets, &mentor.skills);
     let (mut j, mut sum) = (0, 0.0);
     for &(tag, w, own) in t {
@@ -56,9 +58,10 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig
         } else {
             0
         };
-        sum += w * credit(own, theirs, cfg);
+        sum += w * (theirs as i32 - own as i32).clamp(0, lead) as f64;
     }
-    (mentee.skill_target_weight > 0.0).then(|| (sum / mentee.skill_target_weight).clamp(0.0, 1.0))
+    (mentee.skill_target_weight > 0.0)
+        .then(|| (sum / (mentee.skill_target_weight * lead as f64)).clamp(0.0, 1.0))
 }
 
 /// The per-skill levels and credits.

@@ -185,3 +185,38 @@ def test_pins_forbid_and_reasons():
     r = mentorpair.match(mentees, mentors, forbid=[("a", "m"), ("a", "n")])
     assert r.unmatched[["mentee_id", "reason"]].values.tolist() == [["a", "all_excluded"]]
     assert "forbidden pair x2" in r.unmatched["detail"][0]
+
+
+GRADES = ["AA", "AO", "EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1", "SCS2", "SCS3", "SCS4"]
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "data" / "peer-mentor-match"
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_public_peer_mentor_data_mapped_to_the_schema(size):
+    """A real programme's export (no `id` column) mapped to the schema with pandas."""
+    folder = SHARED / size
+    if not (folder / "mentees.csv").exists():
+        pytest.skip(f"{folder} not present")
+    with pytest.raises(ValueError, match="missing required column `id`"):
+        mentorpair.match(folder / "mentees.csv", folder / "mentors.csv")
+    raw_e = pd.read_csv(folder / "mentees.csv")
+    raw_m = pd.read_csv(folder / "mentors.csv")
+
+    def schema(df: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            "id": df["email address"],
+            "goals": df["profession"],
+            "level": df["grade"].map(GRADES.index),
+            "department": df["organisation"],
+            "job title": df["job title"],
+        })  # fmt: skip
+
+    mentees = schema(raw_e).assign(identity=raw_e["identity to match"])
+    mentors = schema(raw_m).assign(identity=raw_m["characteristics"], capacity=2)
+    r = mentorpair.match(mentees, mentors, exclude_same_department=True, protected=["identity"],
+                         seniority_gap=2, reference_date=REF)
+    assert r.violations.empty
+    assert len(r.pairs) == min(len(mentees), 2 * len(mentors))
+    dept = dict(zip(mentees["id"], mentees["department"])) | dict(zip(mentors["id"], mentors["department"]))
+    assert all(dept[a] != dept[b] for a, b in zip(r.pairs["mentee_id"], r.pairs["mentor_id"]))
+    assert "mentee_job title" in r.pairs.columns and "mentee_identity" not in r.pairs.columns
