@@ -3,15 +3,18 @@
 //! around reading, scoring and solving.
 
 use numpy::{IntoPyArray, PyArray2};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+
+use super::errors::MentorpairError;
+use super::threads::run_detached;
 
 use crate::cohort::{Cohort, Role, Table};
 use crate::io::{self, InputError};
 use crate::matching::{self, MatchConfig, MatchError};
 
+/// Bad input, options or pins: `MentorpairError`, a `ValueError` subclass.
 fn value_error(e: impl std::fmt::Display) -> PyErr {
-    PyValueError::new_err(e.to_string())
+    MentorpairError::new_err(e.to_string())
 }
 
 /// A table as handed over by `mentorpair._match`: `("path", "file.csv")` or
@@ -48,12 +51,12 @@ fn match_cohort(
     config_json: &str,
     protected: Vec<String>,
 ) -> PyResult<String> {
-    py.detach(|| {
+    run_detached(py, || {
         let (cohort, config) = cohort_and_config(&mentees, &mentors, config_json, &protected)?;
         let result =
             matching::match_cohort(&cohort, &config).map_err(|e: MatchError| e.to_string())?;
         serde_json::to_string(&result).map_err(|e| e.to_string())
-    })
+    })?
     .map_err(value_error)
 }
 
@@ -67,12 +70,11 @@ fn score_matrix<'py>(
     config_json: &str,
     protected: Vec<String>,
 ) -> PyResult<(Bound<'py, PyArray2<f64>>, Vec<String>, Vec<String>)> {
-    let m = py
-        .detach(|| {
-            let (cohort, config) = cohort_and_config(&mentees, &mentors, config_json, &protected)?;
-            matching::score_matrix(&cohort, &config).map_err(|e| e.to_string())
-        })
-        .map_err(value_error)?;
+    let m = run_detached(py, || {
+        let (cohort, config) = cohort_and_config(&mentees, &mentors, config_json, &protected)?;
+        matching::score_matrix(&cohort, &config).map_err(|e| e.to_string())
+    })?
+    .map_err(value_error)?;
     Ok((m.scores.into_pyarray(py), m.mentee_ids, m.mentor_ids))
 }
 
@@ -87,12 +89,12 @@ fn explain_pair(
     mentee_id: String,
     mentor_id: String,
 ) -> PyResult<String> {
-    py.detach(|| {
+    run_detached(py, || {
         let (cohort, config) = cohort_and_config(&mentees, &mentors, config_json, &protected)?;
         let report = matching::explain_pair(&cohort, &config, &mentee_id, &mentor_id)
             .map_err(|e| e.to_string())?;
         serde_json::to_string(&report).map_err(|e| e.to_string())
-    })
+    })?
     .map_err(value_error)
 }
 
