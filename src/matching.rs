@@ -419,6 +419,29 @@ fn apply_pins(
 }
 
 /// Match a cohort: the optimal pairing under every hard constraint, explained and audited.
+///
+/// ```
+/// use mentorpair::cohort::{Cohort, Role};
+/// use mentorpair::io::read_csv;
+/// use mentorpair::matching::{match_cohort, MatchConfig, UnmatchedReason};
+///
+/// let mentees = "id,goals,languages,manager_id\nana,sql;leadership:2,en,bo\nbo,rust,en;de,\n";
+/// let mentors = "id,goals,languages,capacity\nbo,leadership;sql,en,1\ncy,rust,de,1\n";
+/// let cohort = Cohort {
+///     mentees: read_csv(Role::Mentee, mentees.as_bytes(), &[]).unwrap(),
+///     mentors: read_csv(Role::Mentor, mentors.as_bytes(), &[]).unwrap(),
+/// };
+/// let result = match_cohort(&cohort, &MatchConfig::default()).unwrap();
+/// // ana reports to bo, bo (in both tables) never mentors themself, and cy suits bo better
+/// // (rust, German) than ana: bo gets cy, ana's only allowed mentor is taken.
+/// let pairs: Vec<_> = result.pairs.iter().map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str())).collect();
+/// assert_eq!(pairs, [("bo", "cy")]);
+/// assert_eq!(result.unmatched[0].mentee_id, "ana");
+/// assert_eq!(result.unmatched[0].reason, UnmatchedReason::CapacityTaken);
+/// assert!(result.violations.is_empty());
+/// let contributions: f64 = result.pairs[0].explanation.components.iter().map(|c| c.contribution).sum();
+/// assert!((contributions - result.pairs[0].score).abs() < 1e-12);
+/// ```
 pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, MatchError> {
     let start = Instant::now();
     let mut prep = prepare(cohort, cfg)?;
