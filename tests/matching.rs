@@ -480,3 +480,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn protected_values_cannot_change_anything() {
+    let mentees = "id,goals,languages,level,gender\ne1,x;y,en,1,f\ne2,x,en,2,m\ne3,y,de,1,x\n";
+    let mentors = "id,goals,languages,level,capacity,gender\nm1,x,en,3,1,m\nm2,y;x,de,4,1,f\n";
+    let prot = vec!["gender".to_string()];
+    let read = |a: &str, b: &str| Cohort {
+        mentees: read_csv(Role::Mentee, a.as_bytes(), &prot).unwrap(),
+        mentors: read_csv(Role::Mentor, b.as_bytes(), &prot).unwrap(),
+    };
+    let base = match_cohort(&read(mentees, mentors), &cfg()).unwrap();
+    let relabelled = match_cohort(
+        &read(
+            &mentees.replace(",f\n", ",q\n").replace(",m\n", ",f\n"),
+            &mentors.replace(",m\n", ",z\n"),
+        ),
+        &cfg(),
+    )
+    .unwrap();
+    assert_eq!(base.pairs, relabelled.pairs);
+    assert_eq!(base.unmatched, relabelled.unmatched);
+    assert!(base
+        .pairs
+        .iter()
+        .all(|p| !p.mentee_extra.contains_key("gender")));
+}

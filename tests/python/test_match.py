@@ -220,3 +220,12 @@ def test_public_peer_mentor_data_mapped_to_the_schema(size):
     dept = dict(zip(mentees["id"], mentees["department"])) | dict(zip(mentors["id"], mentors["department"]))
     assert all(dept[a] != dept[b] for a, b in zip(r.pairs["mentee_id"], r.pairs["mentor_id"]))
     assert "mentee_job title" in r.pairs.columns and "mentee_identity" not in r.pairs.columns
+
+
+def test_numeric_ids_and_gappy_integer_columns_from_pandas():
+    mentees = pd.DataFrame({"id": [1, 2], "manager_id": [10, np.nan], "level": [1, np.nan], "goals": ["x", "x"]})
+    mentors = pd.DataFrame({"id": [10, 11], "level": [3.0, 4.0], "goals": ["x", "x"], "capacity": [1, 1]})
+    r = mentorpair.match(mentees, mentors, reference_date=REF)
+    got = dict(zip(r.pairs["mentee_id"], r.pairs["mentor_id"]))
+    # Mentee 1 reports to mentor 10 (given as the float 10.0 by pandas): never paired.
+    assert got["1"] == "11" and got["2"] == "10"
