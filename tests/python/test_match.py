@@ -229,3 +229,19 @@ def test_numeric_ids_and_gappy_integer_columns_from_pandas():
     got = dict(zip(r.pairs["mentee_id"], r.pairs["mentor_id"]))
     # Mentee 1 reports to mentor 10 (given as the float 10.0 by pandas): never paired.
     assert got["1"] == "11" and got["2"] == "10"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_score_objective_matches_scipy(seed):
+    mentees, mentors = random_cohort(100 + seed, 30, 12)
+    opts = dict(reference_date=REF, min_score=0.5)
+    r = mentorpair.match(mentees, mentors, objective="score", **opts)
+    assert r.violations.empty
+    m, _, _ = mentorpair.score_matrix(mentees, mentors, **opts)
+    cols = [j for j, p in enumerate(mentors) for _ in range(p["capacity"])]
+    w = np.nan_to_num(m[:, cols], nan=0.0)  # a forbidden pair adds nothing, like no pair
+    rows, cs = linear_sum_assignment(w, maximize=True)
+    assert r.pairs["score"].sum() == pytest.approx(w[rows, cs].sum(), abs=1e-9)
+    cover = mentorpair.match(mentees, mentors, **opts)
+    assert r.pairs["score"].sum() >= cover.pairs["score"].sum() - 1e-9
+    assert len(r.pairs) <= len(cover.pairs)
