@@ -9,5 +9,10 @@ pub mod cohort;
 pub mod fairness;
 pub mod lsap;
 
+pub mod constraints;
+pub mod features;
+pub mod io;
+pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod score;

@@ -673,3 +673,62 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- audit of a real match
+
+#[test]
+fn audit_match_maps_ids_and_components_by_hand() {
+    use mentorpair::cohort::{Cohort, Role};
+    use mentorpair::fairness::audit_match;
+    use mentorpair::io::read_csv;
+    use mentorpair::matching::{match_cohort, MatchConfig};
+    let prot = ["gender".to_string()];
+    let mentees = "id,goals,languages,gender\na,sql,en,f\nb,sql,en,f\nc,sql,de,m\nd,sql,en,\n";
+    let mentors = "id,goals,languages,capacity,gender\nx,sql,en,2,f\ny,sql,de,1,m\n";
+    let cohort = Cohort {
+        mentees: read_csv(Role::Mentee, mentees.as_bytes(), &prot).unwrap(),
+        mentors: read_csv(Role::Mentor, mentors.as_bytes(), &prot).unwrap(),
+    };
+    let cfg = MatchConfig {
+        scoring: mentorpair::score::ScoreConfig {
+            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            ..Default::default()
+        },
+        ..MatchConfig::default()
+    };
+    let r = match_cohort(&cohort, &cfg).unwrap();
+    let opts = AuditOptions { min_group_size: 1 };
+    let a = audit_match(&cohort, &r, &prot, &opts).unwrap();
+    // Oracle: recompute every group's figures from the result's pairs by id.
+    let gender = |id: &str| match id {
+        "a" | "b" => "f",
+        "c" => "m",
+        _ => "(missing)",
+    };
+    for g in &a.mentees.groups {
+        let mine: Vec<&mentorpair::matching::MatchedPair> = r
+            .pairs
+            .iter()
+            .filter(|p| gender(&p.mentee_id) == g.group)
+            .collect();
+        assert_eq!(g.pairs, mine.len());
+        let members = ["a", "b", "c", "d"]
+            .iter()
+            .filter(|i| gender(i) == g.group)
+            .count();
+        assert_eq!(g.mentees, members);
+        if !mine.is_empty() {
+            let mean = mine.iter().map(|p| p.score).sum::<f64>() / mine.len() as f64;
+            assert!((g.mean_score.unwrap() - mean).abs() < 1e-12);
+        }
+    }
+    assert_eq!(a.components[0], "goals");
+    let m = a.mentors.as_ref().expect("mentors carry gender");
+    assert_eq!(
+        m.groups.iter().map(|g| g.load).sum::<usize>(),
+        r.pairs.len()
+    );
+    assert_eq!(m.groups.iter().map(|g| g.capacity).sum::<u64>(), 3);
+    let e = audit_match(&cohort, &r, &["ethnicity".to_string()], &opts).unwrap_err();
+    assert!(e.to_string().contains("ethnicity"));
+}

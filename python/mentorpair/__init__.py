@@ -24,6 +24,11 @@ __all__ = [
     "assign",
     "linear_sum_assignment",
 ]
+
+from ._match import COMPONENTS, MatchResult, match, score_matrix
+
+__all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
+
 from ._fairness import Audit, audit_groups
 
 __all__ += ["Audit", "audit_groups"]

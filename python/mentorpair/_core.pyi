@@ -16,7 +16,6 @@ __all__ = [
     "solve_dense",
     "solve_capacitated",
     "_data_address",
-    "fairness_audit",
 ]
 
 __version__: str
@@ -72,6 +71,32 @@ def solve_capacitated(
 ]:
     """Solve a capacitated assignment (b-matching); returns (rows, cols, objective, row_duals, col_duals)."""
 
+# --- matching (src/python/matching.rs): a table is ("path", file) or ("records", JSON array) ---
+__all__ += ["match_cohort", "score_matrix", "explain_pair"]
+
+def match_cohort(
+    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
+) -> str:
+    """Read both tables, match them; returns the MatchResult as JSON."""
+
+def score_matrix(
+    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
+) -> tuple[npt.NDArray[np.float64], list[str], list[str]]:
+    """Score every pair; returns (scores, mentee_ids, mentor_ids), excluded pairs NaN."""
+
+def explain_pair(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    mentee_id: str,
+    mentor_id: str,
+) -> str:
+    """Explain one pair, matched or not; returns the report as JSON."""
+
+# --- fairness (src/python/fairness.rs) ---
+__all__ += ["fairness_audit", "audit_match"]
+
 def fairness_audit(
     by: list[str],
     mentee_keys: list[list[str | None]],
@@ -82,3 +107,14 @@ def fairness_audit(
     min_group_size: int = 5,
 ) -> str:
     """Audit a matching by protected group; returns the AuditReport as JSON text."""
+
+def audit_match(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    result_json: str,
+    by: list[str],
+    min_group_size: int = 5,
+) -> str:
+    """Audit a MatchResult (JSON) against the cohort it was matched from; returns AuditReport JSON."""

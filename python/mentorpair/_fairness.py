@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["Audit", "audit_groups", "DEFAULT_MIN_GROUP_SIZE"]
+__all__ = ["Audit", "audit_groups", "audit_result", "fairness_config", "DEFAULT_MIN_GROUP_SIZE"]
 
 #: Groups with fewer members are marked ``too_small`` and left out of the ratios.
 DEFAULT_MIN_GROUP_SIZE = 5
@@ -136,4 +136,52 @@ def audit_groups(
         None if mentor_capacity is None else [int(c) for c in mentor_capacity],
         int(min_group_size),
     )
+    return Audit(json.loads(report))
+
+
+_MODES = ("group_floor", "maximin")
+
+
+def fairness_config(
+    fairness: str | None,
+    by: str | Sequence[str] | None,
+    tolerance: float,
+    rate_parity: bool,
+) -> dict[str, Any] | None:
+    """The ``fairness`` entry of the match configuration for :func:`mentorpair.match`.
+
+    ``fairness=None`` is the plain match; ``"group_floor"`` needs ``by`` (protected mentee
+    column(s)) and ``tolerance`` in [0, 1); ``"maximin"`` takes neither.
+    """
+    if fairness is None:
+        if by is not None:
+            raise ValueError("by=... only applies with fairness='group_floor'; use result.audit(by=...) to audit")
+        return None
+    if fairness not in _MODES:
+        raise ValueError(f"fairness must be None, 'group_floor' or 'maximin', not {fairness!r}")
+    if fairness == "maximin":
+        if by is not None:
+            raise ValueError("fairness='maximin' lifts the lowest pair of everyone; it takes no by=...")
+        return {"mode": "maximin"}
+    if by is None:
+        raise ValueError("fairness='group_floor' needs by=<protected column> (e.g. by='gender')")
+    cols = [by] if isinstance(by, str) else [str(b) for b in by]
+    tol = float(tolerance)
+    if not (0.0 <= tol < 1.0):
+        raise ValueError(f"tolerance must be in [0, 1), e.g. 0.05, not {tolerance!r}")
+    return {"mode": "group_floor", "by": cols, "tolerance": tol, "rate_parity": bool(rate_parity)}
+
+
+def audit_result(
+    inputs: tuple[Any, ...] | None,
+    raw: dict[str, Any],
+    by: str | Sequence[str],
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+) -> Audit:
+    """Audit a match result (``MatchResult.audit``) against the cohort it came from."""
+    if inputs is None:
+        raise ValueError("this result was not produced by match(); cannot audit it")
+    a, b, cfg, prot = inputs
+    cols = [by] if isinstance(by, str) else [str(x) for x in by]
+    report = _core.audit_match(a, b, cfg, prot, json.dumps(raw), cols, int(min_group_size))
     return Audit(json.loads(report))

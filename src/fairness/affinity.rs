@@ -8,6 +8,8 @@
 
 use super::FairnessError;
 use crate::cohort::Table;
+use crate::score::{Component, ComponentScore, Evidence, Explanation};
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// The name of the affinity component in scores, explanations and audits.
@@ -30,7 +32,7 @@ struct Request {
 }
 
 /// Why a pair does or does not earn the affinity component.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AffinityEvidence {
     /// Attributes the mentee asked to share.
     pub requested: Vec<String>,
@@ -125,5 +127,36 @@ impl SharedBackground {
                 .map(|r| r.attribute.clone())
                 .collect(),
         }
+    }
+
+    /// Add `weight × value` to every finite entry of a mentee × mentor score matrix (after the
+    /// other components, so their sum order is unchanged). Does nothing when nobody asked.
+    pub fn add_to(&self, scores: &mut Array2<f64>, weight: f64) {
+        if !self.any() {
+            return;
+        }
+        for ((i, j), s) in scores.indexed_iter_mut() {
+            if s.is_finite() {
+                *s += weight * self.value(i, j);
+            }
+        }
+    }
+
+    /// Append the affinity component to an explanation (when somebody asked) and add its
+    /// contribution to the score, so the contributions still add up to it.
+    pub fn explain_into(&self, mentee: usize, mentor: usize, weight: f64, e: &mut Explanation) {
+        if !self.any() {
+            return;
+        }
+        let value = self.value(mentee, mentor);
+        e.score += weight * value;
+        e.components.push(ComponentScore {
+            component: Component::Affinity,
+            value,
+            weight,
+            contribution: weight * value,
+            missing: None,
+            evidence: Evidence::Affinity(self.evidence(mentee, mentor)),
+        });
     }
 }

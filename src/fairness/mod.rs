@@ -7,6 +7,7 @@
 
 pub mod affinity;
 pub mod audit;
+mod cohort_audit;
 pub mod group_floor;
 pub mod maximin;
 mod solve;
@@ -17,6 +18,7 @@ pub use audit::{
     audit, AuditOptions, AuditReport, GroupLabels, MatchedPair, MenteeAudit, MenteeGroupStats,
     MentorAudit, MentorGroupStats, DEFAULT_MIN_GROUP_SIZE,
 };
+pub use cohort_audit::audit_match;
 pub use group_floor::{group_floor, GroupFloorOptions, GroupFloorReport, GroupFloorResult};
 pub use maximin::{maximin, MaximinResult};
 pub use solve::{solve_fair, Fairness, FairnessReport};
@@ -82,6 +84,14 @@ pub enum FairnessError {
     #[error("mentor '{id}' has a shared_background value, but only mentees may ask for a shared background; remove it from the mentor table")]
     MentorPreference {
         /// The mentor's id.
+        id: String,
+    },
+    /// A matching result names a person the cohort does not have.
+    #[error("the result names {table} id '{id}', which is not in the cohort; audit a result together with the cohort it was matched from")]
+    UnknownId {
+        /// `mentees` or `mentors`.
+        table: &'static str,
+        /// The id.
         id: String,
     },
     /// The assignment solver failed.

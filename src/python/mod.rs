@@ -5,6 +5,7 @@ mod capacitated;
 mod errors;
 mod fairness;
 mod lsap;
+mod matching;
 mod threads;
 
 use pyo3::prelude::*;
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;
+    matching::register(m)?;
     fairness::register(m)?;
     Ok(())
 }
