@@ -128,6 +128,14 @@ fn impossible_clock_time() {
     assert_invalid(e, 1, "x", "availability", "Mon 25:00-26:00");
     let e = err_csv(Role::Mentee, "id,availability\nx,Fri 22:00-02:00\n");
     assert!(e.to_string().contains("ends before it starts"), "{e}");
+    let t = read_csv(
+        Role::Mentee,
+        "id,availability\nx,\"Mon 9:00 - 10:00, wednesday 14:00-15:30\"\n".as_bytes(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(t.people[0].availability.len(), 2);
+    assert_eq!(t.people[0].availability[1].day, Weekday::Wed);
     let e = err_csv(Role::Mentee, "id,availability\nx,Funday 10:00-11:00\n");
     assert_invalid(e, 1, "x", "availability", "Funday 10:00-11:00");
 }
