@@ -688,7 +688,12 @@ fn parse_availability(c: &Cell) -> Result<Vec<Slot>, InputError> {
             .ok_or_else(|| c.err(format!("slot {part:?} has no `start-end` range"), fix))?;
         let (start, end) = match (parse_clock(a), parse_clock(b)) {
             (Some(s), Some(e)) => (s, e),
-            _ => return Err(c.err(format!("slot {part:?} has a time outside 00:00-24:00"), fix)),
+            _ => {
+                return Err(c.err(
+                    format!("slot {part:?} does not have valid HH:MM times within 00:00-24:00"),
+                    fix,
+                ))
+            }
         };
         if start >= end {
             return Err(c.err(format!("slot {part:?} ends before it starts"), fix));
