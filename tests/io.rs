@@ -278,3 +278,40 @@ fn malformed_json_and_csv() {
     let e = read_records(Role::Mentee, &recs, &[]).unwrap_err();
     assert!(e.to_string().contains("column `level`"), "{e}");
 }
+
+#[test]
+fn public_export_without_id_column_is_named_clearly() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/peer-mentor-match/small/mentees.csv");
+    if !path.exists() {
+        eprintln!("note: {} not present, skipping", path.display());
+        return;
+    }
+    let e = mentorpair::io::read_path(Role::Mentee, &path, &[]).unwrap_err();
+    assert!(
+        matches!(e, InputError::MissingColumn { ref column, .. } if column == "id"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn unreadable_paths_and_unknown_extensions() {
+    let e = mentorpair::io::read_path(
+        Role::Mentor,
+        std::path::Path::new("/nonexistent/m.csv"),
+        &[],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/m.csv"), "{e}");
+    let dir = std::env::temp_dir().join(format!("mentorpair-io-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("m.xlsx");
+    std::fs::write(&xlsx, "id\nx\n").unwrap();
+    let e = mentorpair::io::read_path(Role::Mentor, &xlsx, &[]).unwrap_err();
+    assert!(e.to_string().contains("use a .csv or .json file"), "{e}");
+    let json = dir.join("m.json");
+    std::fs::write(&json, "[{\"id\": \"x\", \"capacity\": 2}]").unwrap();
+    let t = mentorpair::io::read_path(Role::Mentor, &json, &[]).unwrap();
+    assert_eq!(t.people[0].capacity, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
