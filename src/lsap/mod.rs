@@ -2,6 +2,7 @@
 //! Plain numeric code on `ndarray` views; knows nothing about people.
 
 mod dense;
+pub mod instances;
 
 pub use dense::solve_dense;
 
