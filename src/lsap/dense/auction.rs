@@ -91,8 +91,7 @@ pub(super) fn to_exact_start(work: &Work, st: &mut State) {
         .collect();
     st.col4row.iter_mut().for_each(|x| *x = NONE);
     let old_row4col = std::mem::replace(&mut st.row4col, vec![NONE; m]);
-    for j in 0..m {
-        let i = old_row4col[j];
+    for (j, &i) in old_row4col.iter().enumerate() {
         if i != NONE && best[i].2 {
             st.assign(i, j);
         }

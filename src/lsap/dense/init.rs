@@ -2,8 +2,8 @@
 //! column reduction with reduction transfer (square problems), row reduction (wide problems),
 //! then augmenting row reduction under a work budget. Every step keeps the [`State`] invariant.
 
-use super::matrix::{Profile, Work};
 use super::auction::{self, Schedule};
+use super::matrix::{Profile, Work};
 use super::{State, NONE};
 use rayon::prelude::*;
 
@@ -125,7 +125,11 @@ fn column_reduction(work: &Work, st: &mut State) {
         (i, mu)
     };
     let transfers: Vec<(usize, f64)> = if parallel(work) {
-        single.par_iter().with_min_len(ROW_CHUNK).map(slack).collect()
+        single
+            .par_iter()
+            .with_min_len(ROW_CHUNK)
+            .map(slack)
+            .collect()
     } else {
         single.iter().map(slack).collect()
     };

@@ -115,7 +115,11 @@ pub(super) struct Work<'a> {
 
 impl<'a> Work<'a> {
     pub fn new(cost: ArrayView2<'a, f64>, maximize: bool, transpose: bool) -> Self {
-        let view = if transpose { cost.reversed_axes() } else { cost };
+        let view = if transpose {
+            cost.reversed_axes()
+        } else {
+            cost
+        };
         let (n, m) = view.dim();
         let data = match (maximize, view.to_slice()) {
             (false, Some(s)) => Cow::Borrowed(s),

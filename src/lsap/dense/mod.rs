@@ -93,23 +93,19 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
     let work = Work::new(cost, maximize, transpose);
     let (n, m) = (work.n, work.m);
     let side = if transpose { "column" } else { "row" };
-    let infeasible = |i: usize| LsapError::Infeasible {
+    let infeasible = |i: usize| {
+        LsapError::Infeasible {
         detail: format!(
             "no complete assignment avoids the forbidden pairs; {side} {i} cannot be matched together with the {side}s before it (allow more pairs or drop that {side})"
         ),
+    }
     };
 
     let mut st = State::new(n, m);
-    let t0 = std::time::Instant::now();
     init::initialise(&work, &mut st, &profile).map_err(infeasible)?;
-    let t1 = std::time::Instant::now();
     let mut sap = sap::Sap::new(m);
-    let fr = st.free_rows();
-    for &i in &fr {
+    for i in st.free_rows() {
         sap.augment(&work, &mut st, i).map_err(|_| infeasible(i))?;
-    }
-    if std::env::var("MP_DEBUG").is_ok() {
-        eprintln!("init {:.1} ms, free {} , sap {:.1} ms", (t1-t0).as_secs_f64()*1e3, fr.len(), t1.elapsed().as_secs_f64()*1e3);
     }
 
     let mut pairs: Vec<(usize, usize)> = (0..n)

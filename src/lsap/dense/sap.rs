@@ -1,6 +1,13 @@
-//! One shortest augmenting path (Dijkstra on reduced costs) from a free row, with the dual update
-//! that keeps reduced costs non-negative. The scan over the columns not yet reached (distance
-//! update plus arg-min) runs in parallel fixed-size chunks when enough columns remain.
+//! One shortest augmenting path (Dijkstra on reduced costs, Jonker–Volgenant style) from a free
+//! row, with the dual update that keeps reduced costs non-negative.
+//!
+//! Columns live in one position array split into `[0, lo)` reached and scanned, `[lo, hi)` at
+//! the current minimum distance waiting to be scanned, and `[hi, m)` still to do. All columns tied
+//! at the minimum are taken together, so with integer costs a whole zero level is explored without
+//! re-reading the columns already found. The scan of a row over the to-do columns (relaxation,
+//! the next minimum and free columns reached at the current minimum) runs in parallel fixed-size
+//! chunks when enough columns remain; every tie is broken by column index, so the result does not
+//! depend on the chunking.
 
 use super::matrix::Work;
 use super::{State, NONE};
@@ -9,158 +16,241 @@ use rayon::prelude::*;
 /// Columns per parallel task in the scan.
 const SCAN_CHUNK: usize = 2048;
 
-/// Fewest remaining columns for which the scan runs in parallel (below it, sequential). Measured
-/// on the 2-core development machine: rayon's fork/join costs a few microseconds, about the time
-/// of a sequential scan over this many columns.
-const PAR_SCAN_MIN: usize = 8192;
+/// Fewest to-do columns for which the scan runs in parallel (below it, sequential). Measured on
+/// the 2-core development machine with `benches/lsap.rs`: a rayon fork/join costs a few
+/// microseconds, more than a sequential scan of a few thousand columns saves.
+const PAR_SCAN_MIN: usize = 16384;
 
-/// Best candidate of a scan: `(distance, column is assigned, column, position in the to-do list)`.
-/// Ordered by distance, then free columns first, then column index, so the winner does not depend
-/// on how the scan was chunked.
-type Best = (f64, bool, usize, usize);
-
-const NO_BEST: Best = (f64::INFINITY, true, NONE, NONE);
-
-#[inline(always)]
-fn better(a: &Best, b: &Best) -> bool {
-    a.0 < b.0 || (a.0 == b.0 && (a.1, a.2) < (b.1, b.2))
+/// Result of scanning one row over (part of) the to-do columns.
+#[derive(Clone, Copy)]
+struct ScanOut {
+    /// Smallest distance among the to-do columns after relaxation.
+    next: f64,
+    /// Position attaining `next` (meaningful when `ties == 1`).
+    next_pos: usize,
+    /// How many to-do columns attain `next`.
+    ties: usize,
+    /// Smallest free column whose distance dropped to the current minimum (`NONE` if none).
+    free_hit: usize,
+    /// Position of `free_hit`.
+    free_pos: usize,
 }
 
-/// Relax the row-`i` edges into the to-do columns `cols` (with distances `dist` and predecessors
-/// `pred`, same positions) and return the best candidate; positions are offset by `offset`.
+const EMPTY: ScanOut = ScanOut {
+    next: f64::INFINITY,
+    next_pos: NONE,
+    ties: 0,
+    free_hit: NONE,
+    free_pos: NONE,
+};
+
+fn join(a: ScanOut, b: ScanOut) -> ScanOut {
+    let (next, next_pos, ties) = if a.next < b.next {
+        (a.next, a.next_pos, a.ties)
+    } else if b.next < a.next {
+        (b.next, b.next_pos, b.ties)
+    } else {
+        (a.next, a.next_pos.min(b.next_pos), a.ties + b.ties)
+    };
+    let (free_hit, free_pos) = if a.free_hit <= b.free_hit {
+        (a.free_hit, a.free_pos)
+    } else {
+        (b.free_hit, b.free_pos)
+    };
+    ScanOut {
+        next,
+        next_pos,
+        ties,
+        free_hit,
+        free_pos,
+    }
+}
+
+/// Relax row `i` (with offset `h = min_val - u[i]`) into the to-do columns `cols` whose
+/// distances and predecessors sit at the same positions; positions are offset by `offset`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn scan(
     row: &[f64],
     h: f64,
     i: usize,
+    min_val: f64,
     v: &[f64],
     row4col: &[usize],
     cols: &[usize],
     dist: &mut [f64],
     pred: &mut [usize],
     offset: usize,
-) -> Best {
-    let mut best = NO_BEST;
-    for (k, ((&j, d), p)) in cols.iter().zip(dist.iter_mut()).zip(pred.iter_mut()).enumerate() {
+) -> ScanOut {
+    let mut out = EMPTY;
+    for (k, ((&j, d), p)) in cols
+        .iter()
+        .zip(dist.iter_mut())
+        .zip(pred.iter_mut())
+        .enumerate()
+    {
         let r = h + row[j] - v[j];
         if r < *d {
             *d = r;
             *p = i;
-        }
-        let dk = *d;
-        if dk <= best.0 {
-            let cand = (dk, row4col[j] != NONE, j, offset + k);
-            if better(&cand, &best) {
-                best = cand;
+            if r == min_val && row4col[j] == NONE && j < out.free_hit {
+                out.free_hit = j;
+                out.free_pos = offset + k;
             }
         }
+        let dk = *d;
+        if dk < out.next {
+            out.next = dk;
+            out.next_pos = offset + k;
+            out.ties = 1;
+        } else if dk == out.next {
+            out.ties += 1;
+        }
     }
-    best
+    out
 }
 
 /// Scratch space for augmentations, reused across rows.
 pub(super) struct Sap {
-    /// Columns not reached yet, with their tentative distance and predecessor row.
-    todo_cols: Vec<usize>,
-    todo_dist: Vec<f64>,
-    todo_pred: Vec<usize>,
-    /// Columns reached (in order), with their final distance.
-    done_cols: Vec<usize>,
-    done_dist: Vec<f64>,
-    /// Predecessor row of each reached column.
+    cols: Vec<usize>,
+    dist: Vec<f64>,
+    pred: Vec<usize>,
+    /// Predecessor row of each column on the final path.
     pred_of: Vec<usize>,
 }
 
 impl Sap {
     pub fn new(m: usize) -> Self {
         Sap {
-            todo_cols: Vec::with_capacity(m),
-            todo_dist: Vec::with_capacity(m),
-            todo_pred: Vec::with_capacity(m),
-            done_cols: Vec::with_capacity(m),
-            done_dist: Vec::with_capacity(m),
+            cols: Vec::with_capacity(m),
+            dist: Vec::with_capacity(m),
+            pred: Vec::with_capacity(m),
             pred_of: vec![NONE; m],
         }
     }
 
-    fn scan_all(&mut self, work: &Work, st: &State, i: usize, h: f64) -> Best {
+    fn swap(&mut self, a: usize, b: usize) {
+        self.cols.swap(a, b);
+        self.dist.swap(a, b);
+        self.pred.swap(a, b);
+    }
+
+    fn scan_todo(
+        &mut self,
+        work: &Work,
+        st: &State,
+        i: usize,
+        h: f64,
+        min_val: f64,
+        hi: usize,
+    ) -> ScanOut {
         let row = work.row(i);
         let (v, row4col) = (&st.v[..], &st.row4col[..]);
-        if self.todo_cols.len() < PAR_SCAN_MIN {
-            return scan(
-                row,
-                h,
-                i,
-                v,
-                row4col,
-                &self.todo_cols,
-                &mut self.todo_dist,
-                &mut self.todo_pred,
-                0,
-            );
+        let cols = &self.cols[hi..];
+        let dist = &mut self.dist[hi..];
+        let pred = &mut self.pred[hi..];
+        if cols.len() < PAR_SCAN_MIN {
+            return scan(row, h, i, min_val, v, row4col, cols, dist, pred, hi);
         }
-        self.todo_dist
-            .par_chunks_mut(SCAN_CHUNK)
-            .zip(self.todo_pred.par_chunks_mut(SCAN_CHUNK))
-            .zip(self.todo_cols.par_chunks(SCAN_CHUNK))
+        dist.par_chunks_mut(SCAN_CHUNK)
+            .zip(pred.par_chunks_mut(SCAN_CHUNK))
+            .zip(cols.par_chunks(SCAN_CHUNK))
             .enumerate()
             .map(|(c, ((dist, pred), cols))| {
-                scan(row, h, i, v, row4col, cols, dist, pred, c * SCAN_CHUNK)
+                scan(
+                    row,
+                    h,
+                    i,
+                    min_val,
+                    v,
+                    row4col,
+                    cols,
+                    dist,
+                    pred,
+                    hi + c * SCAN_CHUNK,
+                )
             })
-            .reduce(|| NO_BEST, |a, b| if better(&b, &a) { b } else { a })
+            .reduce(|| EMPTY, join)
+    }
+
+    /// Move every to-do column at distance `next` into the waiting block; return the new `hi`
+    /// and the smallest free column among them (with its position), if any.
+    fn collect(&mut self, st: &State, hi: usize, out: &ScanOut) -> (usize, usize, usize) {
+        let mut new_hi = hi;
+        if out.ties == 1 {
+            self.swap(hi, out.next_pos);
+            new_hi += 1;
+        } else {
+            for k in hi..self.cols.len() {
+                if self.dist[k] == out.next {
+                    self.swap(new_hi, k);
+                    new_hi += 1;
+                }
+            }
+        }
+        let mut free = (NONE, NONE);
+        for k in hi..new_hi {
+            let j = self.cols[k];
+            if st.row4col[j] == NONE && j < free.0 {
+                free = (j, k);
+            }
+        }
+        (new_hi, free.0, free.1)
     }
 
     /// Augment the matching along a shortest path from the free row `cur` and update the duals.
     /// `Err(())` when no free column is reachable through allowed pairs (infeasible problem).
     pub fn augment(&mut self, work: &Work, st: &mut State, cur: usize) -> Result<(), ()> {
         let m = work.m;
-        self.todo_cols.clear();
-        self.todo_cols.extend(0..m);
-        self.todo_dist.clear();
-        self.todo_dist.resize(m, f64::INFINITY);
-        self.todo_pred.clear();
-        self.todo_pred.resize(m, NONE);
-        self.done_cols.clear();
-        self.done_dist.clear();
+        self.cols.clear();
+        self.cols.extend(0..m);
+        self.dist.clear();
+        self.dist.resize(m, f64::INFINITY);
+        self.pred.clear();
+        self.pred.resize(m, NONE);
 
         st.u[cur] = 0.0;
-        let mut min_val = 0.0f64;
-        let mut i = cur;
-        let sink = loop {
+        let (mut lo, mut hi) = (0usize, 0usize);
+        let mut min_val = f64::NEG_INFINITY;
+        let mut out = self.scan_todo(work, st, cur, 0.0, min_val, 0);
+        let sink_pos = loop {
+            if lo == hi {
+                if out.next == f64::INFINITY || out.ties == 0 {
+                    return Err(());
+                }
+                min_val = out.next;
+                let (new_hi, free, free_pos) = self.collect(st, hi, &out);
+                hi = new_hi;
+                if free != NONE {
+                    break free_pos;
+                }
+            }
+            let j = self.cols[lo];
+            lo += 1;
+            let i = st.row4col[j];
             let h = min_val - st.u[i];
-            let (lowest, _, j, pos) = self.scan_all(work, st, i, h);
-            if pos == NONE || lowest == f64::INFINITY {
-                return Err(());
+            out = self.scan_todo(work, st, i, h, min_val, hi);
+            if out.free_hit != NONE {
+                break out.free_pos;
             }
-            min_val = lowest;
-            self.todo_cols.swap_remove(pos);
-            let d = self.todo_dist.swap_remove(pos);
-            self.pred_of[j] = self.todo_pred.swap_remove(pos);
-            self.done_cols.push(j);
-            self.done_dist.push(d);
-            let next = st.row4col[j];
-            if next == NONE {
-                break j;
-            }
-            i = next;
         };
 
-        // Dual update: reached rows and columns move by how much shorter than the sink they were.
+        // Dual update over the scanned columns and their rows: they move by how much shorter
+        // than the sink they were.
+        let sink = self.cols[sink_pos];
         st.u[cur] += min_val;
-        for (&c, &d) in self.done_cols.iter().zip(&self.done_dist) {
-            if c == sink {
-                continue;
-            }
+        for k in 0..lo {
+            let (c, d) = (self.cols[k], self.dist[k]);
             let delta = min_val - d;
             st.u[st.row4col[c]] += delta;
             st.v[c] -= delta;
+            self.pred_of[c] = self.pred[k];
         }
+        self.pred_of[sink] = self.pred[sink_pos];
 
-        // Flip the path back to `cur`. Every reached column has a predecessor; the path has at
-        // most one column per reached row, so the walk is bounded.
+        // Flip the path back to `cur`; it has at most one column per scanned row.
         let mut j = sink;
-        for _ in 0..=self.done_cols.len() {
+        for _ in 0..=lo {
             let r = self.pred_of[j];
             st.row4col[j] = r;
             let prev = st.col4row[r];
