@@ -16,7 +16,14 @@ const PAR_MIN_ENTRIES: usize = 1 << 16;
 
 /// Work budget of augmenting row reduction, in row scans per initially free row. Each scan costs
 /// as much as one Dijkstra step; past this the remaining free rows go to the exact phase.
-const ARR_SCANS_PER_FREE_ROW: usize = 4;
+const ARR_SCANS_PER_FREE_ROW: usize = 20;
+
+/// Augmenting row reduction repeats its pass over the rows still free while a pass frees at least
+/// this fraction fewer rows than the previous one (at most [`ARR_MAX_PASSES`]). On tied integer
+/// costs passes 3..16 still shrink the free list (2000 x 2000, 0..1000: 312 free rows after 2
+/// passes, 145 after 16, 20% less total time); on float costs it empties in 2.
+const ARR_MIN_GAIN: f64 = 1.0 / 32.0;
+const ARR_MAX_PASSES: usize = 32;
 
 /// Square problems with at least this many rows, no forbidden pair and non-integer costs start
 /// with the epsilon-scaling auction (near-tie float costs are where plain augmentation and
@@ -171,12 +178,12 @@ fn row_reduction(work: &Work, st: &mut State) -> Result<(), usize> {
     Ok(())
 }
 
-/// Augmenting row reduction (Jonker–Volgenant), two passes over the free rows, stopped early when
-/// the scan budget is spent. `Err(i)` when row `i` has no allowed column at all.
+/// Augmenting row reduction (Jonker–Volgenant), repeated passes over the free rows while they pay
+/// (see [`ARR_MIN_GAIN`]), stopped early when the scan budget is spent. `Err(i)` when row `i` has no allowed column at all.
 fn augmenting_row_reduction(work: &Work, st: &mut State) -> Result<(), usize> {
     let mut free = st.free_rows();
     let mut budget = free.len().saturating_mul(ARR_SCANS_PER_FREE_ROW);
-    for _pass in 0..2 {
+    for pass in 0..ARR_MAX_PASSES {
         let mut next = Vec::new();
         for &start in &free {
             let mut i = start;
@@ -217,8 +224,9 @@ fn augmenting_row_reduction(work: &Work, st: &mut State) -> Result<(), usize> {
                 }
             }
         }
+        let gain = 1.0 - next.len() as f64 / free.len().max(1) as f64;
         free = next;
-        if free.is_empty() {
+        if free.is_empty() || (pass >= 1 && gain < ARR_MIN_GAIN) {
             break;
         }
     }

@@ -59,6 +59,40 @@ impl Partial {
     }
 }
 
+fn is_exact_int(x: f64) -> bool {
+    x.abs() < EXACT_INT_LIMIT && (x as i64) as f64 == x
+}
+
+/// Profile one row given as a slice (`first_row` names it in errors).
+fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
+    // Fast pass: min, max and "anything non-finite?" in one vectorisable sweep.
+    let (mut lo, mut hi, mut odd) = (f64::INFINITY, f64::NEG_INFINITY, false);
+    for &x in row {
+        odd |= !(x.abs() < f64::INFINITY);
+        lo = lo.min(x);
+        hi = hi.max(x);
+    }
+    if odd {
+        (lo, hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (c, &x) in row.iter().enumerate() {
+            if x.is_finite() {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            } else if x == forbidden {
+                acc.forbidden = true;
+            } else {
+                acc.bad = Some((r, c, x));
+                return;
+            }
+        }
+    }
+    acc.lo = acc.lo.min(lo);
+    acc.hi = acc.hi.max(hi);
+    if acc.integral {
+        acc.integral = row.iter().all(|&x| !x.is_finite() || is_exact_int(x));
+    }
+}
+
 fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Partial {
     let forbidden = if maximize {
         f64::NEG_INFINITY
@@ -66,18 +100,19 @@ fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Par
         f64::INFINITY
     };
     let mut acc = EMPTY;
+    let mut buf = Vec::new();
     for (di, row) in cost.outer_iter().enumerate() {
-        for (c, &x) in row.iter().enumerate() {
-            if x.is_finite() {
-                acc.integral &= x.fract() == 0.0 && x.abs() < EXACT_INT_LIMIT;
-                acc.lo = acc.lo.min(x);
-                acc.hi = acc.hi.max(x);
-            } else if x == forbidden {
-                acc.forbidden = true;
-            } else {
-                acc.bad = Some((first_row + di, c, x));
-                return acc;
+        let slice = match row.as_slice() {
+            Some(s) => s,
+            None => {
+                buf.clear();
+                buf.extend(row.iter().copied());
+                &buf[..]
             }
+        };
+        profile_slice(slice, first_row + di, forbidden, &mut acc);
+        if acc.bad.is_some() {
+            break;
         }
     }
     acc
@@ -103,6 +138,33 @@ pub(super) fn profile(cost: &ArrayView2<f64>, maximize: bool) -> Result<Profile,
     }
 }
 
+/// Side of the square tiles of [`blocked_copy`].
+const TILE: usize = 32;
+
+/// Row-major copy of `view` times `sign`, tile by tile so that a transposed or strided source is
+/// read along its memory order (parallel over bands of output rows).
+fn blocked_copy(view: &ArrayView2<f64>, sign: f64) -> Vec<f64> {
+    let (n, m) = view.dim();
+    let mut out = vec![0.0; n * m];
+    if m == 0 {
+        return out;
+    }
+    out.par_chunks_mut(TILE * m)
+        .enumerate()
+        .for_each(|(band, chunk)| {
+            let r0 = band * TILE;
+            let rows = chunk.len() / m;
+            for c0 in (0..m).step_by(TILE) {
+                for c in c0..(c0 + TILE).min(m) {
+                    for dr in 0..rows {
+                        chunk[dr * m + c] = sign * view[[r0 + dr, c]];
+                    }
+                }
+            }
+        });
+    out
+}
+
 /// The oriented, minimising cost matrix `n × m` with `n <= m`, row-major. Borrows the caller's
 /// memory when it is already in that form (C-contiguous, minimising, not tall).
 pub(super) struct Work<'a> {
@@ -124,12 +186,7 @@ impl<'a> Work<'a> {
         let data = match (maximize, view.to_slice()) {
             (false, Some(s)) => Cow::Borrowed(s),
             (true, Some(s)) => Cow::Owned(s.par_iter().map(|&x| -x).collect()),
-            (_, None) => {
-                let sign = if maximize { -1.0 } else { 1.0 };
-                let mut out = Vec::with_capacity(n * m);
-                out.extend(view.iter().map(|&x| sign * x));
-                Cow::Owned(out)
-            }
+            (_, None) => Cow::Owned(blocked_copy(&view, if maximize { -1.0 } else { 1.0 })),
         };
         Work { data, n, m }
     }
