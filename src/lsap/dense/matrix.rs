@@ -68,7 +68,7 @@ fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
     // Fast pass: min, max and "anything non-finite?" in one vectorisable sweep.
     let (mut lo, mut hi, mut odd) = (f64::INFINITY, f64::NEG_INFINITY, false);
     for &x in row {
-        odd |= !(x.abs() < f64::INFINITY);
+        odd |= !x.is_finite();
         lo = lo.min(x);
         hi = hi.max(x);
     }
