@@ -157,14 +157,21 @@ fn work_col(st: &State, i: usize) -> usize {
 
 /// Wide problems: `u[i] = min_j c[i][j]`, `v = 0`; each row takes its minimum column when free.
 fn row_reduction(work: &Work, st: &mut State) -> Result<(), usize> {
-    let mins: Vec<(f64, usize)> = if parallel(work) {
-        (0..work.n)
-            .into_par_iter()
-            .with_min_len(ROW_CHUNK)
-            .map(|i| row_min(work.row(i)))
-            .collect()
-    } else {
-        (0..work.n).map(|i| row_min(work.row(i))).collect()
+    let computed;
+    let mins: &[(f64, usize)] = match &work.row_minima {
+        Some(known) => known,
+        None => {
+            computed = if parallel(work) {
+                (0..work.n)
+                    .into_par_iter()
+                    .with_min_len(ROW_CHUNK)
+                    .map(|i| row_min(work.row(i)))
+                    .collect::<Vec<_>>()
+            } else {
+                (0..work.n).map(|i| row_min(work.row(i))).collect()
+            };
+            &computed
+        }
     };
     for (i, &(mn, j)) in mins.iter().enumerate() {
         if j == NONE {

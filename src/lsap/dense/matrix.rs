@@ -5,6 +5,9 @@ use super::LsapError;
 use ndarray::{ArrayView2, Axis};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use super::NONE;
 
 /// Rows per parallel task in the validation pass.
 const PROFILE_ROWS_PER_TASK: usize = 64;
@@ -45,6 +48,15 @@ const EMPTY: Partial = Partial {
 };
 
 impl Partial {
+    fn finish(self) -> Profile {
+        Profile {
+            integral: self.integral,
+            forbidden: self.forbidden,
+            lo: self.lo,
+            hi: self.hi,
+        }
+    }
+
     fn join(self, other: Partial) -> Partial {
         Partial {
             bad: match (self.bad, other.bad) {
@@ -59,16 +71,22 @@ impl Partial {
     }
 }
 
+/// Adding and subtracting 1.5 * 2^52 rounds any |x| < 2^51 to an integer without a libm call,
+/// so the integrality test vectorises.
+const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
+#[inline(always)]
 fn is_exact_int(x: f64) -> bool {
-    x.abs() < EXACT_INT_LIMIT && (x as i64) as f64 == x
+    (x.abs() < EXACT_INT_LIMIT) & ((x + ROUNDER) - ROUNDER == x)
 }
 
 /// Profile one row given as a slice (`first_row` names it in errors).
 fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
     // Fast pass: min, max and "anything non-finite?" in one vectorisable sweep.
-    let (mut lo, mut hi, mut odd) = (f64::INFINITY, f64::NEG_INFINITY, false);
+    let (mut lo, mut hi, mut odd, mut int) = (f64::INFINITY, f64::NEG_INFINITY, false, true);
     for &x in row {
         odd |= !x.is_finite();
+        int &= is_exact_int(x);
         lo = lo.min(x);
         hi = hi.max(x);
     }
@@ -88,9 +106,10 @@ fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
     }
     acc.lo = acc.lo.min(lo);
     acc.hi = acc.hi.max(hi);
-    if acc.integral {
-        acc.integral = row.iter().all(|&x| !x.is_finite() || is_exact_int(x));
+    if odd && acc.integral {
+        int = row.iter().all(|&x| !x.is_finite() || is_exact_int(x));
     }
+    acc.integral &= int;
 }
 
 fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Partial {
@@ -120,7 +139,7 @@ fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Par
 
 /// Validate every entry (NaN or the wrong infinity is an error naming the first such entry in
 /// row-major order) and gather the [`Profile`]. Parallel over row blocks, deterministic.
-pub(super) fn profile(cost: &ArrayView2<f64>, maximize: bool) -> Result<Profile, LsapError> {
+fn profile(cost: &ArrayView2<f64>, maximize: bool) -> Result<Profile, LsapError> {
     let total = cost
         .axis_chunks_iter(Axis(0), PROFILE_ROWS_PER_TASK)
         .into_par_iter()
@@ -129,71 +148,177 @@ pub(super) fn profile(cost: &ArrayView2<f64>, maximize: bool) -> Result<Profile,
         .reduce(|| EMPTY, Partial::join);
     match total.bad {
         Some((row, col, value)) => Err(LsapError::InvalidEntry { row, col, value }),
-        None => Ok(Profile {
-            integral: total.integral,
-            forbidden: total.forbidden,
-            lo: total.lo,
-            hi: total.hi,
-        }),
+        None => Ok(total.finish()),
     }
 }
 
-/// Side of the square tiles of [`blocked_copy`].
-const TILE: usize = 32;
-
-/// Row-major copy of `view` times `sign`, tile by tile so that a transposed or strided source is
-/// read along its memory order (parallel over bands of output rows).
-fn blocked_copy(view: &ArrayView2<f64>, sign: f64) -> Vec<f64> {
+/// Row-major copy of `view` times `sign` (parallel over bands of rows), validated as it is
+/// written.
+fn signed_copy(view: &ArrayView2<f64>, sign: f64) -> (Vec<f64>, Partial) {
     let (n, m) = view.dim();
     let mut out = vec![0.0; n * m];
     if m == 0 {
-        return out;
+        return (out, EMPTY);
     }
-    out.par_chunks_mut(TILE * m)
+    let partial = out
+        .par_chunks_mut(PROFILE_ROWS_PER_TASK * m)
         .enumerate()
-        .for_each(|(band, chunk)| {
-            let r0 = band * TILE;
-            let rows = chunk.len() / m;
-            for c0 in (0..m).step_by(TILE) {
-                for c in c0..(c0 + TILE).min(m) {
-                    for dr in 0..rows {
-                        chunk[dr * m + c] = sign * view[[r0 + dr, c]];
+        .map(|(band, chunk)| {
+            let r0 = band * PROFILE_ROWS_PER_TASK;
+            let mut acc = EMPTY;
+            for (dr, out_row) in chunk.chunks_exact_mut(m).enumerate() {
+                for (o, &x) in out_row.iter_mut().zip(view.row(r0 + dr)) {
+                    *o = sign * x;
+                }
+                // The copy is minimising, so +inf is the forbidden value here.
+                profile_slice(out_row, r0 + dr, f64::INFINITY, &mut acc);
+            }
+            acc
+        })
+        .reduce(|| EMPTY, Partial::join);
+    (out, partial)
+}
+
+/// Minimum of each column of `cost` times `sign`, with its row (lowest row on ties; `NONE` when
+/// the column is all forbidden), together with the profile: one row-major pass over a tall input,
+/// which gives the row reduction of its transpose without transposing it.
+fn tall_pass(cost: &ArrayView2<f64>, maximize: bool) -> (Partial, Vec<(f64, usize)>) {
+    let m = cost.ncols();
+    let sign = if maximize { -1.0 } else { 1.0 };
+    let forbidden = sign * f64::INFINITY;
+    let empty = || (EMPTY, vec![(f64::INFINITY, NONE); m]);
+    cost.axis_chunks_iter(Axis(0), PROFILE_ROWS_PER_TASK)
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, block)| {
+            let (mut acc, mut mins) = empty();
+            let mut buf = Vec::new();
+            for (di, row) in block.outer_iter().enumerate() {
+                let r = k * PROFILE_ROWS_PER_TASK + di;
+                let slice = match row.as_slice() {
+                    Some(s) => s,
+                    None => {
+                        buf.clear();
+                        buf.extend(row.iter().copied());
+                        &buf[..]
+                    }
+                };
+                profile_slice(slice, r, forbidden, &mut acc);
+                for (mn, &x) in mins.iter_mut().zip(slice) {
+                    let y = sign * x;
+                    if y < mn.0 {
+                        *mn = (y, r);
                     }
                 }
             }
-        });
-    out
+            (acc, mins)
+        })
+        .reduce(empty, |(pa, ma), (pb, mb)| {
+            let mins = ma
+                .into_iter()
+                .zip(mb)
+                .map(|(a, b)| {
+                    if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
+                        b
+                    } else {
+                        a
+                    }
+                })
+                .collect();
+            (pa.join(pb), mins)
+        })
+}
+
+/// Validate only (used for empty matrices, where there is nothing to solve).
+pub(super) fn validate(cost: &ArrayView2<f64>, maximize: bool) -> Result<(), LsapError> {
+    profile(cost, maximize).map(|_| ())
+}
+
+/// Where the working rows come from.
+enum Rows<'a> {
+    /// A contiguous row-major buffer (the caller's, or a signed copy).
+    Dense(Cow<'a, [f64]>),
+    /// The transpose of a tall input, each row gathered (and signed) the first time it is read:
+    /// the row reduction comes from [`tall_pass`], so only the rows that augmenting row reduction
+    /// and the augmenting paths visit are ever gathered.
+    Lazy {
+        view: ArrayView2<'a, f64>,
+        sign: f64,
+        rows: Vec<OnceLock<Box<[f64]>>>,
+    },
 }
 
 /// The oriented, minimising cost matrix `n × m` with `n <= m`, row-major. Borrows the caller's
 /// memory when it is already in that form (C-contiguous, minimising, not tall).
 pub(super) struct Work<'a> {
-    data: Cow<'a, [f64]>,
+    rows: Rows<'a>,
     /// Rows of the working problem (the smaller side).
     pub n: usize,
     /// Columns of the working problem.
     pub m: usize,
+    /// Row minima and their columns, when already known from the input pass (tall inputs).
+    pub row_minima: Option<Vec<(f64, usize)>>,
 }
 
 impl<'a> Work<'a> {
-    pub fn new(cost: ArrayView2<'a, f64>, maximize: bool, transpose: bool) -> Self {
-        let view = if transpose {
-            cost.reversed_axes()
-        } else {
-            cost
+    /// Orient (transpose when `transpose`), negate when maximising, and profile the input in one
+    /// pass over it.
+    pub fn new(
+        cost: ArrayView2<'a, f64>,
+        maximize: bool,
+        transpose: bool,
+    ) -> Result<(Self, Profile), LsapError> {
+        let sign = if maximize { -1.0 } else { 1.0 };
+        let bad_or = |p: Partial| -> Result<Profile, LsapError> {
+            if p.bad.is_some() {
+                // Name the first bad entry in the caller's row-major order.
+                profile(&cost, maximize)?;
+            }
+            Ok(p.finish())
         };
-        let (n, m) = view.dim();
-        let data = match (maximize, view.to_slice()) {
-            (false, Some(s)) => Cow::Borrowed(s),
-            (true, Some(s)) => Cow::Owned(s.par_iter().map(|&x| -x).collect()),
-            (_, None) => Cow::Owned(blocked_copy(&view, if maximize { -1.0 } else { 1.0 })),
+        if transpose {
+            let (partial, mins) = tall_pass(&cost, maximize);
+            let profile = bad_or(partial)?;
+            let view = cost.reversed_axes();
+            let (n, m) = view.dim();
+            let rows = Rows::Lazy {
+                view,
+                sign,
+                rows: (0..n).map(|_| OnceLock::new()).collect(),
+            };
+            let work = Work {
+                rows,
+                n,
+                m,
+                row_minima: Some(mins),
+            };
+            return Ok((work, profile));
+        }
+        let (n, m) = cost.dim();
+        let (data, profile) = match (maximize, cost.to_slice()) {
+            (false, Some(s)) => (Cow::Borrowed(s), profile(&cost, maximize)?),
+            _ => {
+                let (data, partial) = signed_copy(&cost, sign);
+                (Cow::Owned(data), bad_or(partial)?)
+            }
         };
-        Work { data, n, m }
+        let work = Work {
+            rows: Rows::Dense(data),
+            n,
+            m,
+            row_minima: None,
+        };
+        Ok((work, profile))
     }
 
     /// Row `i` (length `m`). Panics only if `i >= n`, which callers never pass.
     #[inline(always)]
     pub fn row(&self, i: usize) -> &[f64] {
-        &self.data[i * self.m..(i + 1) * self.m]
+        match &self.rows {
+            Rows::Dense(data) => &data[i * self.m..(i + 1) * self.m],
+            Rows::Lazy { view, sign, rows } => {
+                rows[i].get_or_init(|| view.row(i).iter().map(|&x| sign * x).collect())
+            }
+        }
     }
 }

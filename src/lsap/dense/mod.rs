@@ -79,8 +79,8 @@ impl State {
 /// ```
 pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, LsapError> {
     let (nr, nc) = cost.dim();
-    let profile = matrix::profile(&cost, maximize)?;
     if nr == 0 || nc == 0 {
+        matrix::validate(&cost, maximize)?;
         return Ok(Assignment {
             rows: vec![],
             cols: vec![],
@@ -90,7 +90,7 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
         });
     }
     let transpose = nr > nc;
-    let work = Work::new(cost, maximize, transpose);
+    let (work, profile) = Work::new(cost, maximize, transpose)?;
     let (n, m) = (work.n, work.m);
     let side = if transpose { "column" } else { "row" };
     let infeasible = |i: usize| {

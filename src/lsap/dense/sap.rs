@@ -100,14 +100,14 @@ fn scan(
                 out.free_pos = offset + k;
             }
         }
+        // Branch-free running minimum with tie count: with integer costs the to-do distances are
+        // full of ties, and a branch here would be mispredicted at random.
         let dk = *d;
-        if dk < out.next {
-            out.next = dk;
-            out.next_pos = offset + k;
-            out.ties = 1;
-        } else if dk == out.next {
-            out.ties += 1;
-        }
+        let lt = dk < out.next;
+        let eq = (dk == out.next) as usize;
+        out.ties = if lt { 1 } else { out.ties + eq };
+        out.next_pos = if lt { offset + k } else { out.next_pos };
+        out.next = if lt { dk } else { out.next };
     }
     out
 }
