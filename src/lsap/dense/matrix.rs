@@ -12,6 +12,10 @@ use super::NONE;
 /// Rows per parallel task in the validation pass.
 const PROFILE_ROWS_PER_TASK: usize = 64;
 
+/// Rows per parallel task in the pass over a tall input (each task keeps its own column minima,
+/// so tasks are larger).
+const TALL_ROWS_PER_TASK: usize = 512;
+
 /// Largest magnitude up to which every integer is exactly representable and sums of a few stay
 /// exact, so integer-valued costs are handled with exact arithmetic.
 const EXACT_INT_LIMIT: f64 = (1u64 << 50) as f64;
@@ -82,14 +86,33 @@ fn is_exact_int(x: f64) -> bool {
 
 /// Profile one row given as a slice (`first_row` names it in errors).
 fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
-    // Fast pass: min, max and "anything non-finite?" in one vectorisable sweep.
-    let (mut lo, mut hi, mut odd, mut int) = (f64::INFINITY, f64::NEG_INFINITY, false, true);
-    for &x in row {
-        odd |= !x.is_finite();
-        int &= is_exact_int(x);
-        lo = lo.min(x);
-        hi = hi.max(x);
+    // Fast pass: min, max, "anything non-finite?" and integrality in one sweep over four
+    // independent lanes (selects, no branches), so it compiles to packed instructions.
+    let mut lo4 = [f64::INFINITY; 4];
+    let mut hi4 = [f64::NEG_INFINITY; 4];
+    let mut odd4 = [false; 4];
+    let mut int4 = [true; 4];
+    let chunks = row.chunks_exact(4);
+    let tail = chunks.remainder();
+    for q in chunks {
+        for l in 0..4 {
+            let x = q[l];
+            odd4[l] |= !x.is_finite();
+            int4[l] &= is_exact_int(x);
+            lo4[l] = if x < lo4[l] { x } else { lo4[l] };
+            hi4[l] = if x > hi4[l] { x } else { hi4[l] };
+        }
     }
+    for &x in tail {
+        odd4[0] |= !x.is_finite();
+        int4[0] &= is_exact_int(x);
+        lo4[0] = if x < lo4[0] { x } else { lo4[0] };
+        hi4[0] = if x > hi4[0] { x } else { hi4[0] };
+    }
+    let mut lo = lo4.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+    let mut hi = hi4.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    let odd = odd4.iter().any(|&b| b);
+    let mut int = int4.iter().all(|&b| b);
     if odd {
         (lo, hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for (c, &x) in row.iter().enumerate() {
@@ -186,15 +209,16 @@ fn tall_pass(cost: &ArrayView2<f64>, maximize: bool) -> (Partial, Vec<(f64, usiz
     let m = cost.ncols();
     let sign = if maximize { -1.0 } else { 1.0 };
     let forbidden = sign * f64::INFINITY;
-    let empty = || (EMPTY, vec![(f64::INFINITY, NONE); m]);
-    cost.axis_chunks_iter(Axis(0), PROFILE_ROWS_PER_TASK)
+    let empty = || (EMPTY, vec![f64::INFINITY; m], vec![NONE; m]);
+    let (partial, vals, args) = cost
+        .axis_chunks_iter(Axis(0), TALL_ROWS_PER_TASK)
         .into_par_iter()
         .enumerate()
         .map(|(k, block)| {
-            let (mut acc, mut mins) = empty();
+            let (mut acc, mut vals, mut args) = empty();
             let mut buf = Vec::new();
             for (di, row) in block.outer_iter().enumerate() {
-                let r = k * PROFILE_ROWS_PER_TASK + di;
+                let r = k * TALL_ROWS_PER_TASK + di;
                 let slice = match row.as_slice() {
                     Some(s) => s,
                     None => {
@@ -204,29 +228,28 @@ fn tall_pass(cost: &ArrayView2<f64>, maximize: bool) -> (Partial, Vec<(f64, usiz
                     }
                 };
                 profile_slice(slice, r, forbidden, &mut acc);
-                for (mn, &x) in mins.iter_mut().zip(slice) {
+                // Element-wise selects over separate value and row arrays: vectorisable.
+                for ((val, arg), &x) in vals.iter_mut().zip(args.iter_mut()).zip(slice) {
                     let y = sign * x;
-                    if y < mn.0 {
-                        *mn = (y, r);
-                    }
+                    let lt = y < *val;
+                    *arg = if lt { r } else { *arg };
+                    *val = if lt { y } else { *val };
                 }
             }
-            (acc, mins)
+            (acc, vals, args)
         })
-        .reduce(empty, |(pa, ma), (pb, mb)| {
-            let mins = ma
-                .into_iter()
-                .zip(mb)
-                .map(|(a, b)| {
-                    if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
-                        b
-                    } else {
-                        a
-                    }
-                })
-                .collect();
-            (pa.join(pb), mins)
-        })
+        .reduce(empty, |(pa, va, aa), (pb, vb, ab)| {
+            let mut vals = va;
+            let mut args = aa;
+            for c in 0..vals.len() {
+                if vb[c] < vals[c] || (vb[c] == vals[c] && ab[c] < args[c]) {
+                    vals[c] = vb[c];
+                    args[c] = ab[c];
+                }
+            }
+            (pa.join(pb), vals, args)
+        });
+    (partial, vals.into_iter().zip(args).collect())
 }
 
 /// Validate only (used for empty matrices, where there is nothing to solve).
