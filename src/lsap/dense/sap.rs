@@ -119,6 +119,8 @@ pub(super) struct Sap {
     pred: Vec<usize>,
     /// Predecessor row of each column on the final path.
     pred_of: Vec<usize>,
+    /// Scratch for the stable partition in `collect`.
+    spare: Vec<(usize, f64, usize)>,
 }
 
 impl Sap {
@@ -128,13 +130,8 @@ impl Sap {
             dist: Vec::with_capacity(m),
             pred: Vec::with_capacity(m),
             pred_of: vec![NONE; m],
+            spare: Vec::with_capacity(m),
         }
-    }
-
-    fn swap(&mut self, a: usize, b: usize) {
-        self.cols.swap(a, b);
-        self.dist.swap(a, b);
-        self.pred.swap(a, b);
     }
 
     fn scan_todo(
@@ -178,16 +175,32 @@ impl Sap {
     /// Move every to-do column at distance `next` into the waiting block; return the new `hi`
     /// and the smallest free column among them (with its position), if any.
     fn collect(&mut self, st: &State, hi: usize, out: &ScanOut) -> (usize, usize, usize) {
+        // Stable moves keep the to-do columns in ascending order, so the scans read each cost
+        // row front to back (prefetchable) instead of in a scrambled order.
         let mut new_hi = hi;
         if out.ties == 1 {
-            self.swap(hi, out.next_pos);
+            let pos = out.next_pos;
+            self.cols[hi..=pos].rotate_right(1);
+            self.dist[hi..=pos].rotate_right(1);
+            self.pred[hi..=pos].rotate_right(1);
             new_hi += 1;
         } else {
+            self.spare.clear();
             for k in hi..self.cols.len() {
-                if self.dist[k] == out.next {
-                    self.swap(new_hi, k);
+                let (c, d, p) = (self.cols[k], self.dist[k], self.pred[k]);
+                if d == out.next {
+                    self.cols[new_hi] = c;
+                    self.dist[new_hi] = d;
+                    self.pred[new_hi] = p;
                     new_hi += 1;
+                } else {
+                    self.spare.push((c, d, p));
                 }
+            }
+            for (k, &(c, d, p)) in self.spare.iter().enumerate() {
+                self.cols[new_hi + k] = c;
+                self.dist[new_hi + k] = d;
+                self.pred[new_hi + k] = p;
             }
         }
         let mut free = (NONE, NONE);
