@@ -32,18 +32,16 @@ struct ScanOut {
     next_pos: usize,
     /// How many to-do columns attain `next`.
     ties: usize,
-    /// Smallest free column whose distance dropped to the current minimum (`NONE` if none).
-    free_hit: usize,
-    /// Position of `free_hit`.
-    free_pos: usize,
+    /// Some free column's distance dropped to the current minimum (a path is found; which
+    /// column is settled afterwards, by index, so the chunking does not matter).
+    hit: bool,
 }
 
 const EMPTY: ScanOut = ScanOut {
     next: f64::INFINITY,
     next_pos: NONE,
     ties: 0,
-    free_hit: NONE,
-    free_pos: NONE,
+    hit: false,
 };
 
 fn join(a: ScanOut, b: ScanOut) -> ScanOut {
@@ -54,17 +52,11 @@ fn join(a: ScanOut, b: ScanOut) -> ScanOut {
     } else {
         (a.next, a.next_pos.min(b.next_pos), a.ties + b.ties)
     };
-    let (free_hit, free_pos) = if a.free_hit <= b.free_hit {
-        (a.free_hit, a.free_pos)
-    } else {
-        (b.free_hit, b.free_pos)
-    };
     ScanOut {
         next,
         next_pos,
         ties,
-        free_hit,
-        free_pos,
+        hit: a.hit || b.hit,
     }
 }
 
@@ -95,10 +87,7 @@ fn scan(
         if r < *d {
             *d = r;
             *p = i;
-            if r == min_val && row4col[j] == NONE && j < out.free_hit {
-                out.free_hit = j;
-                out.free_pos = offset + k;
-            }
+            out.hit |= r == min_val && row4col[j] == NONE;
         }
         // Branch-free running minimum with tie count: with integer costs the to-do distances are
         // full of ties, and a branch here would be mispredicted at random.
@@ -245,8 +234,14 @@ impl Sap {
             let i = st.row4col[j];
             let h = min_val - st.u[i];
             out = self.scan_todo(work, st, i, h, min_val, hi);
-            if out.free_hit != NONE {
-                break out.free_pos;
+            if out.hit {
+                // The to-do columns are in ascending order: the first free one at the minimum
+                // is the smallest.
+                let found =
+                    (hi..m).find(|&k| self.dist[k] == min_val && st.row4col[self.cols[k]] == NONE);
+                if let Some(k) = found {
+                    break k;
+                }
             }
         };
 
