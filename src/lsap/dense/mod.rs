@@ -1,11 +1,22 @@
 //! Dense rectangular linear sum assignment: shortest augmenting paths with dual potentials
 //! (Jonker–Volgenant / Crouse family), with a JV-style initialisation and a parallel column scan.
 //!
-//! Pipeline: validate and profile the input in one parallel pass, orient it so that there are no
-//! more rows than columns (transpose tall inputs), initialise the duals cheaply (column reduction
-//! with reduction transfer for square problems, row reduction for wide ones, then augmenting row
-//! reduction under a work budget), and finish exactly with one shortest augmenting path per row
-//! still free.
+//! Pipeline:
+//! 1. Validate and profile the input in one parallel pass (NaN / wrong infinity, forbidden pairs,
+//!    integrality, range). Tall inputs are solved as their transpose without copying it: the same
+//!    pass yields the row reduction of the transpose, and its rows are gathered on first use.
+//! 2. Warm start, picked by those measurable features:
+//!    - square, float costs, nothing forbidden: epsilon-scaling auction to near-optimal prices,
+//!      converted to feasible duals (`u_i = min_j c_ij - v_j`), keeping only exactly tight pairs
+//!      (near-tie scores, where plain augmentation and augmenting row reduction both crawl);
+//!    - otherwise Jonker–Volgenant: column reduction with reduction transfer (square) or row
+//!      reduction (wide), then augmenting row reduction repeated while it pays, under a budget.
+//! 3. Exact finish: one shortest augmenting path per row still free, with all columns tied at
+//!    the current distance taken together (JV), in parallel chunks for very wide rows.
+//!
+//! The warm start only affects speed: the optimum and the duals come from step 3, whose dual
+//! invariant (feasible, tight on assigned pairs, zero on free columns of wide problems) every
+//! warm start establishes.
 
 mod auction;
 mod init;
