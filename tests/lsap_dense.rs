@@ -276,6 +276,8 @@ proptest! {
         for (cost, mx) in [
             (instances::uniform(n, cols, seed), false),
             (instances::mentor_like(n, cols, seed), true),
+            // Large offset: price steps near the floating-point resolution.
+            (instances::uniform(n, cols, seed) + 1e6, false),
         ] {
             let a = solve_dense(cost.view(), mx).unwrap();
             let signed = if mx { cost.mapv(|x| -x) } else { cost.clone() };
