@@ -1,6 +1,7 @@
 //! Cheap initialisation of the matching and the duals before the exact augmentation phase:
-//! column reduction with reduction transfer (square problems), row reduction (wide problems),
-//! then augmenting row reduction under a work budget. Every step keeps the [`State`] invariant.
+//! column reduction with reduction transfer (square problems) or row reduction (wide problems),
+//! then either the epsilon-scaling auction (square, float, nothing forbidden) or augmenting row
+//! reduction under a work budget. Every path ends in the [`State`] invariant.
 
 use super::auction::{self, Schedule};
 use super::matrix::{Profile, Work};
