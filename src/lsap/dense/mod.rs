@@ -100,6 +100,12 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
             col_duals: vec![0.0; nc],
         });
     }
+    if nr.max(nc) >= u32::MAX as usize {
+        return Err(LsapError::Shape(format!(
+            "a {nr} x {nc} matrix has a side longer than {} entries, the most the dense solver indexes; split the problem",
+            u32::MAX - 1
+        )));
+    }
     let transpose = nr > nc;
     let (work, profile) = Work::new(cost, maximize, transpose)?;
     let (n, m) = (work.n, work.m);
