@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cohort;
 pub mod lsap;
 
 #[cfg(feature = "python")]

@@ -1,9 +1,14 @@
 //! Linear sum assignment solvers: dense 1:1 (scipy-compatible) and capacitated b-matching.
 //! Plain numeric code on `ndarray` views; knows nothing about people.
 
+mod capacitated;
 mod dense;
 pub mod instances;
 
+pub use capacitated::{
+    low_rank_scores, solve_capacitated, solve_capacitated_warm, CapacitatedOptions, Matching,
+    Objective,
+};
 pub use dense::solve_dense;
 
 use serde::{Deserialize, Serialize};
@@ -33,6 +38,9 @@ pub enum LsapError {
     /// A capacity is invalid (for example negative or too large).
     #[error("invalid capacity: {0}")]
     Capacity(String),
+    /// Warm-start duals that do not fit the problem (wrong length or not finite).
+    #[error("invalid warm start: {0}")]
+    WarmStart(String),
 }
 
 /// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.
