@@ -312,6 +312,9 @@ fn constant_tied_huge_and_negative_matrices() {
             let a = solve_dense(c.view(), false).unwrap();
             assert_eq!(a.objective, base * n.min(m) as f64);
             certify(c.view(), false, &a);
+            // Like scipy: the identity pairing on a constant matrix.
+            let k: Vec<usize> = (0..n.min(m)).collect();
+            assert_eq!((a.rows.clone(), a.cols.clone()), (k.clone(), k));
         }
         let huge = instances::integers(n, m, -1000..1000, 9).mapv(|x| x * 1e12);
         let a = solve_dense(huge.view(), false).unwrap();

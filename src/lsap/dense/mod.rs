@@ -119,7 +119,17 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
     };
 
     let mut st = State::new(n, m);
-    init::initialise(&work, &mut st, &profile).map_err(infeasible)?;
+    if !profile.forbidden && profile.lo == profile.hi {
+        // Every pair costs the same: any complete matching is optimal; take the identity (what
+        // scipy returns), certified by u = c, v = 0.
+        let c = work.row(0)[0];
+        for i in 0..n {
+            st.u[i] = c;
+            st.assign(i, i);
+        }
+    } else {
+        init::initialise(&work, &mut st, &profile).map_err(infeasible)?;
+    }
     let mut sap = sap::Sap::new(m);
     for i in st.free_rows() {
         sap.augment(&work, &mut st, i).map_err(|_| infeasible(i))?;
