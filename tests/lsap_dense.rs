@@ -423,6 +423,9 @@ fn bit_identical_across_thread_counts() {
         (instances::integers(300, 300, 0..1000, 12), false),
         (instances::mentor_like(300, 300, 13), true),
         (instances::uniform(300, 100, 14), false),
+        // Tall enough for several blocks in the pass over a tall input.
+        (instances::uniform(1500, 40, 17), false),
+        (instances::mentor_like(1500, 60, 18), true),
         // Wide enough for the parallel column scan.
         (instances::uniform(24, 40_000, 15), false),
         (instances::integers(24, 40_000, 0..5, 16), false),
