@@ -18,10 +18,10 @@ use rayon::prelude::*;
 const SCAN_CHUNK: usize = 2048;
 
 /// Fewest to-do columns for which the scan runs in parallel (below it, sequential). Measured on
-/// the 2-core development machine (integers 0..1000, 4000 x 4000, min wall time of 3): threshold
-/// 1024 -> 1647 ms, 2048 -> 1098 ms, 4096 -> 901 ms, never -> 1022 ms (with the CPU time doubling
-/// below 4096). A rayon fork/join costs microseconds, as much as a sequential scan of a few
-/// thousand columns, so only very wide rows gain.
+/// the 2-core development machine, integers 0..1000, min wall time: 4000 x 4000 with threshold
+/// 1024 / 2048 / 4096 / never: 1647 / 1098 / 901 / 1022 ms; again later, 1500 / 3000 / never:
+/// 1032 / 793 / 408 ms (2000 x 2000: 75 / 72 / 78 ms). A rayon fork/join per scanned row costs
+/// about as much as a sequential scan of a few thousand columns, so only very wide rows gain.
 const PAR_SCAN_MIN: usize = 16384;
 
 /// One column in the search: tentative distance and predecessor row, kept together so a scan
