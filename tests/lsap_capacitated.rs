@@ -555,6 +555,50 @@ fn float_scores_certified_and_match_flow_on_scaled_integers() {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Wider than the solver's per-row candidate lists, so the pruned scans and their fallback to
+    /// a full scan are exercised.
+    #[test]
+    fn wide_matches_expanded_kuhn_munkres(
+        (w, rc, cc) in int_problem(12, 160, 3).prop_filter("wide", |(w, _, _)| w.ncols() > 70),
+        (maximize, objective) in objectives(),
+    ) {
+        let rc: Vec<u32> = rc.iter().map(|&d| d.min(1)).collect();
+        let o = opts(maximize, objective);
+        let mm = solve_capacitated(w.view(), &rc, &cc, &o).unwrap();
+        check_matching(&w, &rc, &cc, &o, &mm);
+        let (wi, allowed) = oracle_inputs(&w, maximize);
+        let (count, total) = kuhn_oracle(&wi, &allowed, &rc, &cc, maximize, objective);
+        if objective == Objective::Coverage {
+            prop_assert_eq!(mm.pairs.len() as i64, count);
+        }
+        prop_assert_eq!(mm.objective, total as f64);
+    }
+}
+
+#[test]
+fn wide_and_tall_float_problems_are_certified() {
+    // Low-rank scores (many near-ties) on both orientations, beyond the candidate-list length.
+    for (seed, (n, m)) in [(80usize, 300usize), (300, 70), (150, 150)]
+        .into_iter()
+        .enumerate()
+    {
+        let w = low_rank(n, m, 40 + seed as u64);
+        let mut rng = ChaCha8Rng::seed_from_u64(50 + seed as u64);
+        let rc: Vec<u32> = (0..n).map(|_| rng.random_range(0..3)).collect();
+        let cc: Vec<u32> = (0..m).map(|_| rng.random_range(0..4)).collect();
+        for objective in [Objective::Coverage, Objective::Score] {
+            for maximize in [true, false] {
+                let o = opts(maximize, objective);
+                let mm = solve_capacitated(w.view(), &rc, &cc, &o).unwrap();
+                check_matching(&w, &rc, &cc, &o, &mm);
+            }
+        }
+    }
+}
+
 #[test]
 fn square_one_to_one_equals_dense_solver() {
     for seed in 0..5u64 {

@@ -8,12 +8,20 @@
 //! through a column or through its row's unmatched edge, so the row units form a complete assignment
 //! and the Hungarian method generalises directly: one Dijkstra search per row unit on reduced costs
 //! `c_ij + π_i − π_j`, stopping at the first column with spare capacity or at an unmatched edge.
-//! Nothing is copied: there is one potential per row and per column, labels are O(rows + cols) and
-//! the weights are read in place, so memory is the caller's matrix plus O(rows + cols + pairs).
+//! No row or column is copied by capacity: there is one potential per row and per column, labels
+//! are O(rows + cols), and the weights are read in place (or from one transposed copy, below), so
+//! memory is the matrix plus O(rows · 64 + cols + pairs).
 //! Edge capacity 1 is why matched edges may have a strictly negative reduced cost (a row holding
 //! two columns of different value has only one potential); rows therefore carry their own labels and
-//! are reached through their matched columns (a small heap), while the scan of a row over all
-//! columns is the dense O(cols) step that runs in parallel chunks on large problems.
+//! are reached through their matched columns.
+//!
+//! Each search is a Dijkstra with two small heaps (rows, columns). A row is scanned through a short
+//! candidate list of its columns in increasing order of a lower bound on the reduced cost (column
+//! potentials only decrease, so a key recorded earlier stays a lower bound); the scan stops once the
+//! bound reaches the best exit found so far, and falls back to every column (rebuilding the list)
+//! only when the whole list lies below it. Searches start from the side with fewer units: the more
+//! spare capacity they can end at, the shorter they are (a transposed copy of the matrix when that
+//! side is the columns).
 //!
 //! Without the unmatched edges, per-row augmentation is wrong for partial matchings: a row processed
 //! early could keep a column that a later row needs more. With them, every search is a
@@ -27,10 +35,10 @@
 //! code (monomorphised).
 //!
 //! Initialisation (cold and warm alike): column potentials (zero, or the caller's warm duals),
-//! row potentials by row reduction, then a greedy pass that gives each row its tight columns while
-//! capacity lasts; columns priced below zero that the greedy pass cannot fill are repriced and the
-//! rows they invalidate released, so the state satisfies every reduced-cost condition before the
-//! searches start. Only the remaining row units are searched.
+//! then one exact bid per row (the Jonker–Volgenant augmenting row reduction generalised to
+//! capacities) that takes a row's best column or outbids its least attached holder; columns priced
+//! below zero that end up not full are repriced and the rows they invalidate released, so the state
+//! satisfies every reduced-cost condition before the searches start.
 
 use super::LsapError;
 use ndarray::{Array2, ArrayView2};
@@ -463,152 +471,82 @@ const DEAD: u8 = 8;
 const CHUNK: usize = 1024;
 const PAR_MIN_COLS: usize = 4096;
 
-/// A column offered to the search: label, spare capacity, index.
-#[derive(Clone, Copy)]
-struct Cand<C> {
-    lab: C,
-    spare: bool,
-    j: usize,
+/// Candidate columns kept per row, in increasing order of a lower bound on their reduced cost.
+const CANDIDATES: usize = 64;
+
+/// Per-row candidate lists for the searches. Column potentials only decrease once the searches
+/// start, so the key `c_kj − π_j` recorded when a list was built stays a lower bound on the current
+/// reduced cost: a row scan walks its list in key order and stops as soon as the bound reaches the
+/// best exit found so far. Only when the whole list is below it (`theta` bounds every column not in
+/// the list) does the scan visit every column, and then it rebuilds that row's list.
+struct Candidates<C> {
+    cols: Vec<u32>,
+    keys: Vec<C>,
+    len: Vec<u32>,
+    theta: Vec<C>,
 }
 
-impl<C: Cost> Cand<C> {
-    /// The search order: lowest label, then spare before full, then lowest index.
-    fn before(&self, o: &Self) -> bool {
-        self.lab
-            .total_cmp(&o.lab)
-            .then((!self.spare).cmp(&!o.spare))
-            .then(self.j.cmp(&o.j))
-            == Ordering::Less
-    }
-}
-
-/// Columns kept per scan. Between two row scans the labels of unscanned columns do not change, so
-/// the few best of one scan serve the column pops that follow it without another pass.
-const SHORT: usize = 8;
-
-/// The `SHORT` best unscanned columns of a scan with a finite label, in search order.
-#[derive(Clone, Copy)]
-struct Shortlist<C> {
-    items: [Cand<C>; SHORT],
-    len: usize,
-    head: usize,
-}
-
-impl<C: Cost> Shortlist<C> {
-    const EMPTY: Self = Shortlist {
-        items: [Cand {
-            lab: C::INF,
-            spare: false,
-            j: usize::MAX,
-        }; SHORT],
-        len: 0,
-        head: 0,
-    };
-
-    /// Offers arrive in increasing column order within one chunk.
-    #[inline(always)]
-    fn offer(&mut self, lab: C, spare: bool, j: usize) {
-        if self.len == SHORT {
-            let last = &self.items[SHORT - 1];
-            if !(lab < last.lab || (lab == last.lab && spare && !last.spare)) {
-                return;
-            }
-        } else if lab >= C::INF {
-            return;
-        }
-        self.insert(Cand { lab, spare, j });
-    }
-
-    fn insert(&mut self, c: Cand<C>) {
-        let mut t = self.len.min(SHORT - 1);
-        if self.len == SHORT && !c.before(&self.items[SHORT - 1]) {
-            return;
-        }
-        while t > 0 && c.before(&self.items[t - 1]) {
-            self.items[t] = self.items[t - 1];
-            t -= 1;
-        }
-        self.items[t] = c;
-        self.len = (self.len + 1).min(SHORT);
-    }
-
-    fn merge(mut a: Self, b: Self) -> Self {
-        for c in &b.items[..b.len] {
-            a.insert(*c);
-        }
-        a
-    }
-
-    /// The best column not yet popped; `Err(())` when the list ran out but a full pass may find
-    /// more (the scan had more candidates than it kept).
-    fn first(&self) -> Result<Option<Cand<C>>, ()> {
-        if self.head < self.len {
-            Ok(Some(self.items[self.head]))
-        } else if self.len == SHORT {
-            Err(())
-        } else {
-            Ok(None)
-        }
-    }
-}
-
-/// The row being scanned: its weights, the sign that turns them into costs, its label base
-/// `d_k + π_k` and its index (the predecessor recorded on improved columns).
-#[derive(Clone, Copy)]
-struct Source<'r, C> {
-    row: &'r [f64],
-    sign: f64,
-    base: C,
-    k: u32,
-}
-
-/// Relax the scanned row into the columns `offset..offset+lab.len()` (`src.row`, `pot` and `flags`
-/// are the same column range) and return the best unscanned columns there.
-#[inline]
-fn relax_chunk<C: Cost>(
-    offset: usize,
-    src: Source<'_, C>,
-    pot: &[C],
-    lab: &mut [C],
-    pred: &mut [u32],
+/// Row `k`'s `CANDIDATES` columns of lowest key `c_kj − π_j`, sorted, and the bound on the rest.
+fn candidate_list<C: Cost>(
+    p: &Problem<'_>,
+    k: usize,
+    pot_c: &[C],
     flags: &[u8],
-) -> Shortlist<C> {
-    let mut best = Shortlist::<C>::EMPTY;
-    let Source { row, sign, base, k } = src;
-    for (t, (((l, p), &f), (&w, &pj))) in lab
-        .iter_mut()
-        .zip(pred.iter_mut())
+) -> (Vec<(C, u32)>, C) {
+    let mut keyed: Vec<(C, u32)> = p
+        .row(k)
+        .iter()
+        .zip(pot_c)
         .zip(flags)
-        .zip(row.iter().zip(pot))
         .enumerate()
-    {
-        if f & (SCANNED | DEAD) != 0 {
-            continue;
-        }
-        if f & BLOCKED == 0 {
-            let r = C::reduced(base, sign * w, pj);
-            if r < *l {
-                *l = r;
-                *p = k;
-            }
-        }
-        best.offer(*l, f & SPARE != 0, offset + t);
-    }
-    best
+        .filter(|(_, (_, &f))| f & DEAD == 0)
+        .filter_map(|(j, ((&w, &pj), _))| C::pair(p.sign * w).map(|c| (c - pj, j as u32)))
+        .collect();
+    let order = |a: &(C, u32), b: &(C, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let theta = if keyed.len() > CANDIDATES {
+        keyed.select_nth_unstable_by(CANDIDATES - 1, order);
+        keyed.truncate(CANDIDATES);
+        keyed.sort_unstable_by(order);
+        keyed.last().map_or(C::INF, |x| x.0)
+    } else {
+        keyed.sort_unstable_by(order);
+        C::INF
+    };
+    (keyed, theta)
 }
 
-fn min_chunk<C: Cost>(offset: usize, lab: &[C], flags: &[u8]) -> Shortlist<C> {
-    let mut best = Shortlist::<C>::EMPTY;
-    for (t, (&l, &f)) in lab.iter().zip(flags).enumerate() {
-        if f & (SCANNED | DEAD) == 0 {
-            best.offer(l, f & SPARE != 0, offset + t);
+impl<C: Cost> Candidates<C> {
+    fn build(p: &Problem<'_>, pot_c: &[C], flags: &[u8]) -> Self {
+        let lists: Vec<(Vec<(C, u32)>, C)> = (0..p.n)
+            .into_par_iter()
+            .with_min_len(8)
+            .map(|k| candidate_list(p, k, pot_c, flags))
+            .collect();
+        let mut c = Candidates {
+            cols: vec![u32::MAX; p.n * CANDIDATES],
+            keys: vec![C::INF; p.n * CANDIDATES],
+            len: vec![0; p.n],
+            theta: vec![C::INF; p.n],
+        };
+        for (k, (list, theta)) in lists.into_iter().enumerate() {
+            c.store(k, &list, theta);
         }
+        c
     }
-    best
+
+    fn store(&mut self, k: usize, list: &[(C, u32)], theta: C) {
+        let start = k * CANDIDATES;
+        for (t, &(key, j)) in list.iter().enumerate() {
+            self.keys[start + t] = key;
+            self.cols[start + t] = j;
+        }
+        self.len[k] = list.len() as u32;
+        self.theta[k] = theta;
+    }
 }
 
 /// Bids per row unit (beyond one per row) before the searches take over.
-const BID_ROUNDS: usize = 8;
+const BID_ROUNDS: usize = 0;
 
 /// A row's best option (value `π_j − c_ij`, column, spare) and second-best value.
 #[derive(Clone, Copy)]
@@ -697,6 +635,33 @@ impl<C: Cost> PartialOrd for RowItem<C> {
 impl<C: Cost> Ord for RowItem<C> {
     fn cmp(&self, o: &Self) -> Ordering {
         o.lab.total_cmp(&self.lab).then(o.row.cmp(&self.row))
+    }
+}
+
+/// A column waiting in the search heap: lowest label first, then spare before full, then index.
+struct ColItem<C> {
+    lab: C,
+    spare: bool,
+    col: u32,
+}
+
+impl<C: Cost> PartialEq for ColItem<C> {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl<C: Cost> Eq for ColItem<C> {}
+impl<C: Cost> PartialOrd for ColItem<C> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<C: Cost> Ord for ColItem<C> {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.lab
+            .total_cmp(&self.lab)
+            .then(self.spare.cmp(&o.spare))
+            .then(o.col.cmp(&self.col))
     }
 }
 
@@ -797,12 +762,16 @@ struct Solver<'a, 'p, C: Cost> {
     stamp: u32,
     scanned_cols: Vec<u32>,
     scanned_rows: Vec<u32>,
+    touched: Vec<u32>,
     heap: BinaryHeap<RowItem<C>>,
+    col_heap: BinaryHeap<ColItem<C>>,
+    cand: Candidates<C>,
 }
 
 fn run<C: Cost>(p: &Problem<'_>, warm_cols: Option<&[f64]>) -> RunResult {
     let mut s = Solver::<C>::new(p);
     s.initialise(warm_cols);
+    s.cand = Candidates::build(p, &s.pot_c, &s.flags);
     for i in 0..p.n {
         let pending = p.row_cap[i] as usize - s.row_cols[i].len().min(p.row_cap[i] as usize);
         for _ in 0..pending {
@@ -846,7 +815,15 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             stamp: 0,
             scanned_cols: Vec::new(),
             scanned_rows: Vec::new(),
+            touched: Vec::new(),
             heap: BinaryHeap::new(),
+            col_heap: BinaryHeap::new(),
+            cand: Candidates {
+                keys: Vec::new(),
+                cols: Vec::new(),
+                len: Vec::new(),
+                theta: Vec::new(),
+            },
         }
     }
 
@@ -1022,62 +999,60 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         }
     }
 
-    fn scan_row(&mut self, k: usize, base: C) -> Shortlist<C> {
+    /// Relax column `j` from row `k` (label base `base = d_k + π_k`); a spare column tightens the
+    /// exit bound.
+    #[inline]
+    fn relax(&mut self, k: usize, j: usize, base: C, bound: &mut C) {
+        let f = self.flags[j];
+        if f & (SCANNED | DEAD | BLOCKED) != 0 {
+            return;
+        }
+        let p = self.p;
+        let r = C::reduced(base, p.sign * p.w[k * p.m + j], self.pot_c[j]);
+        if r < self.lab[j] {
+            if self.lab[j] == C::INF {
+                self.touched.push(j as u32);
+            }
+            self.lab[j] = r;
+            self.pred[j] = k as u32;
+            let spare = f & SPARE != 0;
+            self.col_heap.push(ColItem {
+                lab: r,
+                spare,
+                col: j as u32,
+            });
+            if spare && r < *bound {
+                *bound = r;
+            }
+        }
+    }
+
+    /// Scan row `k`: its candidate columns while they can still beat the exit bound, and every
+    /// column only if the list ran out below it.
+    fn scan_row(&mut self, k: usize, base: C, bound: &mut C) {
         let p = self.p;
         for &j in &self.row_cols[k] {
             self.flags[j as usize] |= BLOCKED;
         }
-        let row = p.row(k);
-        let (sign, kk) = (p.sign, k as u32);
-        let best = if p.m >= PAR_MIN_COLS {
-            self.lab
-                .par_chunks_mut(CHUNK)
-                .zip(self.pred.par_chunks_mut(CHUNK))
-                .zip(self.flags.par_chunks(CHUNK))
-                .zip(row.par_chunks(CHUNK).zip(self.pot_c.par_chunks(CHUNK)))
-                .enumerate()
-                .map(|(t, (((l, pr), f), (w, pc)))| {
-                    let src = Source {
-                        row: w,
-                        sign,
-                        base,
-                        k: kk,
-                    };
-                    relax_chunk(t * CHUNK, src, pc, l, pr, f)
-                })
-                .reduce(|| Shortlist::EMPTY, Shortlist::merge)
-        } else {
-            let src = Source {
-                row,
-                sign,
-                base,
-                k: kk,
-            };
-            relax_chunk(
-                0,
-                src,
-                &self.pot_c,
-                &mut self.lab,
-                &mut self.pred,
-                &self.flags,
-            )
-        };
+        let start = k * CANDIDATES;
+        let len = self.cand.len[k] as usize;
+        let mut exhausted = true;
+        for t in start..start + len {
+            if base + self.cand.keys[t] >= *bound {
+                exhausted = false;
+                break;
+            }
+            self.relax(k, self.cand.cols[t] as usize, base, bound);
+        }
+        if exhausted && base + self.cand.theta[k] < *bound {
+            for j in 0..p.m {
+                self.relax(k, j, base, bound);
+            }
+            let (list, theta) = candidate_list(p, k, &self.pot_c, &self.flags);
+            self.cand.store(k, &list, theta);
+        }
         for &j in &self.row_cols[k] {
             self.flags[j as usize] &= !BLOCKED;
-        }
-        best
-    }
-
-    fn min_col(&self) -> Shortlist<C> {
-        if self.p.m >= PAR_MIN_COLS {
-            self.lab
-                .par_chunks(CHUNK)
-                .zip(self.flags.par_chunks(CHUNK))
-                .enumerate()
-                .map(|(t, (l, f))| min_chunk(t * CHUNK, l, f))
-                .reduce(|| Shortlist::EMPTY, Shortlist::merge)
-        } else {
-            min_chunk(0, &self.lab, &self.flags)
         }
     }
 
@@ -1091,38 +1066,33 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             self.stamp = 1;
         }
         let stamp = self.stamp;
-        self.lab.iter_mut().for_each(|x| *x = C::INF);
-        self.flags.iter_mut().for_each(|f| *f &= !SCANNED);
-        self.scanned_cols.clear();
-        self.scanned_rows.clear();
-        self.heap.clear();
         self.row_seen[s] = stamp;
         self.row_lab[s] = C::ZERO;
         let mut next_row = Some(s);
-        let mut short: Option<Shortlist<C>> = None;
         let mut sink_best: Option<(C, usize)> = None;
+        // The best exit label seen so far (an unmatched edge or a spare column): an upper bound
+        // on the shortest path, so columns that cannot beat it need no relaxing.
+        let mut bound = C::INF;
         let (d, sink) = loop {
             if let Some(k) = next_row.take() {
                 self.row_done[k] = stamp;
                 self.scanned_rows.push(k as u32);
-                let dk = self.row_lab[k];
-                let base = dk + self.pot_r[k];
+                let base = self.row_lab[k] + self.pot_r[k];
                 // The row's unmatched edge to the sink has reduced cost π_k.
                 if sink_best.map_or(true, |(t, _)| base < t) {
                     sink_best = Some((base, k));
                 }
-                short = Some(self.scan_row(k, base));
+                bound = min_cost(bound, base);
+                self.scan_row(k, base, &mut bound);
             }
-            let cand = match short.as_ref().map(Shortlist::first) {
-                Some(Ok(c)) => c,
-                _ => {
-                    let fresh = self.min_col();
-                    let c = fresh.first().ok().flatten();
-                    short = Some(fresh);
-                    c
+            while let Some(top) = self.col_heap.peek() {
+                let j = top.col as usize;
+                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
+                    self.col_heap.pop();
+                } else {
+                    break;
                 }
-            };
-            let (c_lab, c_spare) = cand.map_or((C::INF, false), |c| (c.lab, c.spare));
+            }
             while let Some(top) = self.heap.peek() {
                 let r = top.row as usize;
                 if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
@@ -1131,12 +1101,16 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                     break;
                 }
             }
+            let (c_lab, c_spare, c_col) = self
+                .col_heap
+                .peek()
+                .map_or((C::INF, false, usize::MAX), |c| {
+                    (c.lab, c.spare, c.col as usize)
+                });
             let row_lab = self.heap.peek().map_or(C::INF, |t| t.lab);
             let (t_lab, t_row) = sink_best.unwrap_or((C::INF, s));
-            if let Some(c) = cand {
-                if c_spare && t_lab >= c_lab && row_lab >= c_lab {
-                    break (c_lab, Sink::Col(c.j));
-                }
+            if c_col != usize::MAX && c_spare && t_lab >= c_lab && row_lab >= c_lab {
+                break (c_lab, Sink::Col(c_col));
             }
             if c_lab >= t_lab && row_lab >= t_lab {
                 break (t_lab, Sink::Unmatched(t_row));
@@ -1147,16 +1121,15 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                     continue;
                 }
             }
-            // Scan column j: reach the rows it holds through their matched edges (backwards).
-            let Some(Cand { j, .. }) = cand else {
+            if c_col == usize::MAX {
                 // Unreachable in theory: the source's own unmatched edge is always finite.
                 break (t_lab, Sink::Unmatched(t_row));
-            };
+            }
+            // Scan column j: reach the rows it holds through their matched edges (backwards).
+            let j = c_col;
+            self.col_heap.pop();
             self.flags[j] |= SCANNED;
             self.scanned_cols.push(j as u32);
-            if let Some(sh) = short.as_mut() {
-                sh.head += 1;
-            }
             let dj = self.lab[j];
             let pj = self.pot_c[j];
             for &r in &self.col_rows[j] {
@@ -1180,9 +1153,11 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             }
         };
         // Potentials: π_x += d_x − D on every scanned node (others have d_x ≥ D: unchanged).
+        // Clamped at zero so that rounding never raises a column potential (the candidate lists
+        // rely on column potentials only decreasing).
         for &j in &self.scanned_cols {
             let j = j as usize;
-            self.pot_c[j] = self.pot_c[j] + (self.lab[j] - d);
+            self.pot_c[j] = self.pot_c[j] + min_cost(self.lab[j] - d, C::ZERO);
         }
         for &r in &self.scanned_rows {
             let r = r as usize;
@@ -1204,6 +1179,18 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             self.link(r, j);
             cur = r;
         }
+        // Clean the scratch space for the next search.
+        for &j in &self.touched {
+            self.lab[j as usize] = C::INF;
+        }
+        for &j in &self.scanned_cols {
+            self.flags[j as usize] &= !SCANNED;
+        }
+        self.touched.clear();
+        self.scanned_cols.clear();
+        self.scanned_rows.clear();
+        self.heap.clear();
+        self.col_heap.clear();
     }
 }
 
