@@ -512,7 +512,10 @@ proptest! {
             w2.view(), &rc, &cc, &o, Some((&first.row_duals, &first.col_duals)),
         ).unwrap();
         check_matching(&w2, &rc, &cc, &o, &warm);
-        prop_assert_eq!(warm.pairs.len(), cold.pairs.len());
+        // Score may differ in zero-weight pairs only; coverage fixes the count.
+        if objective == Objective::Coverage {
+            prop_assert_eq!(warm.pairs.len(), cold.pairs.len());
+        }
         prop_assert_eq!(warm.objective, cold.objective);
         // Any finite duals are a valid (if poor) warm start.
         let (n, m) = w.dim();
@@ -520,7 +523,9 @@ proptest! {
         let jc: Vec<f64> = (0..m).map(|j| f64::from(junk[12 + j % 10])).collect();
         let odd = solve_capacitated_warm(w2.view(), &rc, &cc, &o, Some((&jr, &jc))).unwrap();
         check_matching(&w2, &rc, &cc, &o, &odd);
-        prop_assert_eq!(odd.pairs.len(), cold.pairs.len());
+        if objective == Objective::Coverage {
+            prop_assert_eq!(odd.pairs.len(), cold.pairs.len());
+        }
         prop_assert_eq!(odd.objective, cold.objective);
     }
 }

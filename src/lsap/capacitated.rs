@@ -482,6 +482,8 @@ const CANDIDATES: usize = 64;
 struct Candidates<C> {
     cols: Vec<u32>,
     keys: Vec<C>,
+    /// The signed weights of the listed pairs, so that walking a list never touches the matrix.
+    sw: Vec<f64>,
     len: Vec<u32>,
     theta: Vec<C>,
 }
@@ -525,20 +527,23 @@ impl<C: Cost> Candidates<C> {
         let mut c = Candidates {
             cols: vec![u32::MAX; p.n * CANDIDATES],
             keys: vec![C::INF; p.n * CANDIDATES],
+            sw: vec![f64::NAN; p.n * CANDIDATES],
             len: vec![0; p.n],
             theta: vec![C::INF; p.n],
         };
         for (k, (list, theta)) in lists.into_iter().enumerate() {
-            c.store(k, &list, theta);
+            c.store(p, k, &list, theta);
         }
         c
     }
 
-    fn store(&mut self, k: usize, list: &[(C, u32)], theta: C) {
+    fn store(&mut self, p: &Problem<'_>, k: usize, list: &[(C, u32)], theta: C) {
         let start = k * CANDIDATES;
+        let row = p.row(k);
         for (t, &(key, j)) in list.iter().enumerate() {
             self.keys[start + t] = key;
             self.cols[start + t] = j;
+            self.sw[start + t] = p.sign * row.get(j as usize).copied().unwrap_or(f64::NAN);
         }
         self.len[k] = list.len() as u32;
         self.theta[k] = theta;
@@ -819,6 +824,7 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             heap: BinaryHeap::new(),
             col_heap: BinaryHeap::new(),
             cand: Candidates {
+                sw: Vec::new(),
                 keys: Vec::new(),
                 cols: Vec::new(),
                 len: Vec::new(),
@@ -863,7 +869,9 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             }
         }
         let units: usize = p.row_cap.iter().map(|&d| d as usize).sum();
-        self.bid(BID_ROUNDS * units + p.n);
+        // Cold, one bid per row pays off; warm prices make every unit's bid count.
+        let rounds = if warm_cols.is_some() { 1 } else { BID_ROUNDS };
+        self.bid(rounds * units + p.n);
         self.repair();
     }
 
@@ -966,26 +974,38 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         top
     }
 
-    /// A column priced below zero must be full (only a warm start can break this): reprice it to
-    /// zero and release every holding row that then has a negative reduced cost towards it.
+    /// A column priced below zero must be full (only a warm start can break this). Raise its
+    /// potential as far as the rows holding other columns allow; the row that binds takes the
+    /// column if it has a unit to spare, or is released otherwise (its columns may then need the
+    /// same repair). Ends with every non-full column at potential zero.
     fn repair(&mut self) {
         let p = self.p;
         let mut queue: Vec<usize> = (0..p.m)
             .filter(|&j| self.pot_c[j] < C::ZERO && self.flags[j] & SPARE != 0)
             .collect();
         while let Some(j) = queue.pop() {
-            if self.pot_c[j] >= C::ZERO {
-                continue;
-            }
-            self.pot_c[j] = C::ZERO;
-            for i in 0..p.n {
-                if self.row_cols[i].is_empty() || self.row_cols[i].contains(&(j as u32)) {
-                    continue;
+            while self.pot_c[j] < C::ZERO && self.flags[j] & SPARE != 0 {
+                let mut limit = C::ZERO;
+                let mut binding = None;
+                for i in 0..p.n {
+                    if self.row_cols[i].is_empty() || self.row_cols[i].contains(&(j as u32)) {
+                        continue;
+                    }
+                    if let Some(c) = C::pair(p.sign * p.w[i * p.m + j]) {
+                        let lim = c + self.pot_r[i];
+                        if lim < limit {
+                            limit = lim;
+                            binding = Some(i);
+                        }
+                    }
                 }
-                let Some(c) = C::pair(p.sign * p.w[i * p.m + j]) else {
-                    continue;
+                self.pot_c[j] = max_cost(self.pot_c[j], limit);
+                let Some(i) = binding else {
+                    break;
                 };
-                if c + self.pot_r[i] - self.pot_c[j] < C::ZERO {
+                if self.row_cols[i].len() < p.row_cap[i] as usize {
+                    self.link(i, j);
+                } else {
                     for jj in std::mem::take(&mut self.row_cols[i]) {
                         let jj = jj as usize;
                         self.col_rows[jj].retain(|&r| r as usize != i);
@@ -1002,14 +1022,14 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
     /// Relax column `j` from row `k` (label base `base = d_k + π_k`); a spare column tightens the
     /// exit bound.
     #[inline]
-    fn relax(&mut self, k: usize, j: usize, base: C, bound: &mut C) {
+    fn relax(&mut self, k: usize, j: usize, sw: f64, base: C, bound: &mut C) {
         let f = self.flags[j];
         if f & (SCANNED | DEAD | BLOCKED) != 0 {
             return;
         }
-        let p = self.p;
-        let r = C::reduced(base, p.sign * p.w[k * p.m + j], self.pot_c[j]);
-        if r < self.lab[j] {
+        let r = C::reduced(base, sw, self.pot_c[j]);
+        // A column whose label cannot beat the best exit is never popped: leave it alone.
+        if r < *bound && r < self.lab[j] {
             if self.lab[j] == C::INF {
                 self.touched.push(j as u32);
             }
@@ -1021,7 +1041,7 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 spare,
                 col: j as u32,
             });
-            if spare && r < *bound {
+            if spare {
                 *bound = r;
             }
         }
@@ -1042,14 +1062,44 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 exhausted = false;
                 break;
             }
-            self.relax(k, self.cand.cols[t] as usize, base, bound);
+            self.relax(k, self.cand.cols[t] as usize, self.cand.sw[t], base, bound);
         }
         if exhausted && base + self.cand.theta[k] < *bound {
-            for j in 0..p.m {
-                self.relax(k, j, base, bound);
+            // Full scan: find the columns that can beat the bound (in parallel chunks on wide
+            // problems), then relax them in column order, so every thread count agrees.
+            let row = p.row(k);
+            let sign = p.sign;
+            let limit = *bound;
+            let scan = |offset: usize, w: &[f64], pc: &[C], lab: &[C], fl: &[u8]| -> Vec<u32> {
+                let mut hits = Vec::new();
+                for (t, (((&w, &pj), &l), &f)) in w.iter().zip(pc).zip(lab).zip(fl).enumerate() {
+                    if f & (SCANNED | DEAD | BLOCKED) == 0 {
+                        let r = C::reduced(base, sign * w, pj);
+                        if r < limit && r < l {
+                            hits.push((offset + t) as u32);
+                        }
+                    }
+                }
+                hits
+            };
+            let hits: Vec<u32> = if p.m >= PAR_MIN_COLS {
+                row.par_chunks(CHUNK)
+                    .zip(self.pot_c.par_chunks(CHUNK))
+                    .zip(self.lab.par_chunks(CHUNK))
+                    .zip(self.flags.par_chunks(CHUNK))
+                    .enumerate()
+                    .map(|(t, (((w, pc), l), f))| scan(t * CHUNK, w, pc, l, f))
+                    .flatten_iter()
+                    .collect()
+            } else {
+                scan(0, row, &self.pot_c, &self.lab, &self.flags)
+            };
+            for j in hits {
+                let j = j as usize;
+                self.relax(k, j, sign * row[j], base, bound);
             }
             let (list, theta) = candidate_list(p, k, &self.pot_c, &self.flags);
-            self.cand.store(k, &list, theta);
+            self.cand.store(p, k, &list, theta);
         }
         for &j in &self.row_cols[k] {
             self.flags[j as usize] &= !BLOCKED;
