@@ -4,8 +4,8 @@
 //! Every result is also checked for feasibility and for its dual certificate.
 
 use mentorpair::lsap::{
-    solve_capacitated, solve_capacitated_warm, solve_dense, CapacitatedOptions, LsapError,
-    Matching, Objective,
+    solve_capacitated, solve_capacitated_from, solve_capacitated_warm, solve_dense,
+    CapacitatedOptions, LsapError, Matching, Objective,
 };
 use ndarray::Array2;
 use pathfinding::kuhn_munkres::kuhn_munkres;
@@ -517,6 +517,19 @@ proptest! {
             prop_assert_eq!(warm.pairs.len(), cold.pairs.len());
         }
         prop_assert_eq!(warm.objective, cold.objective);
+        // Restarting from the whole earlier result (pairs and duals).
+        let again = solve_capacitated_from(w2.view(), &rc, &cc, &o, &first).unwrap();
+        check_matching(&w2, &rc, &cc, &o, &again);
+        if objective == Objective::Coverage {
+            prop_assert_eq!(again.pairs.len(), cold.pairs.len());
+        }
+        prop_assert_eq!(again.objective, cold.objective);
+        // ... also after the capacities change.
+        let rc3: Vec<u32> = rc.iter().map(|&d| (d + 1) % 4).collect();
+        let cold3 = solve_capacitated(w2.view(), &rc3, &cc, &o).unwrap();
+        let from3 = solve_capacitated_from(w2.view(), &rc3, &cc, &o, &first).unwrap();
+        check_matching(&w2, &rc3, &cc, &o, &from3);
+        prop_assert_eq!(from3.objective, cold3.objective);
         // Any finite duals are a valid (if poor) warm start.
         let (n, m) = w.dim();
         let jr: Vec<f64> = (0..n).map(|i| f64::from(junk[i])).collect();
@@ -703,6 +716,10 @@ fn errors_name_the_problem() {
         Some((&[0.0, 0.0], &[0.0, f64::NAN, 0.0])),
     );
     assert!(matches!(warm, Err(LsapError::WarmStart(_))));
+    let mut prev = solve_capacitated(w.view(), &[1, 1], &[1, 1, 1], &o).unwrap();
+    prev.pairs.push((5, 0));
+    let again = solve_capacitated_from(w.view(), &[1, 1], &[1, 1, 1], &o, &prev);
+    assert!(matches!(again, Err(LsapError::WarmStart(msg)) if msg.contains("(5, 0)")));
 }
 
 #[test]

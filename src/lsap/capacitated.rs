@@ -147,6 +147,65 @@ pub fn solve_capacitated_warm(
     opts: &CapacitatedOptions,
     warm: Option<(&[f64], &[f64])>,
 ) -> Result<Matching, LsapError> {
+    let start = match warm {
+        Some((r, c)) => Start::Duals(r, c),
+        None => Start::Cold,
+    };
+    solve_impl(weights, row_capacity, col_capacity, opts, start)
+}
+
+/// [`solve_capacitated`] restarted from an earlier result on a matrix of the same shape: its pairs
+/// and duals (coverage part included) are reused wherever they are still consistent with the new
+/// weights and capacities, and only the rest is searched.
+///
+/// This is the fast path for loops that re-solve after small changes (a Lagrangian step that shifts
+/// whole rows keeps every pair consistent under [`Objective::Coverage`], so nothing is searched).
+/// The result is optimal for the new weights whatever `previous` holds, as long as it fits the
+/// shape; a `previous` of another shape (duals or pair indices out of range) is an
+/// [`LsapError::WarmStart`].
+///
+/// ```
+/// use ndarray::array;
+/// use mentorpair::lsap::{solve_capacitated, solve_capacitated_from, CapacitatedOptions};
+/// let w = array![[0.9, 0.8, 0.1], [0.7, 0.1, 0.3], [0.6, 0.5, 0.2]];
+/// let opts = CapacitatedOptions::default();
+/// let first = solve_capacitated(w.view(), &[1; 3], &[1; 3], &opts).unwrap();
+/// let shifted = &w + &array![[0.0], [0.2], [-0.1]];
+/// let again = solve_capacitated_from(shifted.view(), &[1; 3], &[1; 3], &opts, &first).unwrap();
+/// let cold = solve_capacitated(shifted.view(), &[1; 3], &[1; 3], &opts).unwrap();
+/// assert!((again.objective - cold.objective).abs() < 1e-12);
+/// ```
+pub fn solve_capacitated_from(
+    weights: ArrayView2<f64>,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    previous: &Matching,
+) -> Result<Matching, LsapError> {
+    solve_impl(
+        weights,
+        row_capacity,
+        col_capacity,
+        opts,
+        Start::Previous(previous),
+    )
+}
+
+/// How a solve starts.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Cold,
+    Duals(&'a [f64], &'a [f64]),
+    Previous(&'a Matching),
+}
+
+fn solve_impl(
+    weights: ArrayView2<f64>,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    start: Start<'_>,
+) -> Result<Matching, LsapError> {
     let (nr, nc) = weights.dim();
     if row_capacity.len() != nr {
         return Err(LsapError::Shape(format!(
@@ -161,9 +220,23 @@ pub fn solve_capacitated_warm(
         )));
     }
     let sign = if opts.maximize { -1.0 } else { 1.0 };
-    if let Some((wr, wc)) = warm {
-        check_warm(wr, nr, "row")?;
-        check_warm(wc, nc, "column")?;
+    match start {
+        Start::Cold => {}
+        Start::Duals(wr, wc) => {
+            check_warm(wr, nr, "row")?;
+            check_warm(wc, nc, "column")?;
+        }
+        Start::Previous(prev) => {
+            check_warm(&prev.row_duals, nr, "row")?;
+            check_warm(&prev.col_duals, nc, "column")?;
+            check_counts(&prev.row_count_duals, nr, "row")?;
+            check_counts(&prev.col_count_duals, nc, "column")?;
+            if let Some(&(r, c)) = prev.pairs.iter().find(|&&(r, c)| r >= nr || c >= nc) {
+                return Err(LsapError::WarmStart(format!(
+                    "previous pair ({r}, {c}) is outside the {nr} x {nc} matrix (restart only from a result on a matrix of the same shape)"
+                )));
+            }
+        }
     }
     // Rust reads the matrix row by row; a non-standard layout (a transposed or strided view) is
     // copied once into row-major order.
@@ -211,13 +284,47 @@ pub fn solve_capacitated_warm(
             col_cap,
         },
     };
-    let warm_cols: Option<Vec<f64>> = warm.map(|(wr, wc)| {
-        let v = if transpose { wr } else { wc };
+    // Warm column potentials in the internal orientation and minimisation sense (the LP dual of
+    // either side is `sign ×` the caller's dual), and the earlier pairs when there are any.
+    let side = |r: &'_ [f64], c: &'_ [f64]| -> Vec<f64> {
+        let v = if transpose { r } else { c };
         v.iter().map(|&x| sign * x).collect()
-    });
+    };
+    let warm = match start {
+        Start::Cold => Warm::Cold,
+        Start::Duals(r, c) => Warm::Prices(side(r, c).into_iter().map(Lex::from_score).collect()),
+        Start::Previous(prev) => {
+            // Both sides' earlier duals as lexicographic minimisation-sense LP duals.
+            let ks = if opts.maximize { -1 } else { 1 };
+            let lp = |f: &[f64], k: &[i64]| -> Vec<Lex> {
+                f.iter()
+                    .zip(k)
+                    .map(|(&f, &k)| Lex {
+                        k: ks * k,
+                        f: sign * f,
+                    })
+                    .collect()
+            };
+            let rows_lp = lp(&prev.row_duals, &prev.row_count_duals);
+            let cols_lp = lp(&prev.col_duals, &prev.col_count_duals);
+            let (int_rows, prices) = if transpose {
+                (cols_lp, rows_lp)
+            } else {
+                (rows_lp, cols_lp)
+            };
+            // Network row potentials are the negated LP row duals.
+            let row_prices = int_rows.into_iter().map(|u| Lex::ZERO - u).collect();
+            let pairs = prev
+                .pairs
+                .iter()
+                .map(|&(r, c)| if transpose { (c, r) } else { (r, c) })
+                .collect();
+            Warm::Previous(prices, row_prices, pairs)
+        }
+    };
     let result = match opts.objective {
-        Objective::Score => run::<f64>(&problem, warm_cols.as_deref()),
-        Objective::Coverage => run::<Lex>(&problem, warm_cols.as_deref()),
+        Objective::Score => run::<f64>(&problem, &warm),
+        Objective::Coverage => run::<Lex>(&problem, &warm),
     };
     let (int_rc, int_cc) = if transpose {
         (col_capacity, row_capacity)
@@ -250,6 +357,16 @@ pub fn solve_capacitated_warm(
         row_count_duals,
         col_count_duals,
     })
+}
+
+fn check_counts(v: &[i64], len: usize, side: &str) -> Result<(), LsapError> {
+    if v.len() != len {
+        return Err(LsapError::WarmStart(format!(
+            "{side} count duals have {} entries but the matrix has {len} {side}s (pass a result on a matrix of the same shape)",
+            v.len()
+        )));
+    }
+    Ok(())
 }
 
 fn check_warm(v: &[f64], len: usize, side: &str) -> Result<(), LsapError> {
@@ -352,6 +469,8 @@ trait Cost:
     fn total_cmp(&self, other: &Self) -> Ordering;
     fn lex(self) -> Lex;
     fn from_score(x: f64) -> Self;
+    /// From a lexicographic potential (the coverage part is dropped for plain scores).
+    fn from_lex(x: Lex) -> Self;
 }
 
 impl Cost for f64 {
@@ -375,6 +494,9 @@ impl Cost for f64 {
     }
     fn from_score(x: f64) -> Self {
         x
+    }
+    fn from_lex(x: Lex) -> Self {
+        x.f
     }
 }
 
@@ -405,6 +527,10 @@ impl Sub for Lex {
             f: self.f - o.f,
         }
     }
+}
+
+impl Lex {
+    const ZERO: Self = Lex { k: 0, f: 0.0 };
 }
 
 impl Cost for Lex {
@@ -441,6 +567,9 @@ impl Cost for Lex {
     }
     fn from_score(x: f64) -> Self {
         Lex { k: 0, f: x }
+    }
+    fn from_lex(x: Lex) -> Self {
+        x
     }
 }
 
@@ -508,6 +637,7 @@ fn candidate_list<C: Cost>(
     let theta = if keyed.len() > CANDIDATES {
         keyed.select_nth_unstable_by(CANDIDATES - 1, order);
         keyed.truncate(CANDIDATES);
+        keyed.shrink_to_fit();
         keyed.sort_unstable_by(order);
         keyed.last().map_or(C::INF, |x| x.0)
     } else {
@@ -773,9 +903,17 @@ struct Solver<'a, 'p, C: Cost> {
     cand: Candidates<C>,
 }
 
-fn run<C: Cost>(p: &Problem<'_>, warm_cols: Option<&[f64]>) -> RunResult {
+/// Warm-start material in the internal orientation: column potentials (minimisation sense, before
+/// clamping) and, from a previous result, its pairs.
+enum Warm {
+    Cold,
+    Prices(Vec<Lex>),
+    Previous(Vec<Lex>, Vec<Lex>, Vec<(usize, usize)>),
+}
+
+fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> RunResult {
     let mut s = Solver::<C>::new(p);
-    s.initialise(warm_cols);
+    s.initialise(warm);
     s.cand = Candidates::build(p, &s.pot_c, &s.flags);
     for i in 0..p.n {
         let pending = p.row_cap[i] as usize - s.row_cols[i].len().min(p.row_cap[i] as usize);
@@ -861,18 +999,122 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
     /// docs): column `j` has `π_j ≤ 0`, and `π_j = 0` unless it is full; a row holding columns has
     /// `π_i ≥ 0` (its unmatched edge), `π_i ≥ π_j − c_ij` on every unheld allowed pair and
     /// `π_i ≤ π_j − c_ij` on every held one. Rows holding nothing are unconstrained.
-    fn initialise(&mut self, warm_cols: Option<&[f64]>) {
+    fn initialise(&mut self, warm: &Warm) {
         let p = self.p;
-        if let Some(wc) = warm_cols {
-            for (pc, &v) in self.pot_c.iter_mut().zip(wc) {
-                *pc = min_cost(C::from_score(v), C::ZERO);
+        let prices = match warm {
+            Warm::Cold => None,
+            Warm::Prices(v) | Warm::Previous(v, _, _) => Some(v),
+        };
+        if let Some(v) = prices {
+            for (pc, &x) in self.pot_c.iter_mut().zip(v) {
+                *pc = min_cost(C::from_lex(x), C::ZERO);
             }
         }
-        let units: usize = p.row_cap.iter().map(|&d| d as usize).sum();
-        // Cold, one bid per row pays off; warm prices make every unit's bid count.
-        let rounds = if warm_cols.is_some() { 1 } else { BID_ROUNDS };
-        self.bid(rounds * units + p.n);
+        if let Warm::Previous(_, row_prices, pairs) = warm {
+            self.adopt(pairs, row_prices);
+        } else {
+            let units: usize = p.row_cap.iter().map(|&d| d as usize).sum();
+            // Cold, one bid per row pays off; warm prices make every unit's bid count.
+            let rounds = if prices.is_some() { 1 } else { BID_ROUNDS };
+            self.bid(rounds * units + p.n);
+        }
         self.repair();
+    }
+
+    /// Take over earlier pairs (those still allowed and within capacity), then keep each row's
+    /// pairs only if they still are its best options: `π_i = max(0, best unheld value)` must not
+    /// exceed its worst held value; other rows are released for the searches. Two sets of column
+    /// potentials are tried, the earlier column duals (right when rows' weights changed) and
+    /// potentials recomputed from the earlier row duals (right when columns' weights changed); the
+    /// one that keeps more pairs wins.
+    fn adopt(&mut self, pairs: &[(usize, usize)], row_prices: &[Lex]) {
+        let p = self.p;
+        for &(i, j) in pairs {
+            let (Some(&dcap), Some(&f)) = (p.row_cap.get(i), self.flags.get(j)) else {
+                continue;
+            };
+            if self.row_cols[i].len() < dcap as usize
+                && f & SPARE != 0
+                && !self.row_cols[i].contains(&(j as u32))
+                && C::pair(p.sign * p.w[i * p.m + j]).is_some()
+            {
+                self.link(i, j);
+            }
+        }
+        // Column potentials from the row side: the lowest that keeps every holder (π_j ≥ c_ij + π_i),
+        // zero for columns with room.
+        let from_rows: Vec<C> = (0..p.m)
+            .map(|j| {
+                if self.flags[j] & SPARE != 0 {
+                    return C::ZERO;
+                }
+                let mut v = C::NEG_INF;
+                for &i in &self.col_rows[j] {
+                    let i = i as usize;
+                    if let (Some(c), Some(&pi)) =
+                        (C::pair(p.sign * p.w[i * p.m + j]), row_prices.get(i))
+                    {
+                        v = max_cost(v, c + C::from_lex(pi));
+                    }
+                }
+                min_cost(v, C::ZERO)
+            })
+            .collect();
+        let kept_cols = self.verdicts(&self.pot_c);
+        let kept_rows = self.verdicts(&from_rows);
+        let score = |v: &[Option<C>]| -> usize {
+            v.iter()
+                .zip(&self.row_cols)
+                .filter(|(x, _)| x.is_some())
+                .map(|(_, h)| h.len())
+                .sum()
+        };
+        let verdicts = if score(&kept_rows) > score(&kept_cols) {
+            self.pot_c = from_rows;
+            kept_rows
+        } else {
+            kept_cols
+        };
+        for (i, verdict) in verdicts.into_iter().enumerate() {
+            match verdict {
+                Some(pi) => self.pot_r[i] = pi,
+                None => {
+                    for j in std::mem::take(&mut self.row_cols[i]) {
+                        let j = j as usize;
+                        self.col_rows[j].retain(|&r| r as usize != i);
+                        self.refresh_spare(j);
+                    }
+                }
+            }
+        }
+    }
+
+    /// For every row holding columns under column potentials `pot_c`: `Some(π_i)` when its held
+    /// columns are still its best options, `None` otherwise (and for rows holding nothing).
+    fn verdicts(&self, pot_c: &[C]) -> Vec<Option<C>> {
+        let p = self.p;
+        let row_cols = &self.row_cols;
+        (0..p.n)
+            .into_par_iter()
+            .with_min_len(16)
+            .map(|i| {
+                if row_cols[i].is_empty() {
+                    return None;
+                }
+                let (mut best_unheld, mut worst_held) = (C::ZERO, C::INF);
+                for (j, (&w, &pj)) in p.row(i).iter().zip(pot_c).enumerate() {
+                    if let Some(c) = C::pair(p.sign * w) {
+                        let value = pj - c;
+                        if row_cols[i].contains(&(j as u32)) {
+                            worst_held = min_cost(worst_held, value);
+                        } else {
+                            best_unheld = max_cost(best_unheld, value);
+                        }
+                    }
+                }
+                (best_unheld <= worst_held).then_some(best_unheld)
+            })
+            .collect()
     }
 
     /// Bidding (the Jonker–Volgenant augmenting row reduction generalised to capacities; an auction

@@ -5,8 +5,8 @@ mod capacitated;
 mod dense;
 
 pub use capacitated::{
-    low_rank_scores, solve_capacitated, solve_capacitated_warm, CapacitatedOptions, Matching,
-    Objective,
+    low_rank_scores, solve_capacitated, solve_capacitated_from, solve_capacitated_warm,
+    CapacitatedOptions, Matching, Objective,
 };
 pub use dense::solve_dense;
 
