@@ -5,7 +5,13 @@
 
 #![warn(missing_docs)]
 
+pub mod cohort;
 pub mod lsap;
 
+pub mod constraints;
+pub mod features;
+pub mod io;
+pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod score;

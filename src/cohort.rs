@@ -1,0 +1,197 @@
+//! The participants of a mentoring programme as plain serde data: two tables (mentees, mentors).
+//! Protected attributes live in a separate structure so that no scoring input can contain them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which table a person belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Someone who wants to grow and asks for mentors.
+    Mentee,
+    /// Someone who offers mentoring.
+    Mentor,
+}
+
+impl Role {
+    /// The table name used in messages and files (`mentees` / `mentors`).
+    pub fn table(self) -> &'static str {
+        match self {
+            Role::Mentee => "mentees",
+            Role::Mentor => "mentors",
+        }
+    }
+}
+
+/// A goal tag with a weight (`leadership:2`; weight 1 when not given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    /// Normalised tag (trimmed, lower case).
+    pub tag: String,
+    /// Positive, finite weight.
+    pub weight: f64,
+}
+
+/// A skill with a level from 1 (novice) to 5 (expert).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skill {
+    /// Normalised skill name (trimmed, lower case).
+    pub name: String,
+    /// Level 1..=5.
+    pub level: u8,
+}
+
+/// Day of the week, Monday first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Weekday {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+impl Weekday {
+    /// All days, Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// Days since Monday (0..=6).
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+
+    /// Three-letter English abbreviation as used in the schema (`Mon`).
+    pub fn abbrev(self) -> &'static str {
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][self as usize]
+    }
+}
+
+/// A weekly availability slot in the person's own local time: `Mon 09:00-11:00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// Day of the week.
+    pub day: Weekday,
+    /// Start, minutes after local midnight (0..1440).
+    pub start: u16,
+    /// End, minutes after local midnight, `start < end <= 1440`.
+    pub end: u16,
+}
+
+/// One participant: every column of the schema except the protected attributes.
+///
+/// Empty vectors and `None` mean "no information" for that scoring component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    /// Unique id within its table.
+    pub id: String,
+    /// Mentees: what they want to grow in. Mentors: what they can help with.
+    pub goals: Vec<Goal>,
+    /// Mentees: current level. Mentors: their level.
+    pub skills: Vec<Skill>,
+    /// Weekly slots in the person's own time zone.
+    pub availability: Vec<Slot>,
+    /// IANA time zone name (`Europe/Berlin`); `None` = unknown.
+    pub timezone: Option<String>,
+    /// Spoken languages, normalised (trimmed, lower case).
+    pub languages: Vec<String>,
+    /// Seniority grade.
+    pub level: Option<i32>,
+    /// Department, part of the reporting structure.
+    pub department: Option<String>,
+    /// Id of this person's manager (may point into either table or to nobody in the cohort).
+    pub manager_id: Option<String>,
+    /// Mentors: how many mentees they take (`capacity`). Mentees: how many mentors they want
+    /// (`mentors_wanted`). Default 1.
+    pub capacity: u32,
+    /// Mentees only: protected attributes the mentee asks to share with a mentor.
+    pub shared_background: Vec<String>,
+    /// Other columns, carried through to the result untouched.
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Person {
+    /// A person with only an id and defaults everywhere else (capacity 1).
+    pub fn new(id: impl Into<String>) -> Self {
+        Person {
+            id: id.into(),
+            goals: Vec::new(),
+            skills: Vec::new(),
+            availability: Vec::new(),
+            timezone: None,
+            languages: Vec::new(),
+            level: None,
+            department: None,
+            manager_id: None,
+            capacity: 1,
+            shared_background: Vec::new(),
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// Protected attributes (e.g. gender, age band) of one table, held apart from [`Person`]:
+/// for auditing, and for the mentee-requested shared-background component only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Protected {
+    /// Attribute names, in column order.
+    pub columns: Vec<String>,
+    /// `values[person][column]`, `None` when missing; one row per person of the table.
+    pub values: Vec<Vec<Option<String>>>,
+}
+
+impl Protected {
+    /// The value of attribute `column` for person `person`, if both exist and it is set.
+    pub fn get(&self, person: usize, column: &str) -> Option<&str> {
+        let c = self.columns.iter().position(|x| x == column)?;
+        self.values.get(person)?.get(c)?.as_deref()
+    }
+}
+
+/// One table of the cohort: people plus their protected attributes, row-aligned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Mentees or mentors.
+    pub role: Role,
+    /// The people, in input order.
+    pub people: Vec<Person>,
+    /// Their protected attributes, `protected.values[i]` belongs to `people[i]`.
+    pub protected: Protected,
+}
+
+impl Table {
+    /// An empty table for `role`.
+    pub fn new(role: Role) -> Self {
+        Table {
+            role,
+            people: Vec::new(),
+            protected: Protected::default(),
+        }
+    }
+}
+
+/// A programme's participants: the mentee table and the mentor table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cohort {
+    /// People asking for mentoring.
+    pub mentees: Table,
+    /// People offering mentoring.
+    pub mentors: Table,
+}
