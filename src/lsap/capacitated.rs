@@ -158,11 +158,14 @@ pub fn solve_capacitated_warm(
 /// and duals (coverage part included) are reused wherever they are still consistent with the new
 /// weights and capacities, and only the rest is searched.
 ///
-/// This is the fast path for loops that re-solve after small changes (a Lagrangian step that shifts
-/// whole rows keeps every pair consistent under [`Objective::Coverage`], so nothing is searched).
-/// The result is optimal for the new weights whatever `previous` holds, as long as it fits the
-/// shape; a `previous` of another shape (duals or pair indices out of range) is an
-/// [`LsapError::WarmStart`].
+/// This is the fast path for loops that re-solve after small changes: a row keeps its earlier pairs
+/// when they are still its best options under the earlier column duals, or under column duals
+/// recomputed from the earlier row duals (whichever keeps more), so a step that shifts whole rows
+/// or whole columns keeps most pairs. Rows that now prefer other columns are released and searched
+/// again, as are the rows a repriced column invalidates; when many rows change their minds the
+/// restart costs about as much as a cold solve. The result is optimal for the new weights whatever
+/// `previous` holds, as long as it fits the shape; a `previous` of another shape (duals or pair
+/// indices out of range) is an [`LsapError::WarmStart`].
 ///
 /// ```
 /// use ndarray::array;
@@ -471,6 +474,15 @@ trait Cost:
     fn from_score(x: f64) -> Self;
     /// From a lexicographic potential (the coverage part is dropped for plain scores).
     fn from_lex(x: Lex) -> Self;
+    /// `self ≤ other` up to rounding in the last bits of the score.
+    fn within_rounding(self, other: Self) -> bool;
+}
+
+/// Relative slack for [`Cost::within_rounding`].
+const ROUNDING: f64 = 1e-12;
+
+fn le_rounded(a: f64, b: f64) -> bool {
+    a <= b + ROUNDING * (1.0 + a.abs().max(b.abs()))
 }
 
 impl Cost for f64 {
@@ -497,6 +509,9 @@ impl Cost for f64 {
     }
     fn from_lex(x: Lex) -> Self {
         x.f
+    }
+    fn within_rounding(self, other: Self) -> bool {
+        le_rounded(self, other)
     }
 }
 
@@ -570,6 +585,9 @@ impl Cost for Lex {
     }
     fn from_lex(x: Lex) -> Self {
         x
+    }
+    fn within_rounding(self, other: Self) -> bool {
+        self.k < other.k || (self.k == other.k && le_rounded(self.f, other.f))
     }
 }
 
@@ -1112,7 +1130,11 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                         }
                     }
                 }
-                (best_unheld <= worst_held).then_some(best_unheld)
+                // Ties between a held and an unheld column come back from the caller's duals with
+                // rounding in the last bits; accept them (the potential stays exact on held pairs).
+                best_unheld
+                    .within_rounding(worst_held)
+                    .then(|| min_cost(best_unheld, worst_held))
             })
             .collect()
     }
