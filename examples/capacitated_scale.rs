@@ -1,11 +1,12 @@
 //! Time the capacitated solver on the issue-3 scale: 10,000 rows × 4,000 columns, column capacities
-//! 1–3, row capacity 1, Coverage, low-rank-plus-noise scores in [0, 1].
+//! 1–3, row capacity 1, mentor-like scores (`lsap::instances::mentor_like`), Coverage and Score.
 //!
 //! `cargo run --release --example capacitated_scale [rows cols]`
 
+use mentorpair::lsap::instances::mentor_like;
 use mentorpair::lsap::{
-    low_rank_scores, solve_capacitated, solve_capacitated_from, solve_capacitated_warm,
-    CapacitatedOptions, Objective,
+    solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
+    Objective,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -20,7 +21,7 @@ fn main() {
         [n, m, ..] => (n, m),
         _ => (10_000, 4_000),
     };
-    let w = low_rank_scores(n, m, 8, 0.05, 2026);
+    let w = mentor_like(n, m, 2026);
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let cc: Vec<u32> = (0..m).map(|_| rng.random_range(1..=3)).collect();
     let rc = vec![1u32; n];

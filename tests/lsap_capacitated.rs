@@ -544,14 +544,7 @@ proptest! {
 }
 
 fn low_rank(n: usize, m: usize, seed: u64) -> Array2<f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let rank = 4;
-    let a: Vec<f64> = (0..n * rank).map(|_| rng.random::<f64>()).collect();
-    let b: Vec<f64> = (0..m * rank).map(|_| rng.random::<f64>()).collect();
-    Array2::from_shape_fn((n, m), |(i, j)| {
-        let dot: f64 = (0..rank).map(|k| a[i * rank + k] * b[j * rank + k]).sum();
-        dot / rank as f64 + 0.01 * rng.random::<f64>()
-    })
+    mentorpair::lsap::instances::mentor_like(n, m, seed)
 }
 
 #[test]

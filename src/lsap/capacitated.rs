@@ -1509,29 +1509,3 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         self.col_heap.clear();
     }
 }
-
-/// Seeded low-rank-plus-noise scores in `[0, 1]`, the shape of mentor–mentee compatibility (many
-/// near-ties): `(a_i · b_j) / rank` with uniform factors, plus `noise × uniform`, rescaled to
-/// `[0, 1]`. Shared by the tests, benches and examples; platform-stable (ChaCha8).
-pub fn low_rank_scores(
-    rows: usize,
-    cols: usize,
-    rank: usize,
-    noise: f64,
-    seed: u64,
-) -> Array2<f64> {
-    use rand::{Rng, SeedableRng};
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let rank = rank.max(1);
-    let a: Vec<f64> = (0..rows * rank).map(|_| rng.random::<f64>()).collect();
-    let b: Vec<f64> = (0..cols * rank).map(|_| rng.random::<f64>()).collect();
-    let scale = 1.0 / (1.0 + noise.abs());
-    Array2::from_shape_fn((rows, cols), |(i, j)| {
-        let dot: f64 = a[i * rank..(i + 1) * rank]
-            .iter()
-            .zip(&b[j * rank..(j + 1) * rank])
-            .map(|(x, y)| x * y)
-            .sum();
-        (dot / rank as f64 + noise.abs() * rng.random::<f64>()) * scale
-    })
-}
