@@ -7,6 +7,7 @@
 
 pub mod cohort;
 pub mod lsap;
+pub mod quality;
 pub mod synthetic;
 
 #[cfg(feature = "python")]
