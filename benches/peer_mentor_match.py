@@ -151,11 +151,11 @@ def run_mentorpair(mentee_rows, mentor_rows):
 
     start = time.perf_counter()
     points = points_matrix(mentee_rows, mentor_rows)
-    rows = np.full(points.shape[0], MAX_CONNECTIONS, dtype=np.uint32)
-    cols = np.full(points.shape[1], MAX_CONNECTIONS, dtype=np.uint32)
-    result = mentorpair.assign(points, rows, cols, maximize=True, objective="coverage")
+    rows, cols = mentorpair.assign(
+        points, row_capacity=MAX_CONNECTIONS, col_capacity=MAX_CONNECTIONS, objective="coverage"
+    )
     seconds = time.perf_counter() - start
-    pairs = list(zip(result.rows.tolist(), result.cols.tolist()))
+    pairs = list(zip(rows.tolist(), cols.tolist()))
     return pairs, seconds
 
 

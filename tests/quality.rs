@@ -223,11 +223,11 @@ proptest! {
     #[test]
     fn strategies_are_feasible_and_stable_is_stable((s, wanted, cap) in small_problem(), seed in 0u64..100) {
         let p = Problem::new(s.view(), &wanted, &cap).unwrap();
-        for st in [S::Greedy, S::Random, S::Stable] {
+        for st in [S::Optimal, S::Greedy, S::Random, S::Stable] {
             let pairs = assign(st, &p, seed).unwrap();
             prop_assert_eq!(check_pairs(&p, &pairs), 0, "{} broke a rule: {:?}", st, pairs);
             prop_assert_eq!(blocking_pairs(&p, &pairs), brute_blocking(&s, &wanted, &cap, &pairs));
-            // Greedy, random and stable are all maximal: no acceptable pair with room on both sides.
+            // Every strategy is maximal: no acceptable pair with room on both sides.
             let (n, m) = s.dim();
             for i in 0..n {
                 for j in 0..m {
@@ -273,4 +273,64 @@ fn random_is_seeded() {
     assert_eq!(a, assign(S::Random, &p, 1).unwrap());
     assert_ne!(a, assign(S::Random, &p, 2).unwrap());
     assert_eq!(a.len(), 30);
+}
+
+/// The best (pairs, total) over every feasible subset of acceptable pairs: the coverage optimum.
+fn brute_optimum(s: &Array2<f64>, wanted: &[u32], cap: &[u32]) -> (usize, f64) {
+    let (n, m) = s.dim();
+    let acceptable: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (0..m).map(move |j| (i, j)))
+        .filter(|&(i, j)| s[[i, j]].is_finite())
+        .collect();
+    let mut best = (0usize, 0.0f64);
+    for mask in 0u32..(1 << acceptable.len()) {
+        let (mut ue, mut ur) = (vec![0u32; n], vec![0u32; m]);
+        let (mut count, mut total, mut ok) = (0, 0.0, true);
+        for (k, &(i, j)) in acceptable.iter().enumerate() {
+            if mask >> k & 1 == 1 {
+                ue[i] += 1;
+                ur[j] += 1;
+                ok &= ue[i] <= wanted[i] && ur[j] <= cap[j];
+                count += 1;
+                total += s[[i, j]];
+            }
+        }
+        if ok && (count > best.0 || (count == best.0 && total > best.1)) {
+            best = (count, total);
+        }
+    }
+    best
+}
+
+fn tiny_problem() -> impl Strategy<Value = (Array2<f64>, Vec<u32>, Vec<u32>)> {
+    (1usize..5, 1usize..4).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(prop_oneof![1 => Just(NAN), 3 => (0u8..10).prop_map(|x| f64::from(x) / 9.0)], n * m),
+            proptest::collection::vec(0u32..3, n),
+            proptest::collection::vec(0u32..3, m),
+        )
+            .prop_map(move |(v, w, c)| (Array2::from_shape_vec((n, m), v).unwrap(), w, c))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn optimal_is_the_coverage_optimum_and_beats_every_strategy((s, wanted, cap) in tiny_problem(), seed in 0u64..50) {
+        let p = Problem::new(s.view(), &wanted, &cap).unwrap();
+        let opt = assign(S::Optimal, &p, 0).unwrap();
+        prop_assert_eq!(check_pairs(&p, &opt), 0);
+        let total = |pairs: &[(usize, usize)]| pairs.iter().map(|&(i, j)| s[[i, j]]).sum::<f64>();
+        let (best_count, best_total) = brute_optimum(&s, &wanted, &cap);
+        prop_assert_eq!(opt.len(), best_count);
+        prop_assert!((total(&opt) - best_total).abs() < 1e-9, "{} vs brute force {}", total(&opt), best_total);
+        for st in [S::Greedy, S::Random, S::Stable] {
+            let other = assign(st, &p, seed).unwrap();
+            prop_assert!(other.len() <= opt.len());
+            if other.len() == opt.len() {
+                prop_assert!(total(&other) <= total(&opt) + 1e-9, "{} beats optimal", st);
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{Problem, QualityError, Strategy};
+use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
 
 /// Run `strategy` on `problem`. `seed` only matters for [`Strategy::Random`].
 ///
@@ -33,11 +34,15 @@ pub fn assign(
     Ok(pairs)
 }
 
+/// The capacitated assignment solver with the coverage objective: the most pairs the
+/// capacities and forbidden pairs allow, and among those the highest total score.
 fn optimal(problem: &Problem<'_>) -> Result<Vec<(usize, usize)>, QualityError> {
-    let _ = problem;
-    Err(QualityError::NotAvailable {
-        strategy: Strategy::Optimal,
-    })
+    let opts = CapacitatedOptions {
+        maximize: true,
+        objective: Objective::Coverage,
+    };
+    let m = solve_capacitated(problem.scores, problem.wanted, problem.capacity, &opts)?;
+    Ok(m.pairs)
 }
 
 /// Each mentee's acceptable mentors, best first (score descending, then mentor index).
