@@ -2,14 +2,19 @@
 //! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
 
 mod capacitated;
+mod errors;
 mod lsap;
+mod threads;
 
 use pyo3::prelude::*;
 
 /// The compiled core of mentorpair.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    threads::record_import_pid();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;
     Ok(())
