@@ -10,5 +10,10 @@ pub mod lsap;
 pub mod quality;
 pub mod synthetic;
 
+pub mod constraints;
+pub mod features;
+pub mod io;
+pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod score;

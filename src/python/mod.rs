@@ -4,6 +4,7 @@
 mod capacitated;
 mod errors;
 mod lsap;
+mod matching;
 mod threads;
 
 use pyo3::prelude::*;
@@ -17,5 +18,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;
+    matching::register(m)?;
     Ok(())
 }
