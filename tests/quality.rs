@@ -305,7 +305,10 @@ fn brute_optimum(s: &Array2<f64>, wanted: &[u32], cap: &[u32]) -> (usize, f64) {
 fn tiny_problem() -> impl Strategy<Value = (Array2<f64>, Vec<u32>, Vec<u32>)> {
     (1usize..5, 1usize..4).prop_flat_map(|(n, m)| {
         (
-            proptest::collection::vec(prop_oneof![1 => Just(NAN), 3 => (0u8..10).prop_map(|x| f64::from(x) / 9.0)], n * m),
+            proptest::collection::vec(
+                prop_oneof![1 => Just(NAN), 3 => (0u8..10).prop_map(|x| f64::from(x) / 9.0)],
+                n * m,
+            ),
             proptest::collection::vec(0u32..3, n),
             proptest::collection::vec(0u32..3, m),
         )
@@ -333,4 +336,128 @@ proptest! {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// On synthetic cohorts, through the match module's scoring, mask and audit.
+
+use mentorpair::quality::{benchmark_config, compare, compare_cohort, StrategyRun};
+use mentorpair::synthetic::{generate, CohortSpec};
+
+fn check_claims(runs: &[StrategyRun], seeds: &[u64]) {
+    for &seed in seeds {
+        let mine: Vec<&StrategyRun> = runs.iter().filter(|r| r.seed == seed).collect();
+        let opt = mine
+            .iter()
+            .find(|r| r.strategy == S::Optimal)
+            .expect("optimal ran");
+        for r in &mine {
+            assert_eq!(
+                r.metrics.violations, 0,
+                "{} broke a constraint on seed {seed}",
+                r.strategy
+            );
+            assert!(r.metrics.matched_share <= opt.metrics.matched_share + 1e-12);
+            if r.metrics.pairs == opt.metrics.pairs {
+                assert!(
+                    r.metrics.total_score <= opt.metrics.total_score + 1e-9,
+                    "{} beats optimal",
+                    r.strategy
+                );
+            }
+        }
+        let stable = mine
+            .iter()
+            .find(|r| r.strategy == S::Stable)
+            .expect("stable ran");
+        assert_eq!(stable.metrics.blocking_pairs, 0);
+        let greedy = mine
+            .iter()
+            .find(|r| r.strategy == S::Greedy)
+            .expect("greedy ran");
+        assert!(greedy.metrics.blocking_pairs > 0 || opt.metrics.blocking_pairs > 0);
+    }
+}
+
+#[test]
+fn synthetic_cohorts_meet_the_claims() {
+    let seeds = [0, 1, 2];
+    let runs = compare(&CohortSpec::new(300, 120), &seeds, &S::available()).unwrap();
+    assert_eq!(runs.len(), 3 * S::available().len());
+    check_claims(&runs, &seeds);
+    // Scarce mentors and tight availability: the same claims.
+    let spec = CohortSpec::new(200, 40)
+        .availability_tightness(0.9)
+        .goal_mismatch(0.7);
+    check_claims(&compare(&spec, &seeds, &S::available()).unwrap(), &seeds);
+}
+
+#[test]
+fn compare_is_the_same_on_one_and_two_threads() {
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| compare(&CohortSpec::new(250, 100), &[4], &S::available()).unwrap())
+    };
+    let strip = |runs: Vec<StrategyRun>| -> Vec<StrategyRun> {
+        runs.into_iter()
+            .map(|mut r| {
+                r.metrics.seconds = 0.0;
+                r
+            })
+            .collect()
+    };
+    assert_eq!(strip(run(1)), strip(run(2)));
+}
+
+#[test]
+fn violations_carry_the_audit_and_pins_are_refused() {
+    use mentorpair::constraints::{audit, AuditRules};
+    use mentorpair::matching::score_matrix;
+
+    let cohort = generate(&CohortSpec::new(120, 60).seed(3)).unwrap();
+    let cfg = benchmark_config();
+    let runs = compare_cohort(&cohort, &cfg, &[S::Optimal, S::Stable], 3).unwrap();
+    assert!(runs.iter().all(|r| r.metrics.violations == 0));
+
+    // Lift the mask (every excluded pair scores 2.0, above any real score): the optimum now uses
+    // reporting-line pairs, and the audit, reading the raw cohort, reports them.
+    let m = score_matrix(&cohort, &cfg).unwrap();
+    let excluded = m.scores.iter().filter(|v| v.is_nan()).count();
+    assert!(
+        excluded > 0,
+        "the generated cohort has conflicts of interest"
+    );
+    let unmasked = m.scores.mapv(|v| if v.is_nan() { 2.0 } else { v });
+    let wanted: Vec<u32> = cohort.mentees.people.iter().map(|p| p.capacity).collect();
+    let capacity: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
+    let p = Problem::new(unmasked.view(), &wanted, &capacity).unwrap();
+    let rules = AuditRules {
+        exclude_same_department: false,
+        forbid: &[],
+        pin: &[],
+        min_score: 0.0,
+    };
+    let audit_fn = |pairs: &[(usize, usize)]| {
+        let named: Vec<(String, String, f64)> = pairs
+            .iter()
+            .map(|&(i, j)| {
+                (
+                    m.mentee_ids[i].clone(),
+                    m.mentor_ids[j].clone(),
+                    unmasked[[i, j]],
+                )
+            })
+            .collect();
+        audit(&cohort, rules, &named).len()
+    };
+    let runs = run_strategies(&p, &cohort.mentees.protected, &[S::Optimal], 0, &audit_fn).unwrap();
+    assert!(runs[0].metrics.violations > 0, "the audit found nothing");
+
+    let mut pinned = cfg.clone();
+    pinned.pin = vec![("mentee-000000".into(), "mentor-000000".into())];
+    let err = compare_cohort(&cohort, &pinned, &[S::Optimal], 3).unwrap_err();
+    assert!(err.to_string().contains("pin"), "{err}");
 }

@@ -398,3 +398,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn generated_tables_round_trip_through_the_readers() {
+    use mentorpair::cohort::Role;
+    use mentorpair::io::{read_csv, read_json, write_csv, write_json};
+
+    let c = cohort(&CohortSpec::new(400, 150).seed(12).bias(0.4));
+    let protected: Vec<String> = ["gender", "age_band"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for (role, table) in [(Role::Mentee, &c.mentees), (Role::Mentor, &c.mentors)] {
+        let mut csv = Vec::new();
+        write_csv(table, &mut csv).unwrap();
+        assert_eq!(&read_csv(role, csv.as_slice(), &protected).unwrap(), table);
+        let mut json = Vec::new();
+        write_json(table, &mut json).unwrap();
+        assert_eq!(
+            &read_json(role, json.as_slice(), &protected).unwrap(),
+            table
+        );
+    }
+}

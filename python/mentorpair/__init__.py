@@ -28,3 +28,7 @@ __all__ = [
 from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
+
+from . import benchmark, synthetic
+
+__all__ += ["benchmark", "synthetic"]

@@ -5,6 +5,8 @@ mod capacitated;
 mod errors;
 mod lsap;
 mod matching;
+mod quality;
+mod synthetic;
 mod threads;
 
 use pyo3::prelude::*;
@@ -19,5 +21,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     matching::register(m)?;
+    synthetic::register(m)?;
+    quality::register(m)?;
     Ok(())
 }

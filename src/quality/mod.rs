@@ -18,6 +18,7 @@
 //! assert_eq!(m.blocking_pairs, 0);
 //! ```
 
+mod cohorts;
 mod metrics;
 mod strategies;
 
@@ -30,8 +31,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohort::Protected;
 use crate::lsap::LsapError;
+use crate::matching::MatchError;
 use crate::synthetic::SyntheticError;
 
+pub use cohorts::{
+    benchmark_config, benchmark_date, compare, compare_cohort, compare_with, strategy_pairs,
+    StrategyPair,
+};
 pub use metrics::{blocking_pairs, check_pairs, evaluate, percentile, Metrics};
 pub use strategies::assign;
 
@@ -141,6 +147,12 @@ pub enum QualityError {
     /// The synthetic cohort could not be generated.
     #[error(transparent)]
     Synthetic(#[from] SyntheticError),
+    /// Scoring or masking the cohort failed.
+    #[error(transparent)]
+    Match(#[from] MatchError),
+    /// The configuration asks for something the comparison cannot do.
+    #[error("not supported by the strategy comparison: {0}")]
+    Unsupported(String),
 }
 
 /// A scored matching problem: rows are mentees, columns mentors.
