@@ -32,3 +32,7 @@ __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
 from . import benchmark, synthetic
 
 __all__ += ["benchmark", "synthetic"]
+
+from ._fairness import Audit, audit_groups
+
+__all__ += ["Audit", "audit_groups"]

@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod errors;
+mod fairness;
 mod lsap;
 mod matching;
 mod quality;
@@ -23,5 +24,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     matching::register(m)?;
     synthetic::register(m)?;
     quality::register(m)?;
+    fairness::register(m)?;
     Ok(())
 }
