@@ -129,21 +129,41 @@ fn percentile_is_numpys_linear() {
 }
 
 #[test]
-fn unavailable_and_unknown_strategies_are_errors() {
+fn fairness_strategies_keep_coverage_and_lift_the_floor() {
     let (s, wanted, capacity) = hand_problem();
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let groups = [0usize, 1, 0];
+    let p = Problem::new(s.view(), &wanted, &capacity)
+        .unwrap()
+        .with_groups(&groups)
+        .unwrap();
+    let opt = assign(S::Optimal, &p, 0).unwrap();
+    let min = |pairs: &[(usize, usize)]| {
+        pairs
+            .iter()
+            .map(|&(i, j)| s[[i, j]])
+            .fold(f64::INFINITY, f64::min)
+    };
     for st in [S::GroupFloor, S::Maximin] {
-        assert!(!st.is_available());
-        let err = assign(st, &p, 0).unwrap_err();
-        assert_eq!(err, QualityError::NotAvailable { strategy: st });
-        assert!(err.to_string().contains(st.name()));
+        let pairs = assign(st, &p, 0).unwrap();
+        assert_eq!(check_pairs(&p, &pairs), 0, "{st}");
+        assert_eq!(pairs.len(), opt.len(), "{st} gave up coverage");
     }
-    assert!(!S::available().contains(&S::Maximin));
+    assert!(min(&assign(S::Maximin, &p, 0).unwrap()) >= min(&opt));
+    assert_eq!(S::available(), S::ALL.to_vec());
+}
+
+#[test]
+fn unknown_strategies_and_bad_shapes_are_errors() {
+    let (s, wanted, capacity) = hand_problem();
     assert_eq!("Group-Floor".parse::<S>().unwrap(), S::GroupFloor);
     let err = "best".parse::<S>().unwrap_err();
+    assert!(matches!(err, QualityError::UnknownStrategy(_)));
     assert!(err.to_string().contains("`best`") && err.to_string().contains("stable"));
     let err = Problem::new(s.view(), &[1, 1], &capacity).unwrap_err();
     assert!(err.to_string().contains("wanted has 2 entries"));
+    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let err = p.with_groups(&[0]).unwrap_err();
+    assert!(err.to_string().contains("row_groups has 1 entries"));
 }
 
 #[test]
@@ -223,7 +243,7 @@ proptest! {
     #[test]
     fn strategies_are_feasible_and_stable_is_stable((s, wanted, cap) in small_problem(), seed in 0u64..100) {
         let p = Problem::new(s.view(), &wanted, &cap).unwrap();
-        for st in [S::Optimal, S::Greedy, S::Random, S::Stable] {
+        for st in S::ALL {
             let pairs = assign(st, &p, seed).unwrap();
             prop_assert_eq!(check_pairs(&p, &pairs), 0, "{} broke a rule: {:?}", st, pairs);
             prop_assert_eq!(blocking_pairs(&p, &pairs), brute_blocking(&s, &wanted, &cap, &pairs));
@@ -328,8 +348,17 @@ proptest! {
         let (best_count, best_total) = brute_optimum(&s, &wanted, &cap);
         prop_assert_eq!(opt.len(), best_count);
         prop_assert!((total(&opt) - best_total).abs() < 1e-9, "{} vs brute force {}", total(&opt), best_total);
-        for st in [S::Greedy, S::Random, S::Stable] {
-            let other = assign(st, &p, seed).unwrap();
+        let groups: Vec<usize> = (0..s.nrows()).map(|i| i % 2).collect();
+        let pg = p.with_groups(&groups).unwrap();
+        for st in [S::GroupFloor, S::Maximin] {
+            let fair = assign(st, &pg, seed).unwrap();
+            prop_assert_eq!(check_pairs(&p, &fair), 0);
+            prop_assert_eq!(fair.len(), opt.len(), "{} gave up coverage", st);
+        }
+        let low = |pairs: &[(usize, usize)]| pairs.iter().map(|&(i, j)| s[[i, j]]).fold(f64::INFINITY, f64::min);
+        prop_assert!(low(&assign(S::Maximin, &p, 0).unwrap()) >= low(&opt) - 1e-12);
+        for st in S::ALL {
+            let other = assign(st, &pg, seed).unwrap();
             prop_assert!(other.len() <= opt.len());
             if other.len() == opt.len() {
                 prop_assert!(total(&other) <= total(&opt) + 1e-9, "{} beats optimal", st);

@@ -2,8 +2,9 @@
 
 Strategies: ``optimal`` (the assignment solver: as many pairs as possible, then the highest total
 score), ``greedy`` (best pair first), ``random`` (random feasible), ``stable`` (mentee-proposing
-deferred acceptance). ``group_floor`` and ``maximin`` come with the fairness work and raise
-``ValueError`` until then (see :func:`available_strategies`).
+deferred acceptance), ``group_floor`` (the coverage optimum with a floor on each group's mean
+score; groups = the mentees' first protected column) and ``maximin`` (among coverage-optimal
+matchings, the highest lowest score), both from the fairness layer.
 
 All strategies see the same score matrix and hard-constraint mask, and each result is re-checked
 by the independent audit (``violations`` must be 0). The work runs in Rust.

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{assign, run_strategies, Problem, QualityError, Strategy, StrategyRun};
+use super::{
+    assign, first_column_groups, run_strategies, Problem, QualityError, Strategy, StrategyRun,
+};
 use crate::cohort::Cohort;
 use crate::constraints::{self, AuditRules};
 use crate::matching::{self, MatchConfig};
@@ -145,8 +147,9 @@ pub fn strategy_pairs(
     seed: u64,
 ) -> Result<Vec<StrategyPair>, QualityError> {
     let s = score(cohort, cfg)?;
-    let problem = Problem::new(s.scores.view(), &s.wanted, &s.capacity)?;
     let protected = &cohort.mentees.protected;
+    let ids = first_column_groups(protected, s.wanted.len());
+    let problem = Problem::new(s.scores.view(), &s.wanted, &s.capacity)?.with_groups(&ids)?;
     let groups = |i: usize| -> BTreeMap<String, String> {
         protected
             .columns

@@ -30,6 +30,8 @@ use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Protected;
+use crate::fairness::FairnessError;
+use crate::fairness::GroupLabels;
 use crate::lsap::LsapError;
 use crate::matching::MatchError;
 use crate::synthetic::SyntheticError;
@@ -53,9 +55,12 @@ pub enum Strategy {
     Random,
     /// Mentee-proposing deferred acceptance with capacities; preferences from the scores.
     Stable,
-    /// Optimal subject to a floor per protected group (from the fairness work; not available yet).
+    /// The coverage optimum with a floor on each protected group's mean matched score (the
+    /// fairness layer's group floor, default options; groups = values of the mentees' first
+    /// protected column, missing values a group of their own).
     GroupFloor,
-    /// Maximise the worst-off group's outcome (from the fairness work; not available yet).
+    /// Among coverage-optimal matchings, the one whose lowest matched score is highest, then the
+    /// highest total (the fairness layer's maximin).
     Maximin,
 }
 
@@ -70,18 +75,9 @@ impl Strategy {
         Strategy::Maximin,
     ];
 
-    /// The strategies that can run in this build.
+    /// The strategies this build can run (all of them), in report order.
     pub fn available() -> Vec<Strategy> {
-        Strategy::ALL
-            .into_iter()
-            .filter(|s| s.is_available())
-            .collect()
-    }
-
-    /// Whether this build can run the strategy (`group_floor` and `maximin` come with the
-    /// fairness work).
-    pub fn is_available(self) -> bool {
-        !matches!(self, Strategy::GroupFloor | Strategy::Maximin)
+        Strategy::ALL.to_vec()
     }
 
     /// The name used in tables, files and on the command line.
@@ -123,12 +119,6 @@ pub enum QualityError {
         "unknown strategy `{0}`; choose from optimal, greedy, random, stable, group_floor, maximin"
     )]
     UnknownStrategy(String),
-    /// The strategy exists but this build cannot run it yet.
-    #[error("strategy `{strategy}` is not available in this build (it comes with the fairness work); use optimal, greedy, random or stable")]
-    NotAvailable {
-        /// The strategy asked for.
-        strategy: Strategy,
-    },
     /// Inputs whose sizes do not fit together.
     #[error("{what} has {got} entries but the score matrix has {expected} (give one per {per})")]
     Shape {
@@ -141,6 +131,9 @@ pub enum QualityError {
         /// What each entry belongs to.
         per: &'static str,
     },
+    /// The fairness layer (group floor, maximin) failed.
+    #[error("fairness strategy: {0}")]
+    Fairness(#[from] FairnessError),
     /// The assignment solver failed.
     #[error("assignment solver: {0}")]
     Solver(#[from] LsapError),
@@ -164,6 +157,8 @@ pub struct Problem<'a> {
     pub wanted: &'a [u32],
     /// How many mentees each mentor takes (`capacity`).
     pub capacity: &'a [u32],
+    /// Protected group id of each mentee row, for [`Strategy::GroupFloor`]; empty = one group.
+    pub row_groups: &'a [usize],
 }
 
 impl<'a> Problem<'a> {
@@ -194,7 +189,33 @@ impl<'a> Problem<'a> {
             scores,
             wanted,
             capacity,
+            row_groups: &[],
         })
+    }
+
+    /// The same problem with a protected group id per mentee row (one per row).
+    pub fn with_groups(self, row_groups: &'a [usize]) -> Result<Self, QualityError> {
+        if row_groups.len() != self.wanted.len() {
+            return Err(QualityError::Shape {
+                what: "row_groups",
+                got: row_groups.len(),
+                expected: self.wanted.len(),
+                per: "mentee (row)",
+            });
+        }
+        Ok(Problem { row_groups, ..self })
+    }
+}
+
+/// Group id per mentee from the first protected column (sorted values, missing first); all 0
+/// when there is no protected column.
+pub fn first_column_groups(groups: &Protected, rows: usize) -> Vec<usize> {
+    let Some(column) = groups.columns.first() else {
+        return vec![0; rows];
+    };
+    match GroupLabels::from_protected(groups, std::slice::from_ref(column), "mentees") {
+        Ok(labels) if labels.len() == rows => labels.group_ids().1,
+        _ => vec![0; rows],
     }
 }
 
@@ -226,6 +247,9 @@ pub fn run_strategies(
     seed: u64,
     audit: Audit<'_>,
 ) -> Result<Vec<StrategyRun>, QualityError> {
+    let ids = first_column_groups(groups, problem.wanted.len());
+    let problem =
+        &Problem::new(problem.scores, problem.wanted, problem.capacity)?.with_groups(&ids)?;
     strategies
         .iter()
         .map(|&strategy| {

@@ -9,6 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{Problem, QualityError, Strategy};
+use crate::fairness::{group_floor, maximin, CapacitatedSolver, GroupFloorOptions};
 use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
 
 /// Run `strategy` on `problem`. `seed` only matters for [`Strategy::Random`].
@@ -26,12 +27,30 @@ pub fn assign(
         Strategy::Greedy => greedy(problem),
         Strategy::Random => random(problem, seed),
         Strategy::Stable => stable(problem),
-        Strategy::GroupFloor | Strategy::Maximin => {
-            return Err(QualityError::NotAvailable { strategy })
+        Strategy::GroupFloor => {
+            let one_group = vec![0; problem.wanted.len()];
+            let ids = if problem.row_groups.is_empty() {
+                &one_group
+            } else {
+                problem.row_groups
+            };
+            let mut solver = fair_solver(problem);
+            group_floor(
+                problem.scores,
+                ids,
+                &mut solver,
+                &GroupFloorOptions::default(),
+            )?
+            .pairs
         }
+        Strategy::Maximin => maximin(problem.scores, &mut fair_solver(problem))?.pairs,
     };
     pairs.sort_unstable();
     Ok(pairs)
+}
+
+fn fair_solver<'a>(problem: &Problem<'a>) -> CapacitatedSolver<'a> {
+    CapacitatedSolver::new(problem.wanted, problem.capacity, Objective::Coverage)
 }
 
 /// The capacitated assignment solver with the coverage objective: the most pairs the

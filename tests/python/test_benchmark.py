@@ -17,7 +17,7 @@ def frame():
 def test_columns_and_rows(frame):
     assert list(frame.columns) == benchmark.COLUMNS
     assert len(frame) == 3 * len(benchmark.available_strategies())
-    assert set(frame["strategy"]) == {"optimal", "greedy", "random", "stable"}
+    assert set(frame["strategy"]) == {"optimal", "greedy", "random", "stable", "group_floor", "maximin"}
     assert sorted(set(frame["seed"])) == [0, 1, 2]
 
 
@@ -58,12 +58,17 @@ def test_metrics_match_pandas_on_the_pairs():
         assert got["group_gap_mean_score"] == pytest.approx(max(m.max() - m.min() for m in mean_gaps))
 
 
-def test_unavailable_strategy_is_a_value_error():
-    assert "maximin" not in benchmark.available_strategies()
-    with pytest.raises(ValueError, match="not available"):
-        benchmark.compare(n_mentees=20, n_mentors=8, seeds=1, strategies=["maximin"])
+def test_unknown_strategy_is_a_value_error():
     with pytest.raises(ValueError, match="unknown strategy"):
         benchmark.compare(n_mentees=20, n_mentors=8, seeds=1, strategies=["best"])
+
+
+def test_fairness_strategies_keep_coverage(frame):
+    for _, runs in frame.groupby("seed"):
+        by = runs.set_index("strategy")
+        for name in ("group_floor", "maximin"):
+            assert by.loc[name, "matched_share"] == pytest.approx(by.loc["optimal", "matched_share"])
+        assert by.loc["maximin", "min_score"] >= by.loc["optimal", "min_score"] - 1e-12
 
 
 def test_plot_scores_renders_png(tmp_path):
