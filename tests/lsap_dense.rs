@@ -333,8 +333,10 @@ fn tight_phases_at_larger_sizes() {
     // holds nearly everything) and a 0/1 matrix with a few zeros per row (many phases).
     let sparse_zeros =
         instances::integers(300, 300, 0..40, 5).mapv(|x| if x < 2.0 { 0.0 } else { 1.0 });
+    // Wide-range integers (few ties): the phases stop early and the per-row finish completes.
     for cost in [
         instances::integers(600, 600, 0..1000, 4),
+        instances::integers(300, 300, 0..1_000_000, 7),
         instances::integers(400, 400, 0..3, 6),
         sparse_zeros,
     ] {

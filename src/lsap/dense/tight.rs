@@ -18,6 +18,12 @@ use super::matrix::Work;
 use super::sap::Sap;
 use super::{State, NONE};
 
+/// A phase whose dual raise lets fewer rows than this be matched ends the phases: ties are rare,
+/// and the per-row shortest paths of the finish cost less than a multi-source search plus the
+/// tight-list refresh. (Integers 0..10^6, 1000 x 1000: one row per phase, 15-20% slower than the
+/// per-row finish; integers 0..1000: 20-60 rows per phase until the last two.)
+const MIN_MATCHED_PER_PHASE: usize = 2;
+
 /// Per-row lists of tight columns, rebuilt lazily after each dual change, and the depth-first
 /// search scratch.
 struct Tight {
@@ -175,11 +181,13 @@ pub(super) fn solve(work: &Work, st: &mut State, sap: &mut Sap) {
             st.u[i] = mn;
         }
     }
+    let mut before = free.len();
     loop {
         tight.saturate(work, st, &mut free);
-        if free.is_empty() {
+        if free.is_empty() || (tight.phase > 1 && before - free.len() < MIN_MATCHED_PER_PHASE) {
             return;
         }
+        before = free.len();
         match sap.raise(work, st, &free) {
             // A zero raise means the tight graph still had an augmenting path (impossible with
             // exact arithmetic): leave the rest to the per-row finish rather than loop.
