@@ -24,8 +24,10 @@ use super::{State, NONE};
 /// per-row finish; integers 0..1000: 20-60 rows per phase until the last two.)
 const MIN_MATCHED_PER_PHASE: usize = 2;
 
-/// Per-row lists of tight columns, rebuilt lazily after each dual change, and the depth-first
-/// search scratch.
+/// Per-row lists of tight columns, brought up to date lazily after each dual change (rebuilt
+/// when the row's dual moved, else filtered), and the depth-first search scratch. The lists take
+/// 4 bytes per tight pair: on few-valued costs (0/1 matrices) up to about half the size of the
+/// cost matrix itself.
 struct Tight {
     /// Tight columns of each row, valid when `stamp[i] == phase`.
     cols: Vec<Vec<u32>>,
