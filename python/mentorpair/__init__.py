@@ -28,3 +28,7 @@ __all__ = [
 from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
+
+from ._fairness import Audit, audit_groups
+
+__all__ += ["Audit", "audit_groups"]

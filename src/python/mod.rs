@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod errors;
+mod fairness;
 mod lsap;
 mod matching;
 mod threads;
@@ -19,5 +20,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     matching::register(m)?;
+    fairness::register(m)?;
     Ok(())
 }
