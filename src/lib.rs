@@ -8,6 +8,8 @@
 pub mod cohort;
 pub mod fairness;
 pub mod lsap;
+pub mod quality;
+pub mod synthetic;
 
 pub mod constraints;
 pub mod features;

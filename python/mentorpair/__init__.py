@@ -29,6 +29,10 @@ from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
 
+from . import benchmark, synthetic
+
+__all__ += ["benchmark", "synthetic"]
+
 from ._fairness import Audit, audit_groups
 
 __all__ += ["Audit", "audit_groups"]

@@ -6,6 +6,8 @@ mod errors;
 mod fairness;
 mod lsap;
 mod matching;
+mod quality;
+mod synthetic;
 mod threads;
 
 use pyo3::prelude::*;
@@ -20,6 +22,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     matching::register(m)?;
+    synthetic::register(m)?;
+    quality::register(m)?;
     fairness::register(m)?;
     Ok(())
 }
