@@ -1,0 +1,529 @@
+//! Rematch: dissolve what breaks a hard constraint, keep what is frozen, reward staying, and report
+//! it all; checked against a brute-force b-matching oracle on small random programmes.
+
+use std::collections::HashSet;
+
+use mentorpair::rematch::{
+    rematch_scores_with, DissolveReason, MenteeStatus, PairId, PairStatus, Rematch, RematchError,
+    RematchOptions, RematchProblem, SolverInput,
+};
+use ndarray::{Array2, ArrayView2};
+use proptest::prelude::*;
+
+/// Best set of cells (max count first when `coverage`, then max weight) with capacities and the
+/// cells in `must` included; NaN cells are never used. Returns (count, weight, cells).
+fn brute_force(
+    weights: ArrayView2<f64>,
+    row_cap: &[u32],
+    col_cap: &[u32],
+    must: &[(usize, usize)],
+    coverage: bool,
+) -> Option<(usize, f64, Vec<(usize, usize)>)> {
+    let cells: Vec<(usize, usize)> = weights
+        .indexed_iter()
+        .filter(|(_, w)| !w.is_nan())
+        .map(|(rc, _)| rc)
+        .collect();
+    assert!(cells.len() <= 20, "oracle is exponential");
+    let mut best: Option<(usize, f64, Vec<(usize, usize)>)> = None;
+    for mask in 0u32..(1u32 << cells.len()) {
+        let chosen: Vec<(usize, usize)> = (0..cells.len())
+            .filter(|&k| mask >> k & 1 == 1)
+            .map(|k| cells[k])
+            .collect();
+        if must.iter().any(|m| !chosen.contains(m)) {
+            continue;
+        }
+        let fits = (0..row_cap.len())
+            .all(|r| chosen.iter().filter(|c| c.0 == r).count() as u32 <= row_cap[r])
+            && (0..col_cap.len())
+                .all(|c| chosen.iter().filter(|x| x.1 == c).count() as u32 <= col_cap[c]);
+        if !fits {
+            continue;
+        }
+        let w: f64 = chosen.iter().map(|&(r, c)| weights[[r, c]]).sum();
+        let better = match &best {
+            None => true,
+            Some((n, bw, _)) => {
+                if coverage && chosen.len() != *n {
+                    chosen.len() > *n
+                } else {
+                    w > *bw + 1e-12
+                }
+            }
+        };
+        if better {
+            best = Some((chosen.len(), w, chosen));
+        }
+    }
+    best
+}
+
+fn oracle_solver(
+    coverage: bool,
+) -> impl FnOnce(&SolverInput) -> Result<Vec<(usize, usize)>, RematchError> {
+    move |input: &SolverInput| {
+        let (_, _, cells) = brute_force(
+            input.weights.view(),
+            &input.mentee_capacity,
+            &input.mentor_capacity,
+            &[],
+            coverage,
+        )
+        .ok_or_else(|| RematchError::Solver("no feasible set".into()))?;
+        Ok(cells)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Programme {
+    scores: Array2<f64>,
+    mentee_ids: Vec<String>,
+    mentor_ids: Vec<String>,
+    mentee_capacity: Vec<u32>,
+    mentor_capacity: Vec<u32>,
+    previous: Vec<PairId>,
+    freeze: Vec<PairId>,
+}
+
+impl Programme {
+    fn problem(&self) -> RematchProblem<'_> {
+        RematchProblem {
+            scores: self.scores.view(),
+            mentee_ids: &self.mentee_ids,
+            mentor_ids: &self.mentor_ids,
+            mentee_capacity: &self.mentee_capacity,
+            mentor_capacity: &self.mentor_capacity,
+        }
+    }
+
+    fn run(&self, keep_bonus: f64, coverage: bool) -> Rematch {
+        let options = RematchOptions {
+            keep_bonus,
+            freeze: self.freeze.clone(),
+        };
+        rematch_scores_with(
+            &self.problem(),
+            &self.previous,
+            &options,
+            &|_, _| "forbidden".to_string(),
+            oracle_solver(coverage),
+        )
+        .expect("valid programme")
+    }
+
+    fn cell(&self, p: &PairId) -> Option<(usize, usize)> {
+        let r = self.mentee_ids.iter().position(|x| *x == p.mentee_id)?;
+        let c = self.mentor_ids.iter().position(|x| *x == p.mentor_id)?;
+        Some((r, c))
+    }
+}
+
+/// Random small programmes: up to 4 × 4, some forbidden pairs, capacities 1–2, previous pairs that
+/// may name people who left ("gone"), and frozen pairs drawn from the valid previous ones.
+fn programme() -> impl Strategy<Value = Programme> {
+    (1usize..=4, 1usize..=4).prop_flat_map(|(n, m)| {
+        (
+            prop::collection::vec(prop::option::weighted(0.8, 0u32..=100), n * m),
+            prop::collection::vec(1u32..=2, n),
+            prop::collection::vec(1u32..=2, m),
+            prop::collection::vec(prop::bool::weighted(0.35), (n + 1) * (m + 1)),
+            prop::collection::vec(prop::bool::weighted(0.3), (n + 1) * (m + 1)),
+        )
+            .prop_map(move |(cells, rcap, ccap, prev, frz)| {
+                let scores = Array2::from_shape_fn((n, m), |(r, c)| {
+                    cells[r * m + c].map_or(f64::NAN, |x| f64::from(x) / 100.0)
+                });
+                let mentee = |r: usize| {
+                    if r == n {
+                        "gone-e".to_string()
+                    } else {
+                        format!("e{r}")
+                    }
+                };
+                let mentor = |c: usize| {
+                    if c == m {
+                        "gone-m".to_string()
+                    } else {
+                        format!("m{c}")
+                    }
+                };
+                let mut previous = Vec::new();
+                let mut freeze = Vec::new();
+                let (mut rl, mut cl) = (rcap.clone(), ccap.clone());
+                for r in 0..=n {
+                    for c in 0..=m {
+                        if !prev[r * (m + 1) + c] {
+                            continue;
+                        }
+                        let p = PairId::new(mentee(r), mentor(c));
+                        let valid = r < n && c < m && !scores[[r, c]].is_nan();
+                        if valid && frz[r * (m + 1) + c] && rl[r] > 0 && cl[c] > 0 {
+                            rl[r] -= 1;
+                            cl[c] -= 1;
+                            freeze.push(p.clone());
+                        }
+                        previous.push(p);
+                    }
+                }
+                Programme {
+                    scores,
+                    mentee_ids: (0..n).map(mentee).collect(),
+                    mentor_ids: (0..m).map(mentor).collect(),
+                    mentee_capacity: rcap,
+                    mentor_capacity: ccap,
+                    previous,
+                    freeze,
+                }
+            })
+    })
+}
+
+fn check_hard_constraints(p: &Programme, out: &Rematch) -> Result<(), TestCaseError> {
+    let mut seen = HashSet::new();
+    let dissolved: HashSet<(String, String)> = out
+        .changes
+        .iter()
+        .filter(|c| c.status == PairStatus::Dissolved)
+        .map(|c| (c.mentee_id.clone(), c.mentor_id.clone()))
+        .collect();
+    for pair in &out.pairs {
+        prop_assert_eq!(&p.mentee_ids[pair.mentee], &pair.mentee_id);
+        prop_assert_eq!(&p.mentor_ids[pair.mentor], &pair.mentor_id);
+        prop_assert!(
+            !p.scores[[pair.mentee, pair.mentor]].is_nan(),
+            "forbidden pair used"
+        );
+        prop_assert_eq!(pair.score, p.scores[[pair.mentee, pair.mentor]]);
+        prop_assert!(seen.insert((pair.mentee, pair.mentor)), "pair used twice");
+        prop_assert!(!dissolved.contains(&(pair.mentee_id.clone(), pair.mentor_id.clone())));
+    }
+    for r in 0..p.mentee_ids.len() {
+        let k = out.pairs.iter().filter(|x| x.mentee == r).count() as u32;
+        prop_assert!(k <= p.mentee_capacity[r]);
+    }
+    for c in 0..p.mentor_ids.len() {
+        let k = out.pairs.iter().filter(|x| x.mentor == c).count() as u32;
+        prop_assert!(k <= p.mentor_capacity[c]);
+    }
+    for f in &p.freeze {
+        prop_assert!(
+            out.pairs
+                .iter()
+                .any(|x| x.mentee_id == f.mentee_id && x.mentor_id == f.mentor_id),
+            "frozen pair {} not kept",
+            f
+        );
+    }
+    Ok(())
+}
+
+fn check_report(p: &Programme, out: &Rematch) -> Result<(), TestCaseError> {
+    // Every previous pair once, in order; then exactly the new pairs that were not previous.
+    prop_assert_eq!(out.changes.len() >= p.previous.len(), true);
+    for (change, prev) in out.changes.iter().zip(&p.previous) {
+        prop_assert_eq!(&change.mentee_id, &prev.mentee_id);
+        prop_assert_eq!(&change.mentor_id, &prev.mentor_id);
+        let in_new = out
+            .pairs
+            .iter()
+            .any(|x| x.mentee_id == prev.mentee_id && x.mentor_id == prev.mentor_id);
+        match change.status {
+            PairStatus::Kept => prop_assert!(in_new),
+            PairStatus::Released => prop_assert!(!in_new && change.dissolved.is_none()),
+            PairStatus::Dissolved => prop_assert!(!in_new && change.dissolved.is_some()),
+            PairStatus::New => prop_assert!(false, "a previous pair reported as new"),
+        }
+        // Reasons for leaving and forbidden pairs are exact.
+        let forbidden = matches!(change.dissolved, Some(DissolveReason::Forbidden { .. }));
+        let left = matches!(
+            change.dissolved,
+            Some(DissolveReason::MenteeLeft | DissolveReason::MentorLeft)
+        );
+        match p.cell(prev) {
+            None => prop_assert!(left),
+            Some((r, c)) if p.scores[[r, c]].is_nan() => prop_assert!(forbidden),
+            Some(_) => prop_assert!(!left && !forbidden),
+        }
+    }
+    let news = out.changes[p.previous.len()..].to_vec();
+    prop_assert!(news.iter().all(|c| c.status == PairStatus::New));
+    let kept = out
+        .changes
+        .iter()
+        .filter(|c| c.status == PairStatus::Kept)
+        .count();
+    prop_assert_eq!(kept + news.len(), out.pairs.len());
+
+    // Scores add up.
+    let total: f64 = out.pairs.iter().map(|x| x.score).sum();
+    prop_assert!((out.total_score - total).abs() < 1e-9);
+    let baseline: f64 = out
+        .changes
+        .iter()
+        .filter(|c| matches!(c.status, PairStatus::Kept | PairStatus::Released))
+        .filter_map(|c| c.score)
+        .sum();
+    prop_assert!((out.baseline_score - baseline).abs() < 1e-9);
+    prop_assert!((out.score_gained - (out.total_score - out.baseline_score)).abs() < 1e-12);
+
+    // One entry per current mentee, then the ones who left; counts agree.
+    prop_assert!(out.mentees.len() >= p.mentee_ids.len());
+    for (m, id) in out.mentees.iter().zip(&p.mentee_ids) {
+        prop_assert_eq!(&m.mentee_id, id);
+    }
+    let c = out.counts;
+    prop_assert_eq!(
+        c.kept + c.moved + c.new + c.dissolved + c.unmatched,
+        out.mentees.len()
+    );
+    for m in &out.mentees {
+        let had = !m.previous_mentors.is_empty();
+        let has = !m.mentors.is_empty();
+        match m.status {
+            MenteeStatus::Kept => prop_assert!(had && has),
+            MenteeStatus::New => prop_assert!(!had && has),
+            MenteeStatus::Unmatched => prop_assert!(!had && !has),
+            MenteeStatus::Moved => prop_assert!(had),
+            MenteeStatus::Dissolved => prop_assert!(had && !m.reason.is_empty()),
+        }
+    }
+    Ok(())
+}
+
+/// The optimum of the reduced problem (dissolved pairs forbidden, frozen pairs pinned) with
+/// `bonus` on the kept-or-released previous pairs, computed from scratch.
+fn reduced_optimum(p: &Programme, out: &Rematch, bonus: f64, coverage: bool) -> (usize, f64) {
+    let mut w = p.scores.clone();
+    for ch in &out.changes {
+        if let Some((r, c)) = p.cell(&PairId::new(ch.mentee_id.clone(), ch.mentor_id.clone())) {
+            match ch.status {
+                PairStatus::Dissolved => w[[r, c]] = f64::NAN,
+                PairStatus::Kept | PairStatus::Released => w[[r, c]] += bonus,
+                PairStatus::New => {}
+            }
+        }
+    }
+    let must: Vec<(usize, usize)> = p.freeze.iter().filter_map(|f| p.cell(f)).collect();
+    let (n, obj, _) = brute_force(
+        w.view(),
+        &p.mentee_capacity,
+        &p.mentor_capacity,
+        &must,
+        coverage,
+    )
+    .expect("frozen pairs fit by construction");
+    (n, obj)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn never_breaks_a_hard_constraint_and_reports_consistently(p in programme(), bonus in 0.0f64..0.6, coverage: bool) {
+        let out = p.run(bonus, coverage);
+        check_hard_constraints(&p, &out)?;
+        check_report(&p, &out)?;
+    }
+
+    #[test]
+    fn the_solve_is_optimal_with_the_bonus(p in programme(), bonus in 0.0f64..0.6, coverage: bool) {
+        let out = p.run(bonus, coverage);
+        let kept = out.pairs.iter().filter(|x| x.kept).count() as f64;
+        let (n, best) = reduced_optimum(&p, &out, bonus, coverage);
+        if coverage {
+            prop_assert_eq!(out.pairs.len(), n);
+        }
+        prop_assert!((out.total_score + bonus * kept - best).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_large_bonus_keeps_every_still_valid_pair(p in programme()) {
+        let out = p.run(1000.0, false);
+        for ch in &out.changes[..p.previous.len()] {
+            prop_assert_ne!(ch.status, PairStatus::Released, "{:?} released", ch);
+        }
+        prop_assert_eq!(out.counts.moved, 0);
+        prop_assert!(out.score_gained >= -1e-9);
+    }
+
+    #[test]
+    fn no_bonus_is_a_fresh_optimal_solve(p in programme(), coverage: bool) {
+        let out = p.run(0.0, coverage);
+        let trimmed = out.changes.iter().any(|c| matches!(
+            c.dissolved,
+            Some(DissolveReason::MentorCapacity { .. } | DissolveReason::MenteeCapacity { .. })
+        ));
+        if p.freeze.is_empty() && !trimmed {
+            let (n, best, _) = brute_force(p.scores.view(), &p.mentee_capacity, &p.mentor_capacity, &[], coverage)
+                .expect("the empty matching is feasible");
+            prop_assert!((out.total_score - best).abs() < 1e-9);
+            if coverage {
+                prop_assert_eq!(out.pairs.len(), n);
+            }
+        }
+    }
+}
+
+fn ids(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+#[test]
+fn reasons_name_what_changed() {
+    // Mentee e0 was with m0, now forbidden; e1 with m1 stays; e2 with a mentor who left; m1's
+    // capacity dropped to 1 so the weaker of its two pairs (e3) goes.
+    let p = Programme {
+        scores: ndarray::array![[f64::NAN, 0.9], [0.2, 0.8], [0.5, 0.1], [0.6, 0.3],],
+        mentee_ids: ids("e", 4),
+        mentor_ids: ids("m", 2),
+        mentee_capacity: vec![1; 4],
+        mentor_capacity: vec![2, 1],
+        previous: vec![
+            PairId::new("e0", "m0"),
+            PairId::new("e1", "m1"),
+            PairId::new("e2", "gone"),
+            PairId::new("e3", "m1"),
+            PairId::new("left", "m0"),
+        ],
+        freeze: vec![],
+    };
+    let out = p.run(0.5, false);
+    let status: Vec<PairStatus> = out.changes.iter().map(|c| c.status).collect();
+    assert_eq!(
+        &status[..5],
+        &[
+            PairStatus::Dissolved,
+            PairStatus::Kept,
+            PairStatus::Dissolved,
+            PairStatus::Dissolved,
+            PairStatus::Dissolved
+        ]
+    );
+    assert_eq!(
+        out.changes[3].dissolved,
+        Some(DissolveReason::MentorCapacity { capacity: 1 })
+    );
+    assert_eq!(out.changes[2].dissolved, Some(DissolveReason::MentorLeft));
+    assert_eq!(out.changes[4].dissolved, Some(DissolveReason::MenteeLeft));
+    // e1-m1 kept (0.8), e2 and e3 take m0's two places (0.5 + 0.6), e0 can only have m1: full.
+    assert_eq!(out.pairs.len(), 3);
+    assert!((out.total_score - 1.9).abs() < 1e-12);
+    assert!((out.baseline_score - 0.8).abs() < 1e-12);
+    assert!((out.score_gained - 1.1).abs() < 1e-12);
+    let left = out.mentees.last().expect("the mentee who left is reported");
+    assert_eq!(left.mentee_id, "left");
+    assert_eq!(left.status, MenteeStatus::Dissolved);
+    assert!(out.mentees[0].reason.contains("now forbidden"));
+    assert_eq!(out.counts.dissolved, 4);
+    assert_eq!(out.counts.kept, 1);
+}
+
+#[test]
+fn a_frozen_pair_that_breaks_a_constraint_is_an_error_naming_it() {
+    let mut p = Programme {
+        scores: ndarray::array![[f64::NAN, 0.9]],
+        mentee_ids: ids("e", 1),
+        mentor_ids: ids("m", 2),
+        mentee_capacity: vec![1],
+        mentor_capacity: vec![1, 1],
+        previous: vec![PairId::new("e0", "m0")],
+        freeze: vec![PairId::new("e0", "m0")],
+    };
+    let run = |p: &Programme| {
+        rematch_scores_with(
+            &p.problem(),
+            &p.previous,
+            &RematchOptions {
+                keep_bonus: 0.1,
+                freeze: p.freeze.clone(),
+            },
+            &|_, _| "same reporting line".to_string(),
+            oracle_solver(true),
+        )
+    };
+    let err = run(&p).expect_err("frozen pair is forbidden").to_string();
+    assert!(
+        err.contains("\"e0\"") && err.contains("\"m0\"") && err.contains("same reporting line"),
+        "{err}"
+    );
+    p.freeze = vec![PairId::new("e0", "nobody")];
+    let err = run(&p).expect_err("frozen mentor left").to_string();
+    assert!(
+        err.contains("\"nobody\"") && err.contains("no longer in the cohort"),
+        "{err}"
+    );
+    p.freeze = vec![PairId::new("e0", "m1"), PairId::new("e0", "m1")];
+    assert!(matches!(run(&p), Err(RematchError::DuplicatePair { .. })));
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let p = Programme {
+        scores: ndarray::array![[0.5, f64::INFINITY]],
+        mentee_ids: ids("e", 1),
+        mentor_ids: ids("m", 2),
+        mentee_capacity: vec![1],
+        mentor_capacity: vec![1, 1],
+        previous: vec![],
+        freeze: vec![],
+    };
+    let run = |p: &Programme, bonus: f64| {
+        rematch_scores_with(
+            &p.problem(),
+            &p.previous,
+            &RematchOptions {
+                keep_bonus: bonus,
+                freeze: vec![],
+            },
+            &|_, _| String::new(),
+            oracle_solver(true),
+        )
+    };
+    assert!(matches!(
+        run(&p, 0.1),
+        Err(RematchError::InvalidScore { .. })
+    ));
+    let mut q = Programme {
+        scores: ndarray::array![[0.5, 0.5]],
+        ..p
+    };
+    assert!(matches!(run(&q, -1.0), Err(RematchError::KeepBonus(_))));
+    assert!(matches!(run(&q, f64::NAN), Err(RematchError::KeepBonus(_))));
+    q.mentor_ids = vec!["m".into(), "m".into()];
+    assert!(matches!(
+        run(&q, 0.1),
+        Err(RematchError::DuplicateId { .. })
+    ));
+    q.mentor_ids = ids("m", 3);
+    assert!(matches!(run(&q, 0.1), Err(RematchError::Shape(_))));
+}
+
+#[test]
+fn a_solver_that_breaks_a_constraint_is_caught() {
+    let scores = ndarray::array![[f64::NAN, 0.5]];
+    let (e, m) = (ids("e", 1), ids("m", 2));
+    let problem = RematchProblem {
+        scores: scores.view(),
+        mentee_ids: &e,
+        mentor_ids: &m,
+        mentee_capacity: &[1],
+        mentor_capacity: &[1, 1],
+    };
+    let bad = rematch_scores_with(
+        &problem,
+        &[],
+        &RematchOptions::default(),
+        &|_, _| String::new(),
+        |_| Ok(vec![(0, 0)]),
+    );
+    assert!(matches!(bad, Err(RematchError::SolverViolation(_))));
+    let twice = rematch_scores_with(
+        &problem,
+        &[],
+        &RematchOptions::default(),
+        &|_, _| String::new(),
+        |_| Ok(vec![(0, 1), (0, 1)]),
+    );
+    assert!(matches!(twice, Err(RematchError::SolverViolation(_))));
+}
