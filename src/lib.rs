@@ -7,6 +7,10 @@
 
 pub mod cohort;
 pub mod lsap;
+pub mod rematch;
+
+#[cfg(feature = "cli")]
+pub mod cli;
 
 #[cfg(feature = "python")]
 mod python;

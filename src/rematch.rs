@@ -318,14 +318,21 @@ pub struct SolverInput {
     pub mentor_capacity: Vec<u32>,
 }
 
+/// A previous pair: its cell while it is still valid, or why it was dissolved.
+struct Previous {
+    pair: PairId,
+    cell: Option<(usize, usize)>,
+    dissolved: Option<DissolveReason>,
+}
+
 struct Plan {
     rows: HashMap<String, usize>,
     cols: HashMap<String, usize>,
     frozen: Vec<(usize, usize)>,
     /// Still-valid previous pairs (frozen included).
     valid: Vec<(usize, usize)>,
-    /// Previous pairs in input order with their dissolve reason, if any.
-    previous: Vec<(PairId, Option<(usize, usize)>, Option<DissolveReason>)>,
+    /// Previous pairs in input order.
+    previous: Vec<Previous>,
     input: SolverInput,
 }
 
@@ -437,17 +444,24 @@ fn plan(
 
     // Previous pairs: locate, then fit the still-valid ones into the current capacities, best
     // score first (ties by row, then column), frozen ones already placed.
-    let mut located: Vec<(PairId, Option<(usize, usize)>, Option<DissolveReason>)> = previous
+    let mut located: Vec<Previous> = previous
         .iter()
-        .map(|p| match locate(p) {
-            Ok(rc) => (p.clone(), Some(rc), None),
-            Err(reason) => (p.clone(), None, Some(reason)),
+        .map(|p| {
+            let (cell, dissolved) = match locate(p) {
+                Ok(rc) => (Some(rc), None),
+                Err(reason) => (None, Some(reason)),
+            };
+            Previous {
+                pair: p.clone(),
+                cell,
+                dissolved,
+            }
         })
         .collect();
     let mut order: Vec<usize> = (0..located.len())
-        .filter(|&k| matches!(located[k].1, Some(rc) if !frozen_set.contains(&rc)))
+        .filter(|&k| matches!(located[k].cell, Some(rc) if !frozen_set.contains(&rc)))
         .collect();
-    let cell = |k: usize| located[k].1.unwrap_or_default();
+    let cell = |k: usize| located[k].cell.unwrap_or_default();
     order.sort_by(|&a, &b| {
         let (ra, ca) = cell(a);
         let (rb, cb) = cell(b);
@@ -458,7 +472,7 @@ fn plan(
     let mut valid: Vec<(usize, usize)> = frozen
         .iter()
         .copied()
-        .filter(|rc| located.iter().any(|l| l.1 == Some(*rc)))
+        .filter(|rc| located.iter().any(|l| l.cell == Some(*rc)))
         .collect();
     let mut fit_rows = row_left.clone();
     let mut fit_cols = col_left.clone();
@@ -486,8 +500,8 @@ fn plan(
         }
     }
     for (k, reason) in capacity_dropped {
-        located[k].1 = None;
-        located[k].2 = Some(reason);
+        located[k].cell = None;
+        located[k].dissolved = Some(reason);
     }
 
     let mut weights = problem.scores.to_owned();
@@ -495,8 +509,9 @@ fn plan(
         weights[[r, c]] += options.keep_bonus;
     }
     // Dissolved pairs are never re-formed; frozen pairs are fixed outside the solve.
-    for (p, _, reason) in &located {
-        if reason.is_some() {
+    for prev in &located {
+        if prev.dissolved.is_some() {
+            let p = &prev.pair;
             if let (Some(&r), Some(&c)) = (rows.get(&p.mentee_id), cols.get(&p.mentor_id)) {
                 weights[[r, c]] = f64::NAN;
             }
@@ -578,7 +593,12 @@ fn finish(
     let mut previous_cells = HashSet::new();
     // Mentee id -> (previous mentors, dissolve reasons); BTreeMap keeps departed mentees sorted.
     let mut before: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
-    for (p, rc, reason) in &plan.previous {
+    for Previous {
+        pair: p,
+        cell: rc,
+        dissolved: reason,
+    } in &plan.previous
+    {
         let cell = match (plan.rows.get(&p.mentee_id), plan.cols.get(&p.mentor_id)) {
             (Some(&r), Some(&c)) => Some((r, c)),
             _ => None,

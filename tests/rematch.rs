@@ -10,6 +10,9 @@ use mentorpair::rematch::{
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 
+/// A matching found by the oracle: (pairs, total weight, cells).
+type Best = (usize, f64, Vec<(usize, usize)>);
+
 /// Best set of cells (max count first when `coverage`, then max weight) with capacities and the
 /// cells in `must` included; NaN cells are never used. Returns (count, weight, cells).
 fn brute_force(
@@ -18,14 +21,14 @@ fn brute_force(
     col_cap: &[u32],
     must: &[(usize, usize)],
     coverage: bool,
-) -> Option<(usize, f64, Vec<(usize, usize)>)> {
+) -> Option<Best> {
     let cells: Vec<(usize, usize)> = weights
         .indexed_iter()
         .filter(|(_, w)| !w.is_nan())
         .map(|(rc, _)| rc)
         .collect();
     assert!(cells.len() <= 20, "oracle is exponential");
-    let mut best: Option<(usize, f64, Vec<(usize, usize)>)> = None;
+    let mut best: Option<Best> = None;
     for mask in 0u32..(1u32 << cells.len()) {
         let chosen: Vec<(usize, usize)> = (0..cells.len())
             .filter(|&k| mask >> k & 1 == 1)

@@ -1,6 +1,7 @@
 //! The pyo3 binding: conversions between numpy/Python objects and the plain Rust API. No logic.
 //! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
 
+mod cli;
 mod lsap;
 
 use pyo3::prelude::*;
@@ -10,5 +11,6 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     lsap::register(m)?;
+    cli::register(m)?;
     Ok(())
 }
