@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import _core
+from ._assign import assign
 from ._core import __version__
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "assign"]

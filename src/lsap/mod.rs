@@ -1,8 +1,13 @@
 //! Linear sum assignment solvers: dense 1:1 (scipy-compatible) and capacitated b-matching.
 //! Plain numeric code on `ndarray` views; knows nothing about people.
 
+mod capacitated;
 mod dense;
 
+pub use capacitated::{
+    low_rank_scores, solve_capacitated, solve_capacitated_warm, CapacitatedOptions, Matching,
+    Objective,
+};
 pub use dense::solve_dense;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +37,9 @@ pub enum LsapError {
     /// A capacity is invalid (for example negative or too large).
     #[error("invalid capacity: {0}")]
     Capacity(String),
+    /// Warm-start duals that do not fit the problem (wrong length or not finite).
+    #[error("invalid warm start: {0}")]
+    WarmStart(String),
 }
 
 /// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.

@@ -1,6 +1,7 @@
 //! The pyo3 binding: conversions between numpy/Python objects and the plain Rust API. No logic.
 //! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
 
+mod capacitated;
 mod cli;
 mod lsap;
 
@@ -11,6 +12,7 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     lsap::register(m)?;
+    capacitated::register(m)?;
     cli::register(m)?;
     Ok(())
 }
