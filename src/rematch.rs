@@ -11,6 +11,8 @@ use std::fmt;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
+
 /// A (mentee id, mentor id) pair as a programme keeps it between runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PairId {
@@ -767,4 +769,59 @@ where
     let solved = solve(&plan.input)?;
     check_solution(&plan.input, &solved, problem)?;
     Ok(finish(problem, plan, solved, options.keep_bonus))
+}
+
+/// Rematch with the capacitated assignment solver ([`crate::lsap::solve_capacitated`]).
+///
+/// `objective` is the solver's: [`Objective::Coverage`] matches as many pairs as the constraints
+/// allow and then maximises score plus keep bonus (so a kept pair never costs a mentee their
+/// match), [`Objective::Score`] maximises score plus keep bonus alone (then a large enough bonus keeps
+/// every still-valid pair).
+///
+/// ```
+/// use ndarray::array;
+/// use mentorpair::lsap::Objective;
+/// use mentorpair::rematch::{rematch_scores, PairId, PairStatus, RematchOptions, RematchProblem};
+///
+/// let scores = array![[0.5, 0.9], [0.4, f64::NAN]];
+/// let ids = |p: &str, n: usize| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+/// let (mentees, mentors) = (ids("e", 2), ids("m", 2));
+/// let problem = RematchProblem {
+///     scores: scores.view(),
+///     mentee_ids: &mentees,
+///     mentor_ids: &mentors,
+///     mentee_capacity: &[1, 1],
+///     mentor_capacity: &[1, 1],
+/// };
+/// // Last round e0 had m0 and e1 had m1; a constraint now forbids e1–m1.
+/// let previous = [PairId::new("e0", "m0"), PairId::new("e1", "m1")];
+/// let options = RematchOptions { keep_bonus: 0.2, ..Default::default() };
+/// let out = rematch_scores(&problem, &previous, &options, &|_, _| "same department".into(), Objective::Coverage)
+///     .unwrap();
+/// assert_eq!(out.changes[1].status, PairStatus::Dissolved);
+/// // e1 can only take m0 now, so e0 moves to m1 (coverage first): 0.4 + 0.9 instead of 0.5.
+/// assert_eq!(out.changes[0].status, PairStatus::Released);
+/// assert!((out.score_gained - 0.8).abs() < 1e-12);
+/// ```
+pub fn rematch_scores(
+    problem: &RematchProblem<'_>,
+    previous: &[PairId],
+    options: &RematchOptions,
+    why_forbidden: &dyn Fn(usize, usize) -> String,
+    objective: Objective,
+) -> Result<Rematch, RematchError> {
+    rematch_scores_with(problem, previous, options, why_forbidden, |input| {
+        let opts = CapacitatedOptions {
+            maximize: true,
+            objective,
+        };
+        solve_capacitated(
+            input.weights.view(),
+            &input.mentee_capacity,
+            &input.mentor_capacity,
+            &opts,
+        )
+        .map(|m| m.pairs)
+        .map_err(|e| RematchError::Solver(e.to_string()))
+    })
 }

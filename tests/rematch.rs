@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
+use mentorpair::lsap::Objective;
 use mentorpair::rematch::{
-    rematch_scores_with, DissolveReason, MenteeStatus, PairId, PairStatus, Rematch, RematchError,
-    RematchOptions, RematchProblem, SolverInput,
+    rematch_scores, rematch_scores_with, DissolveReason, MenteeStatus, PairId, PairStatus, Rematch,
+    RematchError, RematchOptions, RematchProblem, SolverInput,
 };
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
@@ -100,15 +101,36 @@ impl Programme {
         }
     }
 
-    fn run(&self, keep_bonus: f64, coverage: bool) -> Rematch {
-        let options = RematchOptions {
+    fn options(&self, keep_bonus: f64) -> RematchOptions {
+        RematchOptions {
             keep_bonus,
             freeze: self.freeze.clone(),
+        }
+    }
+
+    /// Rematch with the capacitated solver.
+    fn run(&self, keep_bonus: f64, coverage: bool) -> Rematch {
+        let objective = if coverage {
+            Objective::Coverage
+        } else {
+            Objective::Score
         };
+        rematch_scores(
+            &self.problem(),
+            &self.previous,
+            &self.options(keep_bonus),
+            &|_, _| "forbidden".to_string(),
+            objective,
+        )
+        .expect("valid programme")
+    }
+
+    /// Rematch with the brute-force oracle plugged in as the solver.
+    fn run_oracle(&self, keep_bonus: f64, coverage: bool) -> Rematch {
         rematch_scores_with(
             &self.problem(),
             &self.previous,
-            &options,
+            &self.options(keep_bonus),
             &|_, _| "forbidden".to_string(),
             oracle_solver(coverage),
         )
@@ -338,6 +360,19 @@ proptest! {
             prop_assert_eq!(out.pairs.len(), n);
         }
         prop_assert!((out.total_score + bonus * kept - best).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_plugged_in_solver_gives_the_same_report(p in programme(), bonus in 0.0f64..0.6, coverage: bool) {
+        let ours = p.run(bonus, coverage);
+        let oracle = p.run_oracle(bonus, coverage);
+        check_hard_constraints(&p, &oracle)?;
+        check_report(&p, &oracle)?;
+        // Equally good matchings may differ in their pairs, never in their value.
+        let value = |r: &Rematch| r.total_score + bonus * r.pairs.iter().filter(|x| x.kept).count() as f64;
+        prop_assert!((value(&ours) - value(&oracle)).abs() < 1e-9);
+        prop_assert_eq!(ours.pairs.len(), oracle.pairs.len());
+        prop_assert!((ours.baseline_score - oracle.baseline_score).abs() < 1e-12);
     }
 
     #[test]
