@@ -27,8 +27,10 @@ test-rust:
 	$(CARGO) test --all-targets -q
 	$(CARGO) test --doc -q
 
+# pytest's exit code 5 ("no tests collected") is a failure here, never a silent pass.
 test-python: develop
-	$(VPY) -m pytest -q tests/python
+	$(VPY) -m pytest -q -rs tests/python; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 ## All Rust and Python tests.
 test: test-rust test-python

@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from . import _core
 from ._assign import assign
-from ._core import __version__
+from ._core import (
+    CapacityError,
+    InfeasibleError,
+    InvalidEntryError,
+    MentorpairError,
+    ShapeError,
+    __version__,
+)
+from ._lsap import linear_sum_assignment
 
-__all__ = ["__version__", "assign"]
+__all__ = [
+    "CapacityError",
+    "InfeasibleError",
+    "InvalidEntryError",
+    "MentorpairError",
+    "ShapeError",
+    "__version__",
+    "assign",
+    "linear_sum_assignment",
+]

@@ -1,20 +1,72 @@
-"""Type stubs for the compiled core `mentorpair._core` (hand-written; keep in step with src/python/)."""
+# Hand-written stubs for the compiled extension `mentorpair._core`.
+# tests/python/test_stubs.py checks them against the built module with mypy.stubtest: anything
+# added to `_core` must be described here too.
 
 import numpy as np
-from numpy.typing import NDArray
+import numpy.typing as npt
+
+__all__ = [
+    "__version__",
+    "MentorpairError",
+    "InvalidEntryError",
+    "InfeasibleError",
+    "ShapeError",
+    "CapacityError",
+    "_solver_threads",
+    "solve_dense",
+    "solve_capacitated",
+    "_data_address",
+]
 
 __version__: str
 
+class MentorpairError(ValueError):
+    """Base class of every error mentorpair raises about its inputs (a subclass of ValueError)."""
+
+class InvalidEntryError(MentorpairError):
+    """A matrix holds NaN, or an infinity of the sign that cannot mean a forbidden pair."""
+
+class InfeasibleError(MentorpairError):
+    """No complete assignment of the smaller side avoids the forbidden pairs."""
+
+class ShapeError(MentorpairError):
+    """Inputs whose shapes do not fit together."""
+
+class CapacityError(MentorpairError):
+    """A capacity is invalid (negative, too large, or of the wrong length)."""
+
 def solve_dense(
-    cost: NDArray[np.float64], maximize: bool = False
-) -> tuple[NDArray[np.int64], NDArray[np.int64], float, NDArray[np.float64], NDArray[np.float64]]:
-    """Solve a dense linear sum assignment; returns (rows, cols, objective, row_duals, col_duals)."""
+    cost: npt.NDArray[np.float64], maximize: bool = False
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    float,
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]:
+    """Solve a dense linear sum assignment on a float64 matrix (read in place, any strides).
+
+    Returns (rows, cols, objective, row_duals, col_duals). Raises InvalidEntryError or
+    InfeasibleError; TypeError when `cost` is not a 2-D float64 array.
+    """
+
+def _data_address(cost: npt.NDArray[np.float64]) -> int:
+    """Address of the first element of `cost` as `solve_dense` reads it (for no-copy tests)."""
+
+def _solver_threads() -> int:
+    """Threads a solve started now would use: rayon's pool size, 1 in a forked child."""
 
 def solve_capacitated(
-    scores: NDArray[np.float64],
-    row_capacity: NDArray[np.uint32],
-    col_capacity: NDArray[np.uint32],
+    scores: npt.NDArray[np.float64],
+    row_capacity: npt.NDArray[np.uint32],
+    col_capacity: npt.NDArray[np.uint32],
     maximize: bool = True,
     objective: str = "coverage",
-) -> tuple[NDArray[np.int64], NDArray[np.int64], float, NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    float,
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]:
     """Solve a capacitated assignment (b-matching); returns (rows, cols, objective, row_duals, col_duals)."""

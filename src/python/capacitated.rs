@@ -5,6 +5,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use super::threads::run_detached;
 use crate::lsap::{self, CapacitatedOptions, Objective};
 
 /// Solve a capacitated assignment. Returns (rows, cols, objective, row_duals, col_duals).
@@ -41,9 +42,7 @@ fn solve_capacitated<'py>(
     let view = scores.as_array();
     let rc = row_capacity.as_slice()?;
     let cc = col_capacity.as_slice()?;
-    let m = py
-        .detach(|| lsap::solve_capacitated(view, rc, cc, &opts))
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let m = run_detached(py, || lsap::solve_capacitated(view, rc, cc, &opts))??;
     let (rows, cols): (Vec<i64>, Vec<i64>) =
         m.pairs.iter().map(|&(r, c)| (r as i64, c as i64)).unzip();
     Ok((

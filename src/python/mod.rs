@@ -3,14 +3,19 @@
 
 mod capacitated;
 mod cli;
+mod errors;
 mod lsap;
+mod threads;
 
 use pyo3::prelude::*;
 
 /// The compiled core of mentorpair.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    threads::record_import_pid();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;
     cli::register(m)?;
