@@ -12,5 +12,10 @@ pub mod rematch;
 #[cfg(feature = "cli")]
 pub mod cli;
 
+pub mod constraints;
+pub mod features;
+pub mod io;
+pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod score;

@@ -24,3 +24,7 @@ __all__ = [
     "assign",
     "linear_sum_assignment",
 ]
+
+from ._match import COMPONENTS, MatchResult, match, score_matrix
+
+__all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]

@@ -70,3 +70,26 @@ def solve_capacitated(
     npt.NDArray[np.float64],
 ]:
     """Solve a capacitated assignment (b-matching); returns (rows, cols, objective, row_duals, col_duals)."""
+
+# --- matching (src/python/matching.rs): a table is ("path", file) or ("records", JSON array) ---
+__all__ += ["match_cohort", "score_matrix", "explain_pair"]
+
+def match_cohort(
+    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
+) -> str:
+    """Read both tables, match them; returns the MatchResult as JSON."""
+
+def score_matrix(
+    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
+) -> tuple[npt.NDArray[np.float64], list[str], list[str]]:
+    """Score every pair; returns (scores, mentee_ids, mentor_ids), excluded pairs NaN."""
+
+def explain_pair(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    mentee_id: str,
+    mentor_id: str,
+) -> str:
+    """Explain one pair, matched or not; returns the report as JSON."""

@@ -5,6 +5,7 @@ mod capacitated;
 mod cli;
 mod errors;
 mod lsap;
+mod matching;
 mod threads;
 
 use pyo3::prelude::*;
@@ -19,5 +20,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     cli::register(m)?;
+    matching::register(m)?;
     Ok(())
 }

@@ -1,0 +1,330 @@
+"""Matching from Python: tables as DataFrames, lists of dicts or CSV/JSON paths; results as pandas.
+
+All parsing, validation, scoring and solving happen in the Rust core (``mentorpair._core``); this
+module only converts inputs and wraps the result.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+__all__ = ["match", "score_matrix", "MatchResult", "COMPONENTS"]
+
+#: Scoring components, in summation order (also the component columns of ``MatchResult.pairs``).
+COMPONENTS = ("goals", "skills", "availability", "language", "seniority")
+
+TableLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
+
+
+def _clean(value: Any) -> Any:
+    """One cell as a JSON-ready value; missing values (None, NaN, pd.NA, NaT) become None."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, np.ndarray)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _source(table: TableLike, name: str) -> tuple[str, str]:
+    """Convert a table argument to the ``(kind, payload)`` pair the core reads."""
+    if isinstance(table, (str, os.PathLike)):
+        return ("path", os.fspath(table))
+    if isinstance(table, pd.DataFrame):
+        records = table.to_dict(orient="records")
+    elif isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
+        records = list(table)
+    else:
+        raise TypeError(
+            f"{name} must be a pandas DataFrame, a list of dicts or a path to a .csv/.json file, "
+            f"not {type(table).__name__}"
+        )
+    rows = []
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, Mapping):
+            raise TypeError(f"{name} row {i} is {type(rec).__name__}, expected a dict of column -> value")
+        rows.append({str(k): _clean(v) for k, v in rec.items()})
+    return ("records", json.dumps(rows))
+
+
+def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
+    out = []
+    for p in pairs:
+        if isinstance(p, str) or len(p) != 2:
+            raise ValueError(f"{what} must be a list of (mentee_id, mentor_id) pairs, got {p!r}")
+        out.append([str(p[0]), str(p[1])])
+    return out
+
+
+def _config(o: Mapping[str, Any]) -> str:
+    """The keyword options of :func:`match` as the core's JSON ``MatchConfig``."""
+    objective = o.get("objective", "coverage")
+    reference_date = o["reference_date"]
+    weights = o["weights"]
+    min_score = o["min_score"]
+    memory_limit_bytes = o["memory_limit_bytes"]
+    if objective not in ("coverage", "score"):
+        raise ValueError(f"objective must be 'coverage' or 'score', not {objective!r}")
+    if isinstance(reference_date, (_dt.date, _dt.datetime)):
+        reference_date = reference_date.isoformat()[:10]
+    cfg: dict[str, Any] = {
+        "min_score": float(min_score),
+        "forbid": _pairs(o["forbid"], "forbid"),
+        "pin": _pairs(o.get("pin", ()), "pin"),
+        "exclude_same_department": bool(o["exclude_same_department"]),
+        "objective": objective,
+        "scoring": {
+            "reference_date": reference_date,
+            "meeting_minutes": int(o["meeting_minutes"]),
+            "cadence_weeks": int(o["cadence_weeks"]),
+            "min_block_minutes": int(o["min_block_minutes"]),
+            "seniority_gap": int(o["seniority_gap"]),
+            "full_credit_skill_lead": int(o["full_credit_skill_lead"]),
+            "neutral": float(o["neutral"]),
+        },
+    }
+    if weights is not None:
+        unknown = set(weights) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(
+                f"unknown weight component(s) {sorted(unknown)}; components are {list(COMPONENTS)}"
+            )
+        cfg["weights"] = {k: float(v) for k, v in weights.items()}
+    if memory_limit_bytes is not None:
+        cfg["memory_limit_bytes"] = int(memory_limit_bytes)
+    if not math.isfinite(cfg["min_score"]):
+        raise ValueError(f"min_score must be a finite number, not {min_score!r}")
+    return json.dumps(cfg)
+
+
+def _prepare(options: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str], str, list[str]]:
+    """The arguments of a public function -> (mentees source, mentors source, config, protected)."""
+    opts = dict(options)
+    a = _source(opts.pop("mentees"), "mentees")
+    b = _source(opts.pop("mentors"), "mentors")
+    prot = [str(p) for p in opts.pop("protected")]
+    return a, b, _config(opts), prot
+
+
+_OPTION_DOC = """
+    Parameters
+    ----------
+    mentees, mentors
+        A pandas DataFrame, a list of dicts or a path to a ``.csv``/``.json`` file with the
+        columns of the schema (``id`` required; ``goals``, ``skills``, ``availability``,
+        ``timezone``, ``languages``, ``level``, ``department``, ``manager_id``, ``capacity`` for
+        mentors, ``mentors_wanted`` for mentees; other columns are carried through).
+    weights
+        Component -> weight (``goals``, ``skills``, ``availability``, ``language``,
+        ``seniority``); components not given keep their defaults 0.35, 0.20, 0.20, 0.15, 0.10.
+    min_score
+        Pairs scoring below this are not allowed.
+    forbid, pin
+        ``(mentee_id, mentor_id)`` pairs never to match / always to match. A pin that breaks a
+        hard constraint raises ``ValueError``.
+    exclude_same_department
+        Forbid pairs within one department.
+    protected
+        Columns held apart for auditing; no score can read them.
+    objective
+        ``"coverage"`` (as many pairs as possible, then the best total) or ``"score"``.
+    reference_date
+        Date (or ``"YYYY-MM-DD"``) whose UTC offsets apply to availability; default today.
+    meeting_minutes, cadence_weeks
+        The meeting need: ``meeting_minutes`` every ``cadence_weeks`` weeks.
+    min_block_minutes
+        Shared blocks shorter than this (or than a meeting) do not count.
+    seniority_gap, full_credit_skill_lead
+        Levels above the mentee for full seniority credit; skill levels ahead for full skill credit.
+    neutral
+        Value of a component whose information is missing.
+    memory_limit_bytes
+        Refuse problems whose dense matrices need more (default 8 GiB).
+
+    Raises
+    ------
+    ValueError
+        Bad input (naming table, row, id, column and value), bad options, a pin breaking a
+        constraint, or a problem too large for the memory limit.
+"""
+
+
+def match(
+    mentees: TableLike,
+    mentors: TableLike,
+    *,
+    weights: Mapping[str, float] | None = None,
+    min_score: float = 0.0,
+    forbid: Iterable[Sequence[str]] = (),
+    pin: Iterable[Sequence[str]] = (),
+    exclude_same_department: bool = False,
+    protected: Iterable[str] = (),
+    objective: str = "coverage",
+    reference_date: _dt.date | str | None = None,
+    meeting_minutes: int = 60,
+    cadence_weeks: int = 2,
+    min_block_minutes: int = 30,
+    seniority_gap: int = 1,
+    full_credit_skill_lead: int = 2,
+    neutral: float = 0.5,
+    memory_limit_bytes: int | None = None,
+) -> MatchResult:
+    """Match mentees with mentors: the optimal pairing under every hard constraint, explained.
+
+    Returns a :class:`MatchResult` with ``.pairs``, ``.unmatched``, ``.violations`` (the
+    independent audit, always empty), ``.summary``, ``.explain(mentee_id)`` and ``.to_dict()``.
+    """
+    a, b, cfg, prot = _prepare(locals())
+    raw = json.loads(_core.match_cohort(a, b, cfg, prot))
+    return MatchResult(raw, _inputs=(a, b, cfg, prot))
+
+
+def score_matrix(
+    mentees: TableLike,
+    mentors: TableLike,
+    *,
+    weights: Mapping[str, float] | None = None,
+    min_score: float = 0.0,
+    forbid: Iterable[Sequence[str]] = (),
+    exclude_same_department: bool = False,
+    protected: Iterable[str] = (),
+    reference_date: _dt.date | str | None = None,
+    meeting_minutes: int = 60,
+    cadence_weeks: int = 2,
+    min_block_minutes: int = 30,
+    seniority_gap: int = 1,
+    full_credit_skill_lead: int = 2,
+    neutral: float = 0.5,
+    memory_limit_bytes: int | None = None,
+    **_ignored: Any,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Score every mentee x mentor pair: ``(matrix, mentee_ids, mentor_ids)``.
+
+    ``matrix[i, j]`` is the score of mentee ``i`` with mentor ``j``; pairs excluded by a hard
+    constraint or scoring below ``min_score`` are NaN. Accepts the options of :func:`match`
+    (``pin`` and ``objective`` do not change scores and are ignored).
+    """
+    unknown = set(_ignored) - {"pin", "objective"}
+    if unknown:
+        raise TypeError(f"score_matrix() got unexpected keyword argument(s) {sorted(unknown)}")
+    options = {k: v for k, v in locals().items() if k not in ("_ignored", "unknown")}
+    a, b, cfg, prot = _prepare(options)
+    return _core.score_matrix(a, b, cfg, prot)
+
+
+match.__doc__ = (match.__doc__ or "") + _OPTION_DOC
+score_matrix.__doc__ = (score_matrix.__doc__ or "") + _OPTION_DOC
+
+
+class MatchResult:
+    """The outcome of :func:`match`.
+
+    Attributes
+    ----------
+    pairs : pandas.DataFrame
+        ``mentee_id``, ``mentor_id``, ``score``, one column per component (values before
+        weighting), ``pinned``, then extra input columns prefixed ``mentee_`` / ``mentor_``.
+    unmatched : pandas.DataFrame
+        ``mentee_id``, ``wanted``, ``matched``, ``reason`` (``no_mentors``, ``all_excluded``,
+        ``below_min_score``, ``capacity_taken``, ``not_selected``) and ``detail``.
+    violations : pandas.DataFrame
+        The independent post-solve audit: ``mentee_id``, ``mentor_id``, ``constraint``,
+        ``detail``. Empty for every correct run.
+    summary : dict
+        Counts, total and mean score, unmatched by reason, the reference date.
+    timings : dict
+        Milliseconds per stage.
+    """
+
+    def __init__(self, raw: dict[str, Any], _inputs: tuple[Any, ...] | None = None) -> None:
+        self._raw = raw
+        self._inputs = _inputs
+        self.summary: dict[str, Any] = raw["summary"]
+        self.timings: dict[str, float] = raw["timings"]
+        rows = []
+        for p in raw["pairs"]:
+            row: dict[str, Any] = {
+                "mentee_id": p["mentee_id"],
+                "mentor_id": p["mentor_id"],
+                "score": p["score"],
+            }
+            for c in COMPONENTS:
+                row[c] = p["components"].get(c)
+            row["pinned"] = p["pinned"]
+            for k, v in p["mentee_extra"].items():
+                row[f"mentee_{k}"] = v
+            for k, v in p["mentor_extra"].items():
+                row[f"mentor_{k}"] = v
+            rows.append(row)
+        base = ["mentee_id", "mentor_id", "score", *COMPONENTS, "pinned"]
+        self.pairs = pd.DataFrame(rows, columns=None if rows else base)
+        self.unmatched = pd.DataFrame(
+            raw["unmatched"], columns=["mentee_id", "wanted", "matched", "reason", "detail"]
+        )
+        self.violations = pd.DataFrame(
+            raw["violations"], columns=["mentee_id", "mentor_id", "constraint", "detail"]
+        )
+
+    def explain(self, mentee_id: str, mentor_id: str | None = None) -> dict[str, Any]:
+        """Explain a mentee's result.
+
+        Without ``mentor_id``: ``{"mentee_id", "pairs": [explanation, ...], "unmatched": {...} or
+        None}``, where each explanation has ``score`` and ``components`` (``component``,
+        ``value``, ``weight``, ``contribution`` (they add up to the score), ``missing`` and
+        ``evidence`` such as shared goals or overlapping minutes per week).
+        With ``mentor_id``: the explanation of that pair, matched or not, plus ``excluded`` (the
+        hard constraint that forbids it, or None).
+        """
+        mentee_id = str(mentee_id)
+        if mentor_id is not None:
+            for p in self._raw["pairs"]:
+                if p["mentee_id"] == mentee_id and p["mentor_id"] == str(mentor_id):
+                    return {"explanation": copy.deepcopy(p["explanation"]), "excluded": None}
+            if self._inputs is None:
+                raise ValueError("this result was not produced by match(); cannot explain other pairs")
+            a, b, cfg, prot = self._inputs
+            return json.loads(_core.explain_pair(a, b, cfg, prot, mentee_id, str(mentor_id)))
+        pairs = [copy.deepcopy(p["explanation"]) for p in self._raw["pairs"] if p["mentee_id"] == mentee_id]
+        unmatched = next((dict(u) for u in self._raw["unmatched"] if u["mentee_id"] == mentee_id), None)
+        if not pairs and unmatched is None:
+            raise KeyError(
+                f"mentee {mentee_id!r} has no pair and is not short of mentors in this result "
+                "(unknown id, or mentors_wanted is 0)"
+            )
+        return {"mentee_id": mentee_id, "pairs": pairs, "unmatched": unmatched}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as plain Python data (pairs with explanations, unmatched, violations,
+        summary, timings, config): JSON-serialisable."""
+        return copy.deepcopy(self._raw)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"MatchResult({s['pairs']} pairs, {s['matched_mentees']}/{s['mentees']} mentees matched, "
+            f"mean score {s['mean_score']:.3f}, {len(self.unmatched)} short of mentors, "
+            f"{len(self.violations)} violations)"
+        )

@@ -1,0 +1,410 @@
+//! Hard constraints: the mask applied to the score matrix before solving, and an independent
+//! audit that re-checks a finished matching from the raw cohort (no code shared with scoring
+//! or with the mask).
+
+use crate::cohort::{Cohort, Person};
+use ndarray::{Array2, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Why a pair is not allowed, before any score is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exclusion {
+    /// The same id is in both tables: nobody mentors themself.
+    SamePerson,
+    /// One manages the other, directly or up the chain.
+    ReportingLine,
+    /// Both in the same department (only with `exclude_same_department`).
+    SameDepartment,
+    /// Listed in `forbid`.
+    Forbidden,
+    /// The mentor's capacity is 0.
+    NoCapacity,
+}
+
+impl Exclusion {
+    /// Words for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Exclusion::SamePerson => "same person in both tables",
+            Exclusion::ReportingLine => "in each other's reporting line",
+            Exclusion::SameDepartment => "same department",
+            Exclusion::Forbidden => "forbidden pair",
+            Exclusion::NoCapacity => "mentor capacity is 0",
+        }
+    }
+}
+
+/// A (mentee id, mentor id) pair named in `forbid` or `pin` that is not in the cohort.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{list} pair ({mentee_id:?}, {mentor_id:?}): {problem}; pairs are (mentee id, mentor id) of people in the tables")]
+pub struct UnknownPair {
+    /// `forbid` or `pin`.
+    pub list: &'static str,
+    /// Mentee id as given.
+    pub mentee_id: String,
+    /// Mentor id as given.
+    pub mentor_id: String,
+    /// Which id is unknown.
+    pub problem: String,
+}
+
+/// Index of ids of a table.
+fn index(people: &[Person]) -> HashMap<&str, usize> {
+    people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect()
+}
+
+/// Resolve `(mentee id, mentor id)` pairs to `(row, column)`.
+pub fn resolve_pairs(
+    cohort: &Cohort,
+    list: &'static str,
+    pairs: &[(String, String)],
+) -> Result<Vec<(usize, usize)>, UnknownPair> {
+    let (rows, cols) = (index(&cohort.mentees.people), index(&cohort.mentors.people));
+    pairs
+        .iter()
+        .map(
+            |(a, b)| match (rows.get(a.as_str()), cols.get(b.as_str())) {
+                (Some(&i), Some(&j)) => Ok((i, j)),
+                (ra, _) => Err(UnknownPair {
+                    list,
+                    mentee_id: a.clone(),
+                    mentor_id: b.clone(),
+                    problem: if ra.is_none() {
+                        format!("no mentee has id {a:?}")
+                    } else {
+                        format!("no mentor has id {b:?}")
+                    },
+                }),
+            },
+        )
+        .collect()
+}
+
+/// Interned department ids of (mentees, mentors); `None` = no department given.
+type Departments = (Vec<Option<u32>>, Vec<Option<u32>>);
+
+/// The hard-constraint mask: sparse exclusions per mentee row plus department ids.
+#[derive(Debug, Clone)]
+pub struct Mask {
+    /// Per mentee row, excluded mentor columns with the reason, sorted by column.
+    sparse: Vec<Vec<(u32, Exclusion)>>,
+    /// Department ids (mentees, mentors) when same-department pairs are excluded.
+    departments: Option<Departments>,
+    /// Mentor columns with capacity 0.
+    no_capacity: Vec<bool>,
+}
+
+/// Every id reachable up the manager chain from `start` (not `start` itself unless in a cycle).
+/// Terminates on cycles.
+fn chain<'a>(start: &'a str, managers: &HashMap<&'a str, Vec<&'a str>>) -> Vec<&'a str> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&str> = managers.get(start).cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    while let Some(m) = stack.pop() {
+        if seen.insert(m) {
+            out.push(m);
+            if let Some(next) = managers.get(m) {
+                stack.extend(next.iter().copied());
+            }
+        }
+    }
+    out
+}
+
+impl Mask {
+    /// Build the mask for a cohort.
+    pub fn build(
+        cohort: &Cohort,
+        exclude_same_department: bool,
+        forbid: &[(usize, usize)],
+    ) -> Mask {
+        let (mentees, mentors) = (&cohort.mentees.people, &cohort.mentors.people);
+        let (rows, cols) = (index(mentees), index(mentors));
+        let mut sparse: Vec<Vec<(u32, Exclusion)>> = vec![Vec::new(); mentees.len()];
+        let mut managers: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in mentees.iter().chain(mentors) {
+            if let Some(m) = &p.manager_id {
+                let list = managers.entry(p.id.as_str()).or_default();
+                if !list.contains(&m.as_str()) {
+                    list.push(m.as_str());
+                }
+            }
+        }
+        for (i, p) in mentees.iter().enumerate() {
+            if let Some(&j) = cols.get(p.id.as_str()) {
+                sparse[i].push((j as u32, Exclusion::SamePerson));
+            }
+            for boss in chain(&p.id, &managers) {
+                if let Some(&j) = cols.get(boss) {
+                    sparse[i].push((j as u32, Exclusion::ReportingLine));
+                }
+            }
+        }
+        for (j, p) in mentors.iter().enumerate() {
+            for boss in chain(&p.id, &managers) {
+                if let Some(&i) = rows.get(boss) {
+                    sparse[i].push((j as u32, Exclusion::ReportingLine));
+                }
+            }
+        }
+        for &(i, j) in forbid {
+            if let Some(row) = sparse.get_mut(i) {
+                row.push((j as u32, Exclusion::Forbidden));
+            }
+        }
+        for row in &mut sparse {
+            // Keep the first reason per column in Exclusion order.
+            row.sort_unstable();
+            row.dedup_by_key(|e| e.0);
+        }
+        let departments = exclude_same_department.then(|| {
+            let mut ids: HashMap<String, u32> = HashMap::new();
+            let mut intern = |p: &Person| {
+                p.department.as_ref().map(|d| {
+                    let n = ids.len() as u32;
+                    *ids.entry(d.clone()).or_insert(n)
+                })
+            };
+            let a: Vec<Option<u32>> = mentees.iter().map(&mut intern).collect();
+            let b: Vec<Option<u32>> = mentors.iter().map(&mut intern).collect();
+            (a, b)
+        });
+        Mask {
+            sparse,
+            departments,
+            no_capacity: mentors.iter().map(|p| p.capacity == 0).collect(),
+        }
+    }
+
+    /// Why mentee row `i` and mentor column `j` may not be paired, if they may not.
+    pub fn excluded(&self, i: usize, j: usize) -> Option<Exclusion> {
+        if let Some(row) = self.sparse.get(i) {
+            if let Ok(k) = row.binary_search_by_key(&(j as u32), |e| e.0) {
+                return Some(row[k].1);
+            }
+        }
+        if let Some((a, b)) = &self.departments {
+            if let (Some(Some(x)), Some(Some(y))) = (a.get(i), b.get(j)) {
+                if x == y {
+                    return Some(Exclusion::SameDepartment);
+                }
+            }
+        }
+        if self.no_capacity.get(j).copied().unwrap_or(false) {
+            return Some(Exclusion::NoCapacity);
+        }
+        None
+    }
+
+    /// Set excluded pairs and pairs scoring below `min_score` to NaN, in parallel over rows.
+    pub fn apply(&self, scores: &mut Array2<f64>, min_score: f64) {
+        scores
+            .axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(i, mut row)| {
+                for (j, cell) in row.iter_mut().enumerate() {
+                    if *cell < min_score || self.excluded(i, j).is_some() {
+                        *cell = f64::NAN;
+                    }
+                }
+            });
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// The independent audit. It reads the raw cohort and the finished pairs only.
+
+/// A broken hard constraint found by [`audit`]. A correct matching has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Mentee id (empty for table-wide checks).
+    pub mentee_id: String,
+    /// Mentor id (empty for table-wide checks).
+    pub mentor_id: String,
+    /// Which constraint: `unknown_id`, `same_person`, `reporting_line`, `same_department`,
+    /// `forbidden`, `min_score`, `capacity`, `mentors_wanted`, `duplicate_pair`, `pin_missing`,
+    /// `score_not_finite`.
+    pub constraint: String,
+    /// What exactly is wrong.
+    pub detail: String,
+}
+
+/// What the audit needs to know about the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditRules<'a> {
+    /// Same-department pairs are not allowed.
+    pub exclude_same_department: bool,
+    /// Forbidden (mentee id, mentor id) pairs.
+    pub forbid: &'a [(String, String)],
+    /// Pinned pairs that must be present.
+    pub pin: &'a [(String, String)],
+    /// Lowest allowed score.
+    pub min_score: f64,
+}
+
+/// Does `target` appear up the manager chain of `from`? Walks with a visited set, so cycles end.
+fn reports_to(from: &str, target: &str, manager_of: &HashMap<&str, Vec<&str>>) -> bool {
+    let mut visited: HashSet<&str> = HashSet::new();
+    let mut frontier: Vec<&str> = vec![from];
+    while let Some(cur) = frontier.pop() {
+        for &m in manager_of.get(cur).map(Vec::as_slice).unwrap_or(&[]) {
+            if m == target {
+                return true;
+            }
+            if visited.insert(m) {
+                frontier.push(m);
+            }
+        }
+    }
+    false
+}
+
+/// Re-check every pair `(mentee id, mentor id, score)` against every hard constraint.
+pub fn audit(
+    cohort: &Cohort,
+    rules: AuditRules,
+    pairs: &[(String, String, f64)],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut flag = |a: &str, b: &str, c: &str, d: String| {
+        out.push(Violation {
+            mentee_id: a.to_string(),
+            mentor_id: b.to_string(),
+            constraint: c.to_string(),
+            detail: d,
+        })
+    };
+    let mentee: HashMap<&str, &Person> = cohort
+        .mentees
+        .people
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mentor: HashMap<&str, &Person> = cohort
+        .mentors
+        .people
+        .iter()
+        .map(|p| (p.id.as_str(), p))
+        .collect();
+    let mut manager_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for p in cohort.mentees.people.iter().chain(&cohort.mentors.people) {
+        if let Some(m) = p.manager_id.as_deref() {
+            manager_of.entry(p.id.as_str()).or_default().push(m);
+        }
+    }
+    let forbidden: HashSet<(&str, &str)> = rules
+        .forbid
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut load: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut taken: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    for (a, b, score) in pairs {
+        let (a, b) = (a.as_str(), b.as_str());
+        let (Some(pa), Some(pb)) = (mentee.get(a), mentor.get(b)) else {
+            flag(
+                a,
+                b,
+                "unknown_id",
+                "the pair names someone who is not in the tables".into(),
+            );
+            continue;
+        };
+        if !seen.insert((a, b)) {
+            flag(
+                a,
+                b,
+                "duplicate_pair",
+                "the same mentor is assigned twice".into(),
+            );
+        }
+        if a == b {
+            flag(
+                a,
+                b,
+                "same_person",
+                "a person is matched with themself".into(),
+            );
+        }
+        if reports_to(a, b, &manager_of) {
+            flag(
+                a,
+                b,
+                "reporting_line",
+                format!("{b} is in {a}'s management chain"),
+            );
+        }
+        if reports_to(b, a, &manager_of) {
+            flag(
+                a,
+                b,
+                "reporting_line",
+                format!("{a} is in {b}'s management chain"),
+            );
+        }
+        if rules.exclude_same_department {
+            if let (Some(x), Some(y)) = (&pa.department, &pb.department) {
+                if x == y {
+                    flag(a, b, "same_department", format!("both in department {x:?}"));
+                }
+            }
+        }
+        if forbidden.contains(&(a, b)) {
+            flag(a, b, "forbidden", "the pair is listed in forbid".into());
+        }
+        if !score.is_finite() {
+            flag(a, b, "score_not_finite", format!("score is {score}"));
+        } else if *score < rules.min_score {
+            flag(
+                a,
+                b,
+                "min_score",
+                format!("score {score} is below min_score {}", rules.min_score),
+            );
+        }
+        *load.entry(b).or_default() += 1;
+        *taken.entry(a).or_default() += 1;
+    }
+    for (b, n) in &load {
+        let cap = mentor.get(b).map_or(0, |p| p.capacity);
+        if *n > cap {
+            flag(
+                "",
+                b,
+                "capacity",
+                format!("mentor has {n} mentees but capacity {cap}"),
+            );
+        }
+    }
+    for (a, n) in &taken {
+        let want = mentee.get(a).map_or(0, |p| p.capacity);
+        if *n > want {
+            flag(
+                a,
+                "",
+                "mentors_wanted",
+                format!("mentee has {n} mentors but wants {want}"),
+            );
+        }
+    }
+    for (a, b) in rules.pin {
+        if !seen.contains(&(a.as_str(), b.as_str())) {
+            flag(
+                a,
+                b,
+                "pin_missing",
+                "a pinned pair is not in the result".into(),
+            );
+        }
+    }
+    out
+}
