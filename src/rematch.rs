@@ -11,7 +11,12 @@ use std::fmt;
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::cohort::Cohort;
+use crate::constraints::{self, Mask};
 use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
+use crate::matching::{
+    match_cohort, score_matrix, MatchConfig, MatchError, MatchResult, Objective as MatchObjective,
+};
 
 /// A (mentee id, mentor id) pair as a programme keeps it between runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,6 +148,8 @@ pub struct PairChange {
     pub score: Option<f64>,
     /// Set for dissolved pairs.
     pub dissolved: Option<DissolveReason>,
+    /// What happened and why, in words.
+    pub reason: String,
 }
 
 /// What happened to one mentee, summarising their pairs.
@@ -610,23 +617,31 @@ fn finish(
         }
         let entry = before.entry(p.mentee_id.as_str()).or_default();
         entry.0.push(p.mentor_id.clone());
-        let status = match (rc, reason) {
+        let frozen = rc.is_some_and(|rc| frozen_set.contains(&rc));
+        let (status, text) = match (rc, reason) {
             (_, Some(reason)) => {
                 entry
                     .1
                     .push(format!("pair with {:?} dissolved: {reason}", p.mentor_id));
-                PairStatus::Dissolved
+                (PairStatus::Dissolved, reason.to_string())
             }
-            (Some(rc), None) if new_set.contains(rc) => PairStatus::Kept,
-            _ => PairStatus::Released,
+            (Some(_), None) if frozen => (PairStatus::Kept, "frozen".to_string()),
+            (Some(rc), None) if new_set.contains(rc) => {
+                (PairStatus::Kept, "still valid, kept".to_string())
+            }
+            _ => (
+                PairStatus::Released,
+                format!("still valid, but released for a better overall matching (more mentees matched, or a higher total even after the keep bonus {keep_bonus})"),
+            ),
         };
         changes.push(PairChange {
             mentee_id: p.mentee_id.clone(),
             mentor_id: p.mentor_id.clone(),
             status,
-            frozen: rc.is_some_and(|rc| frozen_set.contains(&rc)),
+            frozen,
             score: cell.map(|(r, c)| score(r, c)).filter(|s| !s.is_nan()),
             dissolved: reason.clone(),
+            reason: text,
         });
     }
     for p in &pairs {
@@ -638,6 +653,11 @@ fn finish(
                 frozen: p.frozen,
                 score: Some(p.score),
                 dissolved: None,
+                reason: if p.frozen {
+                    "frozen (pinned) new pair".to_string()
+                } else {
+                    "new pair".to_string()
+                },
             });
         }
     }
@@ -696,14 +716,14 @@ fn finish(
             (MenteeStatus::Kept, reason)
         } else {
             let to = if mentors.is_empty() {
-                "now unmatched: the re-solved matching gains more elsewhere".to_string()
+                "now unmatched: the mentor went to a better overall matching".to_string()
             } else {
                 format!("now with {}", describe(&now[r], r))
             };
             (
                 MenteeStatus::Moved,
                 format!(
-                    "released from {} even with the keep bonus {keep_bonus}; {to}",
+                    "released from {} for a better overall matching (keep bonus {keep_bonus}); {to}",
                     describe(&released, r)
                 ),
             )
@@ -824,4 +844,137 @@ pub fn rematch_scores(
         .map(|m| m.pairs)
         .map_err(|e| RematchError::Solver(e.to_string()))
     })
+}
+
+/// A rematch of a cohort: what changed, and the new matching as a full [`MatchResult`] (scores
+/// explained, unmatched reasons, the independent constraint audit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortRematch {
+    /// Kept / released / dissolved / new pairs, per-mentee status and the score gained.
+    pub rematch: Rematch,
+    /// The new matching, built by the matching pipeline with every chosen pair fixed; `pinned` marks
+    /// the frozen pairs and `config` is the caller's, with the frozen pairs as `pin`.
+    pub result: MatchResult,
+}
+
+/// Errors of [`rematch_cohort`].
+#[derive(Debug, thiserror::Error)]
+pub enum CohortRematchError {
+    /// Scoring or matching refused the cohort or the configuration.
+    #[error(transparent)]
+    Match(#[from] MatchError),
+    /// The rematch itself failed (a frozen pair breaking a constraint, a bad keep bonus, ...).
+    #[error(transparent)]
+    Rematch(#[from] RematchError),
+    /// The matching rebuilt from the rematch's pairs differs from them (a bug).
+    #[error(
+        "internal error: the explained matching has {got} pairs where the rematch chose {want}"
+    )]
+    Inconsistent {
+        /// Pairs chosen by the rematch.
+        want: usize,
+        /// Pairs in the rebuilt matching.
+        got: usize,
+    },
+}
+
+/// Rematch a cohort after goals, people or constraints changed.
+///
+/// `previous` are last round's pairs by id; `config` is the match configuration for this round
+/// (its `pin` pairs are frozen too, its objective is the solver's); `options` gives the keep bonus
+/// and the frozen pairs. Pairs that now break a hard constraint (reporting line, department,
+/// `forbid`, minimum score, a mentor with capacity 0) or lost a person are dissolved; frozen pairs
+/// stay or the call fails naming them; the rest is re-solved with the bonus on still-valid pairs.
+pub fn rematch_cohort(
+    cohort: &Cohort,
+    config: &MatchConfig,
+    previous: &[PairId],
+    options: &RematchOptions,
+) -> Result<CohortRematch, CohortRematchError> {
+    let matrix = score_matrix(cohort, config)?;
+    let forbid =
+        constraints::resolve_pairs(cohort, "forbid", &config.forbid).map_err(MatchError::from)?;
+    let mask = Mask::build(cohort, config.exclude_same_department, &forbid);
+    let why = |r: usize, c: usize| match mask.excluded(r, c) {
+        Some(e) => e.describe().to_string(),
+        None => format!("the score is below min_score {}", config.min_score),
+    };
+    let mentee_capacity: Vec<u32> = cohort.mentees.people.iter().map(|p| p.capacity).collect();
+    let mentor_capacity: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
+    let problem = RematchProblem {
+        scores: matrix.scores.view(),
+        mentee_ids: &matrix.mentee_ids,
+        mentor_ids: &matrix.mentor_ids,
+        mentee_capacity: &mentee_capacity,
+        mentor_capacity: &mentor_capacity,
+    };
+    let mut options = options.clone();
+    for (a, b) in &config.pin {
+        let pin = PairId::new(a.clone(), b.clone());
+        if !options.freeze.contains(&pin) {
+            options.freeze.push(pin);
+        }
+    }
+    let objective = match config.objective {
+        MatchObjective::Coverage => Objective::Coverage,
+        MatchObjective::Score => Objective::Score,
+    };
+    let rematch = rematch_scores(&problem, previous, &options, &why, objective)?;
+
+    // The new matching, explained and audited by the matching pipeline itself: every chosen pair
+    // pinned, dissolved pairs forbidden so nothing else can be added.
+    let mut fixed = config.clone();
+    fixed.pin = rematch
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()))
+        .collect();
+    let (rows, cols): (HashSet<&str>, HashSet<&str>) = (
+        matrix.mentee_ids.iter().map(String::as_str).collect(),
+        matrix.mentor_ids.iter().map(String::as_str).collect(),
+    );
+    for ch in &rematch.changes {
+        let pair = (ch.mentee_id.clone(), ch.mentor_id.clone());
+        if ch.status == PairStatus::Dissolved
+            && rows.contains(ch.mentee_id.as_str())
+            && cols.contains(ch.mentor_id.as_str())
+            && !fixed.forbid.contains(&pair)
+        {
+            fixed.forbid.push(pair);
+        }
+    }
+    let mut result = match_cohort(cohort, &fixed)?;
+    let chosen: HashSet<(&str, &str)> = rematch
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str()))
+        .collect();
+    if result.pairs.len() != rematch.pairs.len()
+        || result
+            .pairs
+            .iter()
+            .any(|p| !chosen.contains(&(p.mentee_id.as_str(), p.mentor_id.as_str())))
+    {
+        return Err(CohortRematchError::Inconsistent {
+            want: rematch.pairs.len(),
+            got: result.pairs.len(),
+        });
+    }
+    // Report the caller's pins and frozen pairs as pinned, not the rematch's own fixing.
+    let frozen: HashSet<(&str, &str)> = rematch
+        .pairs
+        .iter()
+        .filter(|p| p.frozen)
+        .map(|p| (p.mentee_id.as_str(), p.mentor_id.as_str()))
+        .collect();
+    for p in &mut result.pairs {
+        p.pinned = frozen.contains(&(p.mentee_id.as_str(), p.mentor_id.as_str()));
+    }
+    result.config = config.clone();
+    result.config.pin = options
+        .freeze
+        .iter()
+        .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()))
+        .collect();
+    Ok(CohortRematch { rematch, result })
 }

@@ -28,3 +28,7 @@ __all__ = [
 from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
+
+from ._rematch import RematchResult, rematch
+
+__all__ += ["RematchResult", "rematch"]

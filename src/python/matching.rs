@@ -27,7 +27,7 @@ fn load(role: Role, source: &(String, String), protected: &[String]) -> Result<T
     }
 }
 
-fn cohort_and_config(
+pub(super) fn cohort_and_config(
     mentees: &(String, String),
     mentors: &(String, String),
     config_json: &str,

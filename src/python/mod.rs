@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod lsap;
 mod matching;
+mod rematch;
 mod threads;
 
 use pyo3::prelude::*;
@@ -21,5 +22,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     capacitated::register(m)?;
     cli::register(m)?;
     matching::register(m)?;
+    rematch::register(m)?;
     Ok(())
 }
