@@ -4,10 +4,18 @@
 //! Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error (the message names file,
 //! row and field), 4 infeasible problem or constraint error.
 
+mod matching;
+mod output;
+mod progress;
+
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use clap::{Parser, Subcommand};
+
+use progress::Progress;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -15,7 +23,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
 /// Exit code: the command line is wrong (unknown flag, missing argument, bad value).
 pub const EXIT_USAGE: i32 = 2;
-/// Exit code: an input file is unreadable or invalid; the message names file, row and field.
+/// Exit code: a file cannot be read or written, or its content is invalid; the message names file,
+/// row and field.
 pub const EXIT_INPUT: i32 = 3;
 /// Exit code: the problem is infeasible or a constraint cannot be honoured (e.g. a frozen pair
 /// that breaks a hard constraint).
@@ -27,7 +36,7 @@ pub enum CliError {
     /// Wrong command line (exit 2).
     #[error("{0}")]
     Usage(String),
-    /// Unreadable or invalid input (exit 3).
+    /// Unreadable, unwritable or invalid file (exit 3).
     #[error("{0}")]
     Input(String),
     /// Infeasible problem or constraint error (exit 4).
@@ -48,11 +57,37 @@ impl CliError {
             CliError::Internal(_) => EXIT_INTERNAL,
         }
     }
+
+    fn file(path: &Path, what: &str, e: impl std::fmt::Display) -> Self {
+        CliError::Input(format!("{}: cannot {what}: {e}", path.display()))
+    }
 }
 
 /// Output that ends quietly when the reader goes away (`mentorpair ... | head`).
 struct Out<W: Write> {
     inner: W,
+}
+
+impl<W: Write> Out<W> {
+    fn line(&mut self, text: impl std::fmt::Display) -> Result<(), CliError> {
+        writeln!(self.inner, "{text}")
+            .map_err(|e| CliError::Internal(format!("writing output: {e}")))
+    }
+}
+
+/// Create `path` (and its parent folders) and write it with `write`; errors name the file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, "create folder", e))?;
+    }
+    let file = File::create(path).map_err(|e| CliError::file(path, "create file", e))?;
+    let mut w = BufWriter::new(file);
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| CliError::file(path, "write", e))
 }
 
 /// mentorpair: match mentees with mentors, explain every score, audit the result.
@@ -70,7 +105,14 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Match mentees with mentors: write the pairs (CSV) and optionally the full result (JSON).
+    Match(matching::MatchArgs),
+    /// Explain a mentee's result: every pair's score taken apart, or why they are unmatched.
+    Explain(matching::ExplainArgs),
+    /// Re-solve after goals, people or constraints changed, keeping still-valid pairs when it pays.
+    Rematch(matching::RematchArgs),
+}
 
 /// Run the command line `args` (the first item is the program name) and return the exit code.
 /// Writes results to stdout, errors and progress to stderr.
@@ -107,6 +149,11 @@ where
     }
 }
 
-fn execute<W: Write>(cli: Cli, _out: &mut Out<W>) -> Result<(), CliError> {
-    match cli.command {}
+fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
+    let progress = Progress::new(cli.quiet);
+    match cli.command {
+        Command::Match(args) => matching::run_match(&args, progress, out),
+        Command::Explain(args) => matching::explain(&args, out),
+        Command::Rematch(args) => matching::run_rematch(&args, progress, out),
+    }
 }

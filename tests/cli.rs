@@ -1,0 +1,439 @@
+//! The `mentorpair` binary end to end: outputs, files it writes, and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use mentorpair::cohort::Role;
+
+fn mentorpair(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mentorpair"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh folder under the target directory, removed first if a previous run left it.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn help_and_version_exit_zero_and_usage_errors_exit_two() {
+    let help = mentorpair(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("rematch"), "{}", stdout(&help));
+    assert!(stdout(&help).contains("Exit codes"));
+    let version = mentorpair(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("mentorpair {}", env!("CARGO_PKG_VERSION"))
+    );
+    let bad = mentorpair(&["match", "--mentees"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--mentees"), "{}", stderr(&bad));
+    let none = mentorpair(&[]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+/// Write a small deterministic cohort (60 mentees, 25 mentors) into `dir`, built here so the test
+/// does not depend on the generator: goals, skills, languages, levels, departments, managers,
+/// capacities and the protected columns gender and age_band. `seed` shifts the goals.
+fn cohort_files(dir: &Path, seed: &str) -> (PathBuf, PathBuf) {
+    let shift: usize = seed.parse().expect("numeric seed");
+    let goals = [
+        "leadership",
+        "python",
+        "sql",
+        "public speaking",
+        "career growth",
+        "design",
+    ];
+    let genders = ["female", "male", "non-binary", ""];
+    let bands = ["18-24", "25-34", "35-44"];
+    let mut mentees = String::from(
+        "id,goals,skills,languages,level,department,manager_id,mentors_wanted,gender,age_band\n",
+    );
+    for i in 0..60 {
+        let g1 = goals[(i + shift) % goals.len()];
+        let g2 = goals[(i + shift + 1 + (i / 6) % 5) % goals.len()];
+        mentees.push_str(&format!(
+            "mentee-{i:03},{g1}:2;{g2},{g1}:{},english,{},dept-{},{},{},{},{}\n",
+            1 + i % 3,
+            1 + i % 4,
+            i % 5,
+            if i % 6 == 0 {
+                format!("mentor-{:03}", i % 25)
+            } else {
+                String::new()
+            },
+            1 + usize::from(i % 10 == 0),
+            genders[i % genders.len()],
+            bands[(i / 4) % bands.len()],
+        ));
+    }
+    let mut mentors =
+        String::from("id,goals,skills,languages,level,department,capacity,gender,age_band\n");
+    for j in 0..25 {
+        let g1 = goals[j % goals.len()];
+        let g2 = goals[(j * 5 + 1) % goals.len()];
+        mentors.push_str(&format!(
+            "mentor-{j:03},{g1};{g2},{g1}:5;{g2}:4,english,{},dept-{},{},{},{}\n",
+            4 + j % 3,
+            j % 5,
+            1 + j % 3,
+            genders[(j + 1) % 3],
+            bands[j % bands.len()],
+        ));
+    }
+    let (a, b) = (dir.join("mentees.csv"), dir.join("mentors.csv"));
+    std::fs::write(&a, mentees).expect("write mentees");
+    std::fs::write(&b, mentors).expect("write mentors");
+    (a, b)
+}
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut rows = vec![header];
+    for rec in r.records() {
+        rows.push(rec.expect("row").iter().map(String::from).collect());
+    }
+    rows
+}
+
+const DATE: &str = "2026-03-02";
+
+#[test]
+fn match_writes_pairs_and_a_result_that_explain_reads() {
+    let dir = scratch("match");
+    let (mentees, mentors) = cohort_files(&dir, "11");
+    let (pairs, json) = (dir.join("pairs.csv"), dir.join("result.json"));
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--protected",
+        "gender,age_band",
+        "--reference-date",
+        DATE,
+        "--out",
+        s(&pairs),
+        "--json",
+        s(&json),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let text = stdout(&o);
+    assert!(text.contains("of 60 mentees"), "{text}");
+    assert!(text.contains("mean score"));
+    assert!(text.contains("constraint violations: 0"));
+    assert!(text.contains("time:"));
+
+    // The CSV agrees with the library's own match of the same files.
+    let protected = vec!["gender".to_string(), "age_band".to_string()];
+    let cohort = mentorpair::cohort::Cohort {
+        mentees: mentorpair::io::read_path(Role::Mentee, &mentees, &protected).expect("read"),
+        mentors: mentorpair::io::read_path(Role::Mentor, &mentors, &protected).expect("read"),
+    };
+    let mut cfg = mentorpair::matching::MatchConfig::default();
+    cfg.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
+    let expected = mentorpair::matching::match_cohort(&cohort, &cfg).expect("match");
+    let rows = read_csv(&pairs);
+    assert_eq!(
+        rows[0],
+        [
+            "mentee_id",
+            "mentor_id",
+            "score",
+            "goals",
+            "skills",
+            "availability",
+            "language",
+            "seniority",
+            "pinned"
+        ]
+    );
+    assert_eq!(rows.len() - 1, expected.pairs.len());
+    for (row, p) in rows[1..].iter().zip(&expected.pairs) {
+        assert_eq!((&row[0], &row[1]), (&p.mentee_id, &p.mentor_id));
+        let score: f64 = row[2].parse().expect("number");
+        assert_eq!(score, p.score);
+    }
+    assert!(
+        text.contains(&format!("({} pairs;", expected.pairs.len())),
+        "{text}"
+    );
+
+    // explain: components add up to the printed score.
+    let first = &expected.pairs[0];
+    let e = mentorpair(&["explain", "--result", s(&json), &first.mentee_id]);
+    assert_eq!(e.status.code(), Some(0), "{}", stderr(&e));
+    let out = stdout(&e);
+    assert!(
+        out.contains(&format!("{} -> {}", first.mentee_id, first.mentor_id)),
+        "{out}"
+    );
+    for c in ["goals", "skills", "availability", "language", "seniority"] {
+        assert!(out.contains(c), "{out}");
+    }
+    if let Some(u) = expected.unmatched.first() {
+        let e = mentorpair(&["explain", "--result", s(&json), &u.mentee_id]);
+        assert_eq!(e.status.code(), Some(0));
+        assert!(stdout(&e).contains(&u.detail), "{}", stdout(&e));
+    }
+    let unknown = mentorpair(&["explain", "--result", s(&json), "nobody"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(stderr(&unknown).contains("nobody"));
+    let not_json = mentorpair(&["explain", "--result", s(&pairs), "x"]);
+    assert_eq!(not_json.status.code(), Some(3));
+    assert!(
+        stderr(&not_json).contains("pairs.csv"),
+        "{}",
+        stderr(&not_json)
+    );
+}
+
+#[test]
+fn input_errors_name_file_row_and_field_and_exit_three() {
+    let dir = scratch("input-errors");
+    let (_, mentors) = cohort_files(&dir, "1");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "id,level\na,1\nb,senior\n").expect("write");
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&bad),
+        "--mentors",
+        s(&mentors),
+        "--out",
+        s(&dir.join("p.csv")),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.csv")
+            && err.contains("row 2")
+            && err.contains("level")
+            && err.contains("senior"),
+        "{err}"
+    );
+    let missing = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&dir.join("absent.csv")),
+        "--mentors",
+        s(&mentors),
+        "--out",
+        s(&dir.join("p.csv")),
+    ]);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(stderr(&missing).contains("absent.csv"));
+    // A config file with an unknown key: exit 3 naming the file and the key.
+    let cfg = dir.join("match.toml");
+    std::fs::write(&cfg, "min_scor = 0.3\n").expect("write");
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&bad),
+        "--mentors",
+        s(&mentors),
+        "--config",
+        s(&cfg),
+        "--out",
+        s(&dir.join("p.csv")),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("match.toml") && stderr(&o).contains("min_scor"),
+        "{}",
+        stderr(&o)
+    );
+    // Bad flag values are usage errors.
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&bad),
+        "--mentors",
+        s(&mentors),
+        "--weight",
+        "goal=1",
+        "--out",
+        s(&dir.join("p.csv")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("goals, skills"), "{}", stderr(&o));
+}
+
+#[test]
+fn config_file_and_flags_shape_the_match() {
+    let dir = scratch("config");
+    let (mentees, mentors) = cohort_files(&dir, "5");
+    let cfg = dir.join("match.toml");
+    std::fs::write(
+        &cfg,
+        "min_score = 0.99\nprotected = [\"gender\"]\n[weights]\ngoals = 1.0\n[scoring]\nreference_date = \"2026-03-02\"\n",
+    )
+    .expect("write");
+    let run = |extra: &[&str]| {
+        let pairs = dir.join("pairs.csv");
+        let mut args = vec![
+            "match",
+            "--mentees",
+            s(&mentees),
+            "--mentors",
+            s(&mentors),
+            "--config",
+            s(&cfg),
+            "--out",
+            s(&pairs),
+        ];
+        args.extend_from_slice(extra);
+        let o = mentorpair(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        read_csv(&pairs)
+    };
+    let strict = run(&[]);
+    let min = |rows: &[Vec<String>]| {
+        rows[1..]
+            .iter()
+            .map(|r| r[2].parse::<f64>().expect("score"))
+            .fold(f64::INFINITY, f64::min)
+    };
+    assert!(strict.len() == 1 || min(&strict) >= 0.99);
+    let loose = run(&["--min-score", "0"]);
+    assert!(loose.len() > strict.len(), "the flag overrides the file");
+}
+
+#[test]
+fn rematch_keeps_what_it_can_and_reports_the_rest() {
+    let dir = scratch("rematch");
+    let (mentees, mentors) = cohort_files(&dir, "21");
+    let pairs = dir.join("pairs.csv");
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--reference-date",
+        DATE,
+        "--out",
+        s(&pairs),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = read_csv(&pairs);
+    // Same cohort, huge bonus, score objective: every pair is kept.
+    let (new_pairs, changes, json) = (
+        dir.join("new.csv"),
+        dir.join("changes.csv"),
+        dir.join("r.json"),
+    );
+    let o = mentorpair(&[
+        "rematch",
+        "--previous",
+        s(&pairs),
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--reference-date",
+        DATE,
+        "--objective",
+        "score",
+        "--keep-bonus",
+        "10",
+        "--out",
+        s(&new_pairs),
+        "--changes",
+        s(&changes),
+        "--json",
+        s(&json),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 moved"), "{}", stdout(&o));
+    let after = read_csv(&new_pairs);
+    assert_eq!(after[0].last().map(String::as_str), Some("status"));
+    let key = |rows: &[Vec<String>]| {
+        let mut k: Vec<(String, String)> = rows[1..]
+            .iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+        k.sort();
+        k
+    };
+    for (a, b) in key(&before) {
+        assert!(key(&after).contains(&(a, b)));
+    }
+    let ch = read_csv(&changes);
+    assert_eq!(
+        ch[0],
+        [
+            "mentee_id",
+            "mentor_id",
+            "status",
+            "frozen",
+            "score",
+            "reason"
+        ]
+    );
+    assert!(ch[1..before.len()].iter().all(|r| r[2] == "kept"));
+    // The result file feeds explain, with the rematch status.
+    let first = &before[1][0];
+    let e = mentorpair(&["explain", "--result", s(&json), first]);
+    assert_eq!(e.status.code(), Some(0));
+    assert!(stdout(&e).starts_with("rematch: kept"), "{}", stdout(&e));
+
+    // A frozen pair that names someone absent: exit 4, naming the pair.
+    let o = mentorpair(&[
+        "rematch",
+        "--previous",
+        s(&pairs),
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--freeze",
+        "nobody:mentor-000001",
+        "--out",
+        s(&new_pairs),
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("\"nobody\""), "{}", stderr(&o));
+    // Previous pairs without the id columns: exit 3 naming the file and the column.
+    let o = mentorpair(&[
+        "rematch",
+        "--previous",
+        s(&mentees),
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--out",
+        s(&new_pairs),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("mentees.csv") && stderr(&o).contains("mentee_id"));
+}
