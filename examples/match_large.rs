@@ -1,6 +1,6 @@
 //! Timing of the main job at scale: 10,000 mentees x 4,000 mentors, capacities 1-3.
 //!
-//! `cargo run --release --example match_large [-- MENTEES MENTORS SEED] [--score-only]`
+//! `cargo run --release --example match_large [-- MENTEES MENTORS SEED] [--score-only] [--objective=score]`
 //! Prints the time per stage; run under `/usr/bin/time -v` for the memory peak.
 
 use mentorpair::cohort::{Cohort, Goal, Person, Role, Skill, Slot, Table, Weekday};
@@ -131,6 +131,11 @@ fn main() {
         scoring: mentorpair::score::ScoreConfig {
             reference_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 16),
             ..Default::default()
+        },
+        objective: if std::env::args().any(|a| a == "--objective=score") {
+            mentorpair::matching::Objective::Score
+        } else {
+            mentorpair::matching::Objective::Coverage
         },
         ..MatchConfig::default()
     };

@@ -673,7 +673,7 @@ fn parse_clock(s: &str) -> Option<u16> {
 fn parse_availability(c: &Cell) -> Result<Vec<Slot>, InputError> {
     let fix = "write weekly slots as `Mon 09:00-11:00;Wed 14:00-15:30` (24-hour clock, local time, end after start; split slots that pass midnight)";
     let mut out = Vec::new();
-    for part in split_list(c.value, &[';']) {
+    for part in split_list(c.value, &[';', ',']) {
         let (day, range) = part
             .split_once(char::is_whitespace)
             .ok_or_else(|| c.err(format!("slot {part:?} needs a day and a time range"), fix))?;
@@ -688,7 +688,12 @@ fn parse_availability(c: &Cell) -> Result<Vec<Slot>, InputError> {
             .ok_or_else(|| c.err(format!("slot {part:?} has no `start-end` range"), fix))?;
         let (start, end) = match (parse_clock(a), parse_clock(b)) {
             (Some(s), Some(e)) => (s, e),
-            _ => return Err(c.err(format!("slot {part:?} has a time outside 00:00-24:00"), fix)),
+            _ => {
+                return Err(c.err(
+                    format!("slot {part:?} does not have valid HH:MM times within 00:00-24:00"),
+                    fix,
+                ))
+            }
         };
         if start >= end {
             return Err(c.err(format!("slot {part:?} ends before it starts"), fix));

@@ -128,6 +128,14 @@ fn impossible_clock_time() {
     assert_invalid(e, 1, "x", "availability", "Mon 25:00-26:00");
     let e = err_csv(Role::Mentee, "id,availability\nx,Fri 22:00-02:00\n");
     assert!(e.to_string().contains("ends before it starts"), "{e}");
+    let t = read_csv(
+        Role::Mentee,
+        "id,availability\nx,\"Mon 9:00 - 10:00, wednesday 14:00-15:30\"\n".as_bytes(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(t.people[0].availability.len(), 2);
+    assert_eq!(t.people[0].availability[1].day, Weekday::Wed);
     let e = err_csv(Role::Mentee, "id,availability\nx,Funday 10:00-11:00\n");
     assert_invalid(e, 1, "x", "availability", "Funday 10:00-11:00");
 }
@@ -269,4 +277,41 @@ fn malformed_json_and_csv() {
         vec![serde_json::from_value(json!({"id": "a", "level": {"x": 1}})).unwrap()];
     let e = read_records(Role::Mentee, &recs, &[]).unwrap_err();
     assert!(e.to_string().contains("column `level`"), "{e}");
+}
+
+#[test]
+fn public_export_without_id_column_is_named_clearly() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/peer-mentor-match/small/mentees.csv");
+    if !path.exists() {
+        eprintln!("note: {} not present, skipping", path.display());
+        return;
+    }
+    let e = mentorpair::io::read_path(Role::Mentee, &path, &[]).unwrap_err();
+    assert!(
+        matches!(e, InputError::MissingColumn { ref column, .. } if column == "id"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn unreadable_paths_and_unknown_extensions() {
+    let e = mentorpair::io::read_path(
+        Role::Mentor,
+        std::path::Path::new("/nonexistent/m.csv"),
+        &[],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/m.csv"), "{e}");
+    let dir = std::env::temp_dir().join(format!("mentorpair-io-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("m.xlsx");
+    std::fs::write(&xlsx, "id\nx\n").unwrap();
+    let e = mentorpair::io::read_path(Role::Mentor, &xlsx, &[]).unwrap_err();
+    assert!(e.to_string().contains("use a .csv or .json file"), "{e}");
+    let json = dir.join("m.json");
+    std::fs::write(&json, "[{\"id\": \"x\", \"capacity\": 2}]").unwrap();
+    let t = mentorpair::io::read_path(Role::Mentor, &json, &[]).unwrap();
+    assert_eq!(t.people[0].capacity, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -31,7 +31,9 @@ def _clean(value: Any) -> Any:
     """One cell as a JSON-ready value; missing values (None, NaN, pd.NA, NaT) become None."""
     if value is None:
         return None
-    if isinstance(value, (list, tuple, set, np.ndarray)):
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)  # a set has no order: make the joined cell deterministic
+    if isinstance(value, (list, tuple, np.ndarray)):
         return [_clean(v) for v in value]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)

@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod dense;
+pub mod instances;
 
 pub use capacitated::{
     low_rank_scores, solve_capacitated, solve_capacitated_warm, CapacitatedOptions, Matching,

@@ -91,7 +91,7 @@ def test_pairs_frame_components_and_extras():
     "column,value,needle",
     [
         ("timezone", "Europe/Berln", "IANA"),
-        ("availability", "Mon 25:00-26:00", "00:00-24:00"),
+        ("availability", "Mon 25:00-26:00", "within 00:00-24:00"),
         ("level", "senior", "integer"),
         ("capacity", -1, "whole number"),
         ("goals", "leadership:nan", "positive"),
