@@ -4,7 +4,8 @@
 //! `cargo run --release --example capacitated_scale`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use mentorpair::lsap::{low_rank_scores, solve_capacitated, CapacitatedOptions, Objective};
+use mentorpair::lsap::instances::mentor_like;
+use mentorpair::lsap::{solve_capacitated, CapacitatedOptions, Objective};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
@@ -14,7 +15,7 @@ fn capacitated(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("capacitated_{objective:?}").to_lowercase());
         group.sample_size(10);
         for (n, m) in [(250, 100), (500, 200), (1000, 400), (2000, 800)] {
-            let w = low_rank_scores(n, m, 8, 0.05, 2026);
+            let w = mentor_like(n, m, 2026);
             let mut rng = ChaCha8Rng::seed_from_u64(7);
             let cc: Vec<u32> = (0..m).map(|_| rng.random_range(1..=3)).collect();
             let rc = vec![1u32; n];

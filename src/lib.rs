@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod cohort;
+pub mod fairness;
 pub mod lsap;
 pub mod rematch;
 

@@ -51,6 +51,9 @@ pub struct MatchConfig {
     pub objective: Objective,
     /// Refuse problems whose dense matrices need more bytes than this (default 8 GiB).
     pub memory_limit_bytes: u64,
+    // -- fairness (issue 4) --
+    /// Fairness-aware solving instead of the plain solve (default none); see [`crate::fairness`].
+    pub fairness: Option<crate::fairness::Fairness>,
 }
 
 impl Default for MatchConfig {
@@ -64,6 +67,7 @@ impl Default for MatchConfig {
             pin: Vec::new(),
             objective: Objective::Coverage,
             memory_limit_bytes: DEFAULT_MEMORY_LIMIT,
+            fairness: None,
         }
     }
 }
@@ -107,6 +111,9 @@ pub enum MatchError {
     /// The solver failed (should not happen on a masked score matrix).
     #[error("assignment solver failed: {0}")]
     Solver(#[from] LsapError),
+    /// The fairness configuration cannot be applied (e.g. an unknown protected column).
+    #[error("fairness: {0}")]
+    Fairness(#[from] crate::fairness::FairnessError),
 }
 
 /// Why a mentee got fewer mentors than wanted.
@@ -223,6 +230,9 @@ pub struct MatchResult {
     pub timings: Timings,
     /// The configuration used.
     pub config: MatchConfig,
+    /// What the fairness-aware solve reports (floors met, iterations, price of fairness), when
+    /// one was configured.
+    pub fairness: Option<crate::fairness::FairnessReport>,
 }
 
 /// A score matrix with its row and column ids.
@@ -273,6 +283,8 @@ fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
 /// Everything up to the masked matrix, shared by [`score_matrix`] and [`match_cohort`].
 struct Prepared {
     features: Features,
+    /// Mentee-requested shared background (issue 4): the affinity component.
+    affinity: crate::fairness::SharedBackground,
     mask: Mask,
     scores: Array2<f64>,
     timings: Timings,
@@ -291,6 +303,8 @@ fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Prepared, MatchError> {
     timings.features_ms = ms(t);
     let t = Instant::now();
     let mut scores = score::fill_matrix(&features, &cfg.weights, &cfg.scoring);
+    let affinity = crate::fairness::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
+    affinity.add_to(&mut scores, cfg.weights.affinity);
     timings.score_ms = ms(t);
     let t = Instant::now();
     let mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);
@@ -298,6 +312,7 @@ fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Prepared, MatchError> {
     timings.mask_ms = ms(t);
     Ok(Prepared {
         features,
+        affinity,
         mask,
         scores,
         timings,
@@ -345,7 +360,7 @@ pub fn explain_pair(
         cfg.scoring.date(),
     );
     let mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);
-    let explanation = score::explain(
+    let mut explanation = score::explain(
         &features,
         i,
         j,
@@ -355,6 +370,12 @@ pub fn explain_pair(
         &cfg.scoring,
     )
     .ok_or_else(|| MatchError::Config("pair index out of range".into()))?;
+    crate::fairness::SharedBackground::new(&cohort.mentees, &cohort.mentors)?.explain_into(
+        i,
+        j,
+        cfg.weights.affinity,
+        &mut explanation,
+    );
     let excluded = match mask.excluded(i, j) {
         Some(e) => Some(e.describe().to_string()),
         None if explanation.score < cfg.min_score => Some(format!(
@@ -392,12 +413,15 @@ fn apply_pins(
         if let Some(e) = prep.mask.excluded(i, j) {
             return Err(fail(e.describe().to_string()));
         }
-        let s = score::pair_score(
+        let mut s = score::pair_score(
             &prep.features.mentees[i],
             &prep.features.mentors[j],
             &cfg.weights,
             &cfg.scoring,
         );
+        if prep.affinity.any() {
+            s += cfg.weights.affinity * prep.affinity.value(i, j);
+        }
         if s < cfg.min_score {
             return Err(fail(format!(
                 "score {s} is below min_score {}",
@@ -458,10 +482,21 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
             Objective::Score => lsap::Objective::Score,
         },
     };
-    let solved = if mentees.is_empty() || mentors.is_empty() {
-        Vec::new()
+    let (solved, fairness) = if mentees.is_empty() || mentors.is_empty() {
+        (Vec::new(), None)
+    } else if let Some(f) = &cfg.fairness {
+        let report = crate::fairness::solve_fair(
+            prep.scores.view(),
+            &cohort.mentees.protected,
+            &row_cap,
+            &col_cap,
+            opts.objective,
+            f,
+        )?;
+        (report.pairs().to_vec(), Some(report))
     } else {
-        lsap::solve_capacitated(prep.scores.view(), &row_cap, &col_cap, &opts)?.pairs
+        let plain = lsap::solve_capacitated(prep.scores.view(), &row_cap, &col_cap, &opts)?;
+        (plain.pairs, None)
     };
     prep.timings.solve_ms = ms(t);
 
@@ -481,7 +516,7 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         .iter()
         .filter_map(|&(i, j, score, is_pin)| {
             let (a, b) = (mentees.get(i)?, mentors.get(j)?);
-            let explanation = score::explain(
+            let mut explanation = score::explain(
                 &prep.features,
                 i,
                 j,
@@ -490,6 +525,8 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
                 &cfg.weights,
                 &cfg.scoring,
             )?;
+            prep.affinity
+                .explain_into(i, j, cfg.weights.affinity, &mut explanation);
             Some(MatchedPair {
                 mentee_id: a.id.clone(),
                 mentor_id: b.id.clone(),
@@ -578,6 +615,7 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         summary,
         timings: prep.timings,
         config: cfg.clone(),
+        fairness,
     })
 }
 

@@ -176,6 +176,7 @@ fn explanation_adds_up_and_names_missing_information() {
         availability: 0.1,
         language: 0.15,
         seniority: 0.05,
+        affinity: 0.10,
     };
     let cfg = ScoreConfig::default();
     let e = score::explain(&f, 0, 0, "a", "m", &w, &cfg).unwrap();
@@ -237,6 +238,7 @@ fn weights_and_config_are_validated() {
         availability: 0.0,
         language: 0.0,
         seniority: 0.0,
+        affinity: 0.0,
     };
     assert!(zero.validate().is_err());
     assert!(ScoreConfig {

@@ -32,3 +32,7 @@ __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
 from ._rematch import RematchResult, rematch
 
 __all__ += ["RematchResult", "rematch"]
+
+from ._fairness import Audit, audit_groups
+
+__all__ += ["Audit", "audit_groups"]

@@ -111,3 +111,28 @@ def rematch_cohort(
 
 def cli_main(argv: list[str]) -> int:
     """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
+
+# --- fairness (src/python/fairness.rs) ---
+__all__ += ["fairness_audit", "audit_match"]
+
+def fairness_audit(
+    by: list[str],
+    mentee_keys: list[list[str | None]],
+    pairs: list[tuple[int, int, float, list[float]]],
+    components: list[str],
+    mentor_keys: list[list[str | None]] | None = None,
+    mentor_capacity: list[int] | None = None,
+    min_group_size: int = 5,
+) -> str:
+    """Audit a matching by protected group; returns the AuditReport as JSON text."""
+
+def audit_match(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    result_json: str,
+    by: list[str],
+    min_group_size: int = 5,
+) -> str:
+    """Audit a MatchResult (JSON) against the cohort it was matched from; returns AuditReport JSON."""

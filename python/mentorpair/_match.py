@@ -17,12 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _fairness
 
 __all__ = ["match", "score_matrix", "MatchResult", "COMPONENTS"]
 
 #: Scoring components, in summation order (also the component columns of ``MatchResult.pairs``).
 COMPONENTS = ("goals", "skills", "availability", "language", "seniority")
+# -- affinity (issue 4): the mentee-requested shared-background component (default weight 0.10);
+# a column of ``MatchResult.pairs`` only when some mentee asked for a shared background --
+AFFINITY = "affinity"
 
 TableLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
 
@@ -109,7 +112,7 @@ def _config(o: Mapping[str, Any]) -> str:
         },
     }
     if weights is not None:
-        unknown = set(weights) - set(COMPONENTS)
+        unknown = set(weights) - set(COMPONENTS) - {AFFINITY}
         if unknown:
             raise ValueError(
                 f"unknown weight component(s) {sorted(unknown)}; components are {list(COMPONENTS)}"
@@ -165,6 +168,11 @@ _OPTION_DOC = """
         Value of a component whose information is missing.
     memory_limit_bytes
         Refuse problems whose dense matrices need more (default 8 GiB).
+    fairness, by, tolerance, rate_parity
+        ``match`` only. ``fairness="group_floor"`` with ``by="gender"`` (protected mentee
+        column(s)): every group's mean score at least ``(1 - tolerance)`` x the overall mean (and,
+        with ``rate_parity``, the same for match rates); ``fairness="maximin"``: keep the coverage,
+        lift the lowest pair score. The solve's report is ``result.fairness``; see docs/fairness.md.
 
     Raises
     ------
@@ -193,6 +201,10 @@ def match(
     full_credit_skill_lead: int = 2,
     neutral: float = 0.5,
     memory_limit_bytes: int | None = None,
+    fairness: str | None = None,
+    by: str | Sequence[str] | None = None,
+    tolerance: float = 0.05,
+    rate_parity: bool = False,
 ) -> MatchResult:
     """Match mentees with mentors: the optimal pairing under every hard constraint, explained.
 
@@ -200,6 +212,10 @@ def match(
     independent audit, always empty), ``.summary``, ``.explain(mentee_id)`` and ``.to_dict()``.
     """
     a, b, cfg, prot = _prepare(locals())
+    # -- fairness (issue 4): fairness="group_floor" (by, tolerance, rate_parity) or "maximin" --
+    fair = _fairness.fairness_config(fairness, by, tolerance, rate_parity)
+    if fair is not None:
+        cfg = json.dumps({**json.loads(cfg), "fairness": fair})
     raw = json.loads(_core.match_cohort(a, b, cfg, prot))
     return MatchResult(raw, _inputs=(a, b, cfg, prot))
 
@@ -266,6 +282,8 @@ class MatchResult:
         self._inputs = _inputs
         self.summary: dict[str, Any] = raw["summary"]
         self.timings: dict[str, float] = raw["timings"]
+        #: The fairness-aware solve's report (floors met, iterations, price of fairness) or None.
+        self.fairness: dict[str, Any] | None = raw.get("fairness")
         rows = []
         for p in raw["pairs"]:
             row: dict[str, Any] = {
@@ -275,6 +293,8 @@ class MatchResult:
             }
             for c in COMPONENTS:
                 row[c] = p["components"].get(c)
+            if AFFINITY in p["components"]:
+                row[AFFINITY] = p["components"][AFFINITY]
             row["pinned"] = p["pinned"]
             for k, v in p["mentee_extra"].items():
                 row[f"mentee_{k}"] = v
@@ -317,6 +337,15 @@ class MatchResult:
                 "(unknown id, or mentors_wanted is 0)"
             )
         return {"mentee_id": mentee_id, "pairs": pairs, "unmatched": unmatched}
+
+    def audit(self, by: str | Sequence[str], *, min_group_size: int = 5) -> _fairness.Audit:
+        """Fairness audit by protected column(s) (``by="gender"`` or ``by=["gender", "region"]``).
+
+        Returns an :class:`mentorpair.Audit`: ``.groups`` (one row per group), ``.disparate_impact``,
+        ``.four_fifths_ok``, ``.max_score_gap`` and the mentors' share of the load when mentors carry
+        the columns. Groups smaller than ``min_group_size`` are marked ``too_small``.
+        """
+        return _fairness.audit_result(self._inputs, self._raw, by, min_group_size)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as plain Python data (pairs with explanations, unmatched, violations,

@@ -8,12 +8,20 @@
 //! through a column or through its row's unmatched edge, so the row units form a complete assignment
 //! and the Hungarian method generalises directly: one Dijkstra search per row unit on reduced costs
 //! `c_ij + π_i − π_j`, stopping at the first column with spare capacity or at an unmatched edge.
-//! Nothing is copied: there is one potential per row and per column, labels are O(rows + cols) and
-//! the weights are read in place, so memory is the caller's matrix plus O(rows + cols + pairs).
+//! No row or column is copied by capacity: there is one potential per row and per column, labels
+//! are O(rows + cols), and the weights are read in place (or from one transposed copy, below), so
+//! memory is the matrix plus O(rows · 64 + cols + pairs).
 //! Edge capacity 1 is why matched edges may have a strictly negative reduced cost (a row holding
 //! two columns of different value has only one potential); rows therefore carry their own labels and
-//! are reached through their matched columns (a small heap), while the scan of a row over all
-//! columns is the dense O(cols) step that runs in parallel chunks on large problems.
+//! are reached through their matched columns.
+//!
+//! Each search is a Dijkstra with two small heaps (rows, columns). A row is scanned through a short
+//! candidate list of its columns in increasing order of a lower bound on the reduced cost (column
+//! potentials only decrease, so a key recorded earlier stays a lower bound); the scan stops once the
+//! bound reaches the best exit found so far, and falls back to every column (rebuilding the list)
+//! only when the whole list lies below it. Searches start from the side with fewer units: the more
+//! spare capacity they can end at, the shorter they are (a transposed copy of the matrix when that
+//! side is the columns).
 //!
 //! Without the unmatched edges, per-row augmentation is wrong for partial matchings: a row processed
 //! early could keep a column that a later row needs more. With them, every search is a
@@ -27,10 +35,10 @@
 //! code (monomorphised).
 //!
 //! Initialisation (cold and warm alike): column potentials (zero, or the caller's warm duals),
-//! row potentials by row reduction, then a greedy pass that gives each row its tight columns while
-//! capacity lasts; columns priced below zero that the greedy pass cannot fill are repriced and the
-//! rows they invalidate released, so the state satisfies every reduced-cost condition before the
-//! searches start. Only the remaining row units are searched.
+//! then one exact bid per row (the Jonker–Volgenant augmenting row reduction generalised to
+//! capacities) that takes a row's best column or outbids its least attached holder; columns priced
+//! below zero that end up not full are repriced and the rows they invalidate released, so the state
+//! satisfies every reduced-cost condition before the searches start.
 
 use super::LsapError;
 use ndarray::{Array2, ArrayView2};
@@ -139,6 +147,68 @@ pub fn solve_capacitated_warm(
     opts: &CapacitatedOptions,
     warm: Option<(&[f64], &[f64])>,
 ) -> Result<Matching, LsapError> {
+    let start = match warm {
+        Some((r, c)) => Start::Duals(r, c),
+        None => Start::Cold,
+    };
+    solve_impl(weights, row_capacity, col_capacity, opts, start)
+}
+
+/// [`solve_capacitated`] restarted from an earlier result on a matrix of the same shape: its pairs
+/// and duals (coverage part included) are reused wherever they are still consistent with the new
+/// weights and capacities, and only the rest is searched.
+///
+/// This is the fast path for loops that re-solve after small changes: a row keeps its earlier pairs
+/// when they are still its best options under the earlier column duals, or under column duals
+/// recomputed from the earlier row duals (whichever keeps more), so a step that shifts whole rows
+/// or whole columns keeps most pairs. Rows that now prefer other columns are released and searched
+/// again, as are the rows a repriced column invalidates; when many rows change their minds the
+/// restart costs about as much as a cold solve. The result is optimal for the new weights whatever
+/// `previous` holds, as long as it fits the shape; a `previous` of another shape (duals or pair
+/// indices out of range) is an [`LsapError::WarmStart`].
+///
+/// ```
+/// use ndarray::array;
+/// use mentorpair::lsap::{solve_capacitated, solve_capacitated_from, CapacitatedOptions};
+/// let w = array![[0.9, 0.8, 0.1], [0.7, 0.1, 0.3], [0.6, 0.5, 0.2]];
+/// let opts = CapacitatedOptions::default();
+/// let first = solve_capacitated(w.view(), &[1; 3], &[1; 3], &opts).unwrap();
+/// let shifted = &w + &array![[0.0], [0.2], [-0.1]];
+/// let again = solve_capacitated_from(shifted.view(), &[1; 3], &[1; 3], &opts, &first).unwrap();
+/// let cold = solve_capacitated(shifted.view(), &[1; 3], &[1; 3], &opts).unwrap();
+/// assert!((again.objective - cold.objective).abs() < 1e-12);
+/// ```
+pub fn solve_capacitated_from(
+    weights: ArrayView2<f64>,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    previous: &Matching,
+) -> Result<Matching, LsapError> {
+    solve_impl(
+        weights,
+        row_capacity,
+        col_capacity,
+        opts,
+        Start::Previous(previous),
+    )
+}
+
+/// How a solve starts.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Cold,
+    Duals(&'a [f64], &'a [f64]),
+    Previous(&'a Matching),
+}
+
+fn solve_impl(
+    weights: ArrayView2<f64>,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    start: Start<'_>,
+) -> Result<Matching, LsapError> {
     let (nr, nc) = weights.dim();
     if row_capacity.len() != nr {
         return Err(LsapError::Shape(format!(
@@ -153,9 +223,23 @@ pub fn solve_capacitated_warm(
         )));
     }
     let sign = if opts.maximize { -1.0 } else { 1.0 };
-    if let Some((wr, wc)) = warm {
-        check_warm(wr, nr, "row")?;
-        check_warm(wc, nc, "column")?;
+    match start {
+        Start::Cold => {}
+        Start::Duals(wr, wc) => {
+            check_warm(wr, nr, "row")?;
+            check_warm(wc, nc, "column")?;
+        }
+        Start::Previous(prev) => {
+            check_warm(&prev.row_duals, nr, "row")?;
+            check_warm(&prev.col_duals, nc, "column")?;
+            check_counts(&prev.row_count_duals, nr, "row")?;
+            check_counts(&prev.col_count_duals, nc, "column")?;
+            if let Some(&(r, c)) = prev.pairs.iter().find(|&&(r, c)| r >= nr || c >= nc) {
+                return Err(LsapError::WarmStart(format!(
+                    "previous pair ({r}, {c}) is outside the {nr} x {nc} matrix (restart only from a result on a matrix of the same shape)"
+                )));
+            }
+        }
     }
     // Rust reads the matrix row by row; a non-standard layout (a transposed or strided view) is
     // copied once into row-major order.
@@ -203,13 +287,47 @@ pub fn solve_capacitated_warm(
             col_cap,
         },
     };
-    let warm_cols: Option<Vec<f64>> = warm.map(|(wr, wc)| {
-        let v = if transpose { wr } else { wc };
+    // Warm column potentials in the internal orientation and minimisation sense (the LP dual of
+    // either side is `sign ×` the caller's dual), and the earlier pairs when there are any.
+    let side = |r: &'_ [f64], c: &'_ [f64]| -> Vec<f64> {
+        let v = if transpose { r } else { c };
         v.iter().map(|&x| sign * x).collect()
-    });
+    };
+    let warm = match start {
+        Start::Cold => Warm::Cold,
+        Start::Duals(r, c) => Warm::Prices(side(r, c).into_iter().map(Lex::from_score).collect()),
+        Start::Previous(prev) => {
+            // Both sides' earlier duals as lexicographic minimisation-sense LP duals.
+            let ks = if opts.maximize { -1 } else { 1 };
+            let lp = |f: &[f64], k: &[i64]| -> Vec<Lex> {
+                f.iter()
+                    .zip(k)
+                    .map(|(&f, &k)| Lex {
+                        k: ks * k,
+                        f: sign * f,
+                    })
+                    .collect()
+            };
+            let rows_lp = lp(&prev.row_duals, &prev.row_count_duals);
+            let cols_lp = lp(&prev.col_duals, &prev.col_count_duals);
+            let (int_rows, prices) = if transpose {
+                (cols_lp, rows_lp)
+            } else {
+                (rows_lp, cols_lp)
+            };
+            // Network row potentials are the negated LP row duals.
+            let row_prices = int_rows.into_iter().map(|u| Lex::ZERO - u).collect();
+            let pairs = prev
+                .pairs
+                .iter()
+                .map(|&(r, c)| if transpose { (c, r) } else { (r, c) })
+                .collect();
+            Warm::Previous(prices, row_prices, pairs)
+        }
+    };
     let result = match opts.objective {
-        Objective::Score => run::<f64>(&problem, warm_cols.as_deref()),
-        Objective::Coverage => run::<Lex>(&problem, warm_cols.as_deref()),
+        Objective::Score => run::<f64>(&problem, &warm),
+        Objective::Coverage => run::<Lex>(&problem, &warm),
     };
     let (int_rc, int_cc) = if transpose {
         (col_capacity, row_capacity)
@@ -242,6 +360,16 @@ pub fn solve_capacitated_warm(
         row_count_duals,
         col_count_duals,
     })
+}
+
+fn check_counts(v: &[i64], len: usize, side: &str) -> Result<(), LsapError> {
+    if v.len() != len {
+        return Err(LsapError::WarmStart(format!(
+            "{side} count duals have {} entries but the matrix has {len} {side}s (pass a result on a matrix of the same shape)",
+            v.len()
+        )));
+    }
+    Ok(())
 }
 
 fn check_warm(v: &[f64], len: usize, side: &str) -> Result<(), LsapError> {
@@ -344,6 +472,17 @@ trait Cost:
     fn total_cmp(&self, other: &Self) -> Ordering;
     fn lex(self) -> Lex;
     fn from_score(x: f64) -> Self;
+    /// From a lexicographic potential (the coverage part is dropped for plain scores).
+    fn from_lex(x: Lex) -> Self;
+    /// `self ≤ other` up to rounding in the last bits of the score.
+    fn within_rounding(self, other: Self) -> bool;
+}
+
+/// Relative slack for [`Cost::within_rounding`].
+const ROUNDING: f64 = 1e-12;
+
+fn le_rounded(a: f64, b: f64) -> bool {
+    a <= b + ROUNDING * (1.0 + a.abs().max(b.abs()))
 }
 
 impl Cost for f64 {
@@ -367,6 +506,12 @@ impl Cost for f64 {
     }
     fn from_score(x: f64) -> Self {
         x
+    }
+    fn from_lex(x: Lex) -> Self {
+        x.f
+    }
+    fn within_rounding(self, other: Self) -> bool {
+        le_rounded(self, other)
     }
 }
 
@@ -397,6 +542,10 @@ impl Sub for Lex {
             f: self.f - o.f,
         }
     }
+}
+
+impl Lex {
+    const ZERO: Self = Lex { k: 0, f: 0.0 };
 }
 
 impl Cost for Lex {
@@ -434,6 +583,12 @@ impl Cost for Lex {
     fn from_score(x: f64) -> Self {
         Lex { k: 0, f: x }
     }
+    fn from_lex(x: Lex) -> Self {
+        x
+    }
+    fn within_rounding(self, other: Self) -> bool {
+        self.k < other.k || (self.k == other.k && le_rounded(self.f, other.f))
+    }
 }
 
 fn min_cost<C: Cost>(a: C, b: C) -> C {
@@ -463,152 +618,90 @@ const DEAD: u8 = 8;
 const CHUNK: usize = 1024;
 const PAR_MIN_COLS: usize = 4096;
 
-/// A column offered to the search: label, spare capacity, index.
-#[derive(Clone, Copy)]
-struct Cand<C> {
-    lab: C,
-    spare: bool,
-    j: usize,
+/// Candidate columns kept per row, in increasing order of a lower bound on their reduced cost.
+const CANDIDATES: usize = 64;
+
+/// Per-row candidate lists for the searches. Column potentials only decrease once the searches
+/// start, so the key `c_kj − π_j` recorded when a list was built stays a lower bound on the current
+/// reduced cost: a row scan walks its list in key order and stops as soon as the bound reaches the
+/// best exit found so far. Only when the whole list is below it (`theta` bounds every column not in
+/// the list) does the scan visit every column, and then it rebuilds that row's list.
+struct Candidates<C> {
+    cols: Vec<u32>,
+    keys: Vec<C>,
+    /// The signed weights of the listed pairs, so that walking a list never touches the matrix.
+    sw: Vec<f64>,
+    len: Vec<u32>,
+    theta: Vec<C>,
 }
 
-impl<C: Cost> Cand<C> {
-    /// The search order: lowest label, then spare before full, then lowest index.
-    fn before(&self, o: &Self) -> bool {
-        self.lab
-            .total_cmp(&o.lab)
-            .then((!self.spare).cmp(&!o.spare))
-            .then(self.j.cmp(&o.j))
-            == Ordering::Less
-    }
-}
-
-/// Columns kept per scan. Between two row scans the labels of unscanned columns do not change, so
-/// the few best of one scan serve the column pops that follow it without another pass.
-const SHORT: usize = 8;
-
-/// The `SHORT` best unscanned columns of a scan with a finite label, in search order.
-#[derive(Clone, Copy)]
-struct Shortlist<C> {
-    items: [Cand<C>; SHORT],
-    len: usize,
-    head: usize,
-}
-
-impl<C: Cost> Shortlist<C> {
-    const EMPTY: Self = Shortlist {
-        items: [Cand {
-            lab: C::INF,
-            spare: false,
-            j: usize::MAX,
-        }; SHORT],
-        len: 0,
-        head: 0,
-    };
-
-    /// Offers arrive in increasing column order within one chunk.
-    #[inline(always)]
-    fn offer(&mut self, lab: C, spare: bool, j: usize) {
-        if self.len == SHORT {
-            let last = &self.items[SHORT - 1];
-            if !(lab < last.lab || (lab == last.lab && spare && !last.spare)) {
-                return;
-            }
-        } else if lab >= C::INF {
-            return;
-        }
-        self.insert(Cand { lab, spare, j });
-    }
-
-    fn insert(&mut self, c: Cand<C>) {
-        let mut t = self.len.min(SHORT - 1);
-        if self.len == SHORT && !c.before(&self.items[SHORT - 1]) {
-            return;
-        }
-        while t > 0 && c.before(&self.items[t - 1]) {
-            self.items[t] = self.items[t - 1];
-            t -= 1;
-        }
-        self.items[t] = c;
-        self.len = (self.len + 1).min(SHORT);
-    }
-
-    fn merge(mut a: Self, b: Self) -> Self {
-        for c in &b.items[..b.len] {
-            a.insert(*c);
-        }
-        a
-    }
-
-    /// The best column not yet popped; `Err(())` when the list ran out but a full pass may find
-    /// more (the scan had more candidates than it kept).
-    fn first(&self) -> Result<Option<Cand<C>>, ()> {
-        if self.head < self.len {
-            Ok(Some(self.items[self.head]))
-        } else if self.len == SHORT {
-            Err(())
-        } else {
-            Ok(None)
-        }
-    }
-}
-
-/// The row being scanned: its weights, the sign that turns them into costs, its label base
-/// `d_k + π_k` and its index (the predecessor recorded on improved columns).
-#[derive(Clone, Copy)]
-struct Source<'r, C> {
-    row: &'r [f64],
-    sign: f64,
-    base: C,
-    k: u32,
-}
-
-/// Relax the scanned row into the columns `offset..offset+lab.len()` (`src.row`, `pot` and `flags`
-/// are the same column range) and return the best unscanned columns there.
-#[inline]
-fn relax_chunk<C: Cost>(
-    offset: usize,
-    src: Source<'_, C>,
-    pot: &[C],
-    lab: &mut [C],
-    pred: &mut [u32],
+/// Row `k`'s `CANDIDATES` columns of lowest key `c_kj − π_j`, sorted, and the bound on the rest.
+fn candidate_list<C: Cost>(
+    p: &Problem<'_>,
+    k: usize,
+    pot_c: &[C],
     flags: &[u8],
-) -> Shortlist<C> {
-    let mut best = Shortlist::<C>::EMPTY;
-    let Source { row, sign, base, k } = src;
-    for (t, (((l, p), &f), (&w, &pj))) in lab
-        .iter_mut()
-        .zip(pred.iter_mut())
+) -> (Vec<(C, u32)>, C) {
+    let mut keyed: Vec<(C, u32)> = p
+        .row(k)
+        .iter()
+        .zip(pot_c)
         .zip(flags)
-        .zip(row.iter().zip(pot))
         .enumerate()
-    {
-        if f & (SCANNED | DEAD) != 0 {
-            continue;
-        }
-        if f & BLOCKED == 0 {
-            let r = C::reduced(base, sign * w, pj);
-            if r < *l {
-                *l = r;
-                *p = k;
-            }
-        }
-        best.offer(*l, f & SPARE != 0, offset + t);
-    }
-    best
+        .filter(|(_, (_, &f))| f & DEAD == 0)
+        .filter_map(|(j, ((&w, &pj), _))| C::pair(p.sign * w).map(|c| (c - pj, j as u32)))
+        .collect();
+    let order = |a: &(C, u32), b: &(C, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let theta = if keyed.len() > CANDIDATES {
+        keyed.select_nth_unstable_by(CANDIDATES - 1, order);
+        keyed.truncate(CANDIDATES);
+        keyed.shrink_to_fit();
+        keyed.sort_unstable_by(order);
+        keyed.last().map_or(C::INF, |x| x.0)
+    } else {
+        keyed.sort_unstable_by(order);
+        C::INF
+    };
+    (keyed, theta)
 }
 
-fn min_chunk<C: Cost>(offset: usize, lab: &[C], flags: &[u8]) -> Shortlist<C> {
-    let mut best = Shortlist::<C>::EMPTY;
-    for (t, (&l, &f)) in lab.iter().zip(flags).enumerate() {
-        if f & (SCANNED | DEAD) == 0 {
-            best.offer(l, f & SPARE != 0, offset + t);
+impl<C: Cost> Candidates<C> {
+    fn build(p: &Problem<'_>, pot_c: &[C], flags: &[u8]) -> Self {
+        let lists: Vec<(Vec<(C, u32)>, C)> = (0..p.n)
+            .into_par_iter()
+            .with_min_len(8)
+            .map(|k| candidate_list(p, k, pot_c, flags))
+            .collect();
+        let mut c = Candidates {
+            cols: vec![u32::MAX; p.n * CANDIDATES],
+            keys: vec![C::INF; p.n * CANDIDATES],
+            sw: vec![f64::NAN; p.n * CANDIDATES],
+            len: vec![0; p.n],
+            theta: vec![C::INF; p.n],
+        };
+        for (k, (list, theta)) in lists.into_iter().enumerate() {
+            c.store(p, k, &list, theta);
         }
+        c
     }
-    best
+
+    fn store(&mut self, p: &Problem<'_>, k: usize, list: &[(C, u32)], theta: C) {
+        let start = k * CANDIDATES;
+        let row = p.row(k);
+        for (t, &(key, j)) in list.iter().enumerate() {
+            self.keys[start + t] = key;
+            self.cols[start + t] = j;
+            self.sw[start + t] = p.sign * row.get(j as usize).copied().unwrap_or(f64::NAN);
+        }
+        self.len[k] = list.len() as u32;
+        self.theta[k] = theta;
+    }
 }
 
-/// Bids per row unit (beyond one per row) before the searches take over.
-const BID_ROUNDS: usize = 8;
+/// Bids per row unit (beyond one per row) before the searches take over on a cold start. Zero
+/// measured best on mentor-like scores: further bids mostly feed price wars (near-ties move prices
+/// by tiny margins) that the searches settle faster.
+const BID_ROUNDS: usize = 0;
 
 /// A row's best option (value `π_j − c_ij`, column, spare) and second-best value.
 #[derive(Clone, Copy)]
@@ -697,6 +790,33 @@ impl<C: Cost> PartialOrd for RowItem<C> {
 impl<C: Cost> Ord for RowItem<C> {
     fn cmp(&self, o: &Self) -> Ordering {
         o.lab.total_cmp(&self.lab).then(o.row.cmp(&self.row))
+    }
+}
+
+/// A column waiting in the search heap: lowest label first, then spare before full, then index.
+struct ColItem<C> {
+    lab: C,
+    spare: bool,
+    col: u32,
+}
+
+impl<C: Cost> PartialEq for ColItem<C> {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl<C: Cost> Eq for ColItem<C> {}
+impl<C: Cost> PartialOrd for ColItem<C> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<C: Cost> Ord for ColItem<C> {
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.lab
+            .total_cmp(&self.lab)
+            .then(self.spare.cmp(&o.spare))
+            .then(o.col.cmp(&self.col))
     }
 }
 
@@ -797,12 +917,24 @@ struct Solver<'a, 'p, C: Cost> {
     stamp: u32,
     scanned_cols: Vec<u32>,
     scanned_rows: Vec<u32>,
+    touched: Vec<u32>,
     heap: BinaryHeap<RowItem<C>>,
+    col_heap: BinaryHeap<ColItem<C>>,
+    cand: Candidates<C>,
 }
 
-fn run<C: Cost>(p: &Problem<'_>, warm_cols: Option<&[f64]>) -> RunResult {
+/// Warm-start material in the internal orientation: column potentials (minimisation sense, before
+/// clamping) and, from a previous result, its pairs.
+enum Warm {
+    Cold,
+    Prices(Vec<Lex>),
+    Previous(Vec<Lex>, Vec<Lex>, Vec<(usize, usize)>),
+}
+
+fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> RunResult {
     let mut s = Solver::<C>::new(p);
-    s.initialise(warm_cols);
+    s.initialise(warm);
+    s.cand = Candidates::build(p, &s.pot_c, &s.flags);
     for i in 0..p.n {
         let pending = p.row_cap[i] as usize - s.row_cols[i].len().min(p.row_cap[i] as usize);
         for _ in 0..pending {
@@ -846,7 +978,16 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             stamp: 0,
             scanned_cols: Vec::new(),
             scanned_rows: Vec::new(),
+            touched: Vec::new(),
             heap: BinaryHeap::new(),
+            col_heap: BinaryHeap::new(),
+            cand: Candidates {
+                sw: Vec::new(),
+                keys: Vec::new(),
+                cols: Vec::new(),
+                len: Vec::new(),
+                theta: Vec::new(),
+            },
         }
     }
 
@@ -878,16 +1019,126 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
     /// docs): column `j` has `π_j ≤ 0`, and `π_j = 0` unless it is full; a row holding columns has
     /// `π_i ≥ 0` (its unmatched edge), `π_i ≥ π_j − c_ij` on every unheld allowed pair and
     /// `π_i ≤ π_j − c_ij` on every held one. Rows holding nothing are unconstrained.
-    fn initialise(&mut self, warm_cols: Option<&[f64]>) {
+    fn initialise(&mut self, warm: &Warm) {
         let p = self.p;
-        if let Some(wc) = warm_cols {
-            for (pc, &v) in self.pot_c.iter_mut().zip(wc) {
-                *pc = min_cost(C::from_score(v), C::ZERO);
+        let prices = match warm {
+            Warm::Cold => None,
+            Warm::Prices(v) | Warm::Previous(v, _, _) => Some(v),
+        };
+        if let Some(v) = prices {
+            for (pc, &x) in self.pot_c.iter_mut().zip(v) {
+                *pc = min_cost(C::from_lex(x), C::ZERO);
             }
         }
-        let units: usize = p.row_cap.iter().map(|&d| d as usize).sum();
-        self.bid(BID_ROUNDS * units + p.n);
+        if let Warm::Previous(_, row_prices, pairs) = warm {
+            self.adopt(pairs, row_prices);
+        } else {
+            let units: usize = p.row_cap.iter().map(|&d| d as usize).sum();
+            // Cold, one bid per row pays off; warm prices make every unit's bid count.
+            let rounds = if prices.is_some() { 1 } else { BID_ROUNDS };
+            self.bid(rounds * units + p.n);
+        }
         self.repair();
+    }
+
+    /// Take over earlier pairs (those still allowed and within capacity), then keep each row's
+    /// pairs only if they still are its best options: `π_i = max(0, best unheld value)` must not
+    /// exceed its worst held value; other rows are released for the searches. Two sets of column
+    /// potentials are tried, the earlier column duals (right when rows' weights changed) and
+    /// potentials recomputed from the earlier row duals (right when columns' weights changed); the
+    /// one that keeps more pairs wins.
+    fn adopt(&mut self, pairs: &[(usize, usize)], row_prices: &[Lex]) {
+        let p = self.p;
+        for &(i, j) in pairs {
+            let (Some(&dcap), Some(&f)) = (p.row_cap.get(i), self.flags.get(j)) else {
+                continue;
+            };
+            if self.row_cols[i].len() < dcap as usize
+                && f & SPARE != 0
+                && !self.row_cols[i].contains(&(j as u32))
+                && C::pair(p.sign * p.w[i * p.m + j]).is_some()
+            {
+                self.link(i, j);
+            }
+        }
+        // Column potentials from the row side: the lowest that keeps every holder (π_j ≥ c_ij + π_i),
+        // zero for columns with room.
+        let from_rows: Vec<C> = (0..p.m)
+            .map(|j| {
+                if self.flags[j] & SPARE != 0 {
+                    return C::ZERO;
+                }
+                let mut v = C::NEG_INF;
+                for &i in &self.col_rows[j] {
+                    let i = i as usize;
+                    if let (Some(c), Some(&pi)) =
+                        (C::pair(p.sign * p.w[i * p.m + j]), row_prices.get(i))
+                    {
+                        v = max_cost(v, c + C::from_lex(pi));
+                    }
+                }
+                min_cost(v, C::ZERO)
+            })
+            .collect();
+        let kept_cols = self.verdicts(&self.pot_c);
+        let kept_rows = self.verdicts(&from_rows);
+        let score = |v: &[Option<C>]| -> usize {
+            v.iter()
+                .zip(&self.row_cols)
+                .filter(|(x, _)| x.is_some())
+                .map(|(_, h)| h.len())
+                .sum()
+        };
+        let verdicts = if score(&kept_rows) > score(&kept_cols) {
+            self.pot_c = from_rows;
+            kept_rows
+        } else {
+            kept_cols
+        };
+        for (i, verdict) in verdicts.into_iter().enumerate() {
+            match verdict {
+                Some(pi) => self.pot_r[i] = pi,
+                None => {
+                    for j in std::mem::take(&mut self.row_cols[i]) {
+                        let j = j as usize;
+                        self.col_rows[j].retain(|&r| r as usize != i);
+                        self.refresh_spare(j);
+                    }
+                }
+            }
+        }
+    }
+
+    /// For every row holding columns under column potentials `pot_c`: `Some(π_i)` when its held
+    /// columns are still its best options, `None` otherwise (and for rows holding nothing).
+    fn verdicts(&self, pot_c: &[C]) -> Vec<Option<C>> {
+        let p = self.p;
+        let row_cols = &self.row_cols;
+        (0..p.n)
+            .into_par_iter()
+            .with_min_len(16)
+            .map(|i| {
+                if row_cols[i].is_empty() {
+                    return None;
+                }
+                let (mut best_unheld, mut worst_held) = (C::ZERO, C::INF);
+                for (j, (&w, &pj)) in p.row(i).iter().zip(pot_c).enumerate() {
+                    if let Some(c) = C::pair(p.sign * w) {
+                        let value = pj - c;
+                        if row_cols[i].contains(&(j as u32)) {
+                            worst_held = min_cost(worst_held, value);
+                        } else {
+                            best_unheld = max_cost(best_unheld, value);
+                        }
+                    }
+                }
+                // Ties between a held and an unheld column come back from the caller's duals with
+                // rounding in the last bits; accept them (the potential stays exact on held pairs).
+                best_unheld
+                    .within_rounding(worst_held)
+                    .then(|| min_cost(best_unheld, worst_held))
+            })
+            .collect()
     }
 
     /// Bidding (the Jonker–Volgenant augmenting row reduction generalised to capacities; an auction
@@ -989,26 +1240,38 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         top
     }
 
-    /// A column priced below zero must be full (only a warm start can break this): reprice it to
-    /// zero and release every holding row that then has a negative reduced cost towards it.
+    /// A column priced below zero must be full (only a warm start can break this). Raise its
+    /// potential as far as the rows holding other columns allow; the row that binds takes the
+    /// column if it has a unit to spare, or is released otherwise (its columns may then need the
+    /// same repair). Ends with every non-full column at potential zero.
     fn repair(&mut self) {
         let p = self.p;
         let mut queue: Vec<usize> = (0..p.m)
             .filter(|&j| self.pot_c[j] < C::ZERO && self.flags[j] & SPARE != 0)
             .collect();
         while let Some(j) = queue.pop() {
-            if self.pot_c[j] >= C::ZERO {
-                continue;
-            }
-            self.pot_c[j] = C::ZERO;
-            for i in 0..p.n {
-                if self.row_cols[i].is_empty() || self.row_cols[i].contains(&(j as u32)) {
-                    continue;
+            while self.pot_c[j] < C::ZERO && self.flags[j] & SPARE != 0 {
+                let mut limit = C::ZERO;
+                let mut binding = None;
+                for i in 0..p.n {
+                    if self.row_cols[i].is_empty() || self.row_cols[i].contains(&(j as u32)) {
+                        continue;
+                    }
+                    if let Some(c) = C::pair(p.sign * p.w[i * p.m + j]) {
+                        let lim = c + self.pot_r[i];
+                        if lim < limit {
+                            limit = lim;
+                            binding = Some(i);
+                        }
+                    }
                 }
-                let Some(c) = C::pair(p.sign * p.w[i * p.m + j]) else {
-                    continue;
+                self.pot_c[j] = max_cost(self.pot_c[j], limit);
+                let Some(i) = binding else {
+                    break;
                 };
-                if c + self.pot_r[i] - self.pot_c[j] < C::ZERO {
+                if self.row_cols[i].len() < p.row_cap[i] as usize {
+                    self.link(i, j);
+                } else {
                     for jj in std::mem::take(&mut self.row_cols[i]) {
                         let jj = jj as usize;
                         self.col_rows[jj].retain(|&r| r as usize != i);
@@ -1022,62 +1285,90 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         }
     }
 
-    fn scan_row(&mut self, k: usize, base: C) -> Shortlist<C> {
+    /// Relax column `j` from row `k` (label base `base = d_k + π_k`); a spare column tightens the
+    /// exit bound.
+    #[inline]
+    fn relax(&mut self, k: usize, j: usize, sw: f64, base: C, bound: &mut C) {
+        let f = self.flags[j];
+        if f & (SCANNED | DEAD | BLOCKED) != 0 {
+            return;
+        }
+        let r = C::reduced(base, sw, self.pot_c[j]);
+        // A column whose label cannot beat the best exit is never popped: leave it alone.
+        if r < *bound && r < self.lab[j] {
+            if self.lab[j] == C::INF {
+                self.touched.push(j as u32);
+            }
+            self.lab[j] = r;
+            self.pred[j] = k as u32;
+            let spare = f & SPARE != 0;
+            self.col_heap.push(ColItem {
+                lab: r,
+                spare,
+                col: j as u32,
+            });
+            if spare {
+                *bound = r;
+            }
+        }
+    }
+
+    /// Scan row `k`: its candidate columns while they can still beat the exit bound, and every
+    /// column only if the list ran out below it.
+    fn scan_row(&mut self, k: usize, base: C, bound: &mut C) {
         let p = self.p;
         for &j in &self.row_cols[k] {
             self.flags[j as usize] |= BLOCKED;
         }
-        let row = p.row(k);
-        let (sign, kk) = (p.sign, k as u32);
-        let best = if p.m >= PAR_MIN_COLS {
-            self.lab
-                .par_chunks_mut(CHUNK)
-                .zip(self.pred.par_chunks_mut(CHUNK))
-                .zip(self.flags.par_chunks(CHUNK))
-                .zip(row.par_chunks(CHUNK).zip(self.pot_c.par_chunks(CHUNK)))
-                .enumerate()
-                .map(|(t, (((l, pr), f), (w, pc)))| {
-                    let src = Source {
-                        row: w,
-                        sign,
-                        base,
-                        k: kk,
-                    };
-                    relax_chunk(t * CHUNK, src, pc, l, pr, f)
-                })
-                .reduce(|| Shortlist::EMPTY, Shortlist::merge)
-        } else {
-            let src = Source {
-                row,
-                sign,
-                base,
-                k: kk,
+        let start = k * CANDIDATES;
+        let len = self.cand.len[k] as usize;
+        let mut exhausted = true;
+        for t in start..start + len {
+            if base + self.cand.keys[t] >= *bound {
+                exhausted = false;
+                break;
+            }
+            self.relax(k, self.cand.cols[t] as usize, self.cand.sw[t], base, bound);
+        }
+        if exhausted && base + self.cand.theta[k] < *bound {
+            // Full scan: find the columns that can beat the bound (in parallel chunks on wide
+            // problems), then relax them in column order, so every thread count agrees.
+            let row = p.row(k);
+            let sign = p.sign;
+            let limit = *bound;
+            let scan = |offset: usize, w: &[f64], pc: &[C], lab: &[C], fl: &[u8]| -> Vec<u32> {
+                let mut hits = Vec::new();
+                for (t, (((&w, &pj), &l), &f)) in w.iter().zip(pc).zip(lab).zip(fl).enumerate() {
+                    if f & (SCANNED | DEAD | BLOCKED) == 0 {
+                        let r = C::reduced(base, sign * w, pj);
+                        if r < limit && r < l {
+                            hits.push((offset + t) as u32);
+                        }
+                    }
+                }
+                hits
             };
-            relax_chunk(
-                0,
-                src,
-                &self.pot_c,
-                &mut self.lab,
-                &mut self.pred,
-                &self.flags,
-            )
-        };
+            let hits: Vec<u32> = if p.m >= PAR_MIN_COLS {
+                row.par_chunks(CHUNK)
+                    .zip(self.pot_c.par_chunks(CHUNK))
+                    .zip(self.lab.par_chunks(CHUNK))
+                    .zip(self.flags.par_chunks(CHUNK))
+                    .enumerate()
+                    .map(|(t, (((w, pc), l), f))| scan(t * CHUNK, w, pc, l, f))
+                    .flatten_iter()
+                    .collect()
+            } else {
+                scan(0, row, &self.pot_c, &self.lab, &self.flags)
+            };
+            for j in hits {
+                let j = j as usize;
+                self.relax(k, j, sign * row[j], base, bound);
+            }
+            let (list, theta) = candidate_list(p, k, &self.pot_c, &self.flags);
+            self.cand.store(p, k, &list, theta);
+        }
         for &j in &self.row_cols[k] {
             self.flags[j as usize] &= !BLOCKED;
-        }
-        best
-    }
-
-    fn min_col(&self) -> Shortlist<C> {
-        if self.p.m >= PAR_MIN_COLS {
-            self.lab
-                .par_chunks(CHUNK)
-                .zip(self.flags.par_chunks(CHUNK))
-                .enumerate()
-                .map(|(t, (l, f))| min_chunk(t * CHUNK, l, f))
-                .reduce(|| Shortlist::EMPTY, Shortlist::merge)
-        } else {
-            min_chunk(0, &self.lab, &self.flags)
         }
     }
 
@@ -1091,38 +1382,33 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             self.stamp = 1;
         }
         let stamp = self.stamp;
-        self.lab.iter_mut().for_each(|x| *x = C::INF);
-        self.flags.iter_mut().for_each(|f| *f &= !SCANNED);
-        self.scanned_cols.clear();
-        self.scanned_rows.clear();
-        self.heap.clear();
         self.row_seen[s] = stamp;
         self.row_lab[s] = C::ZERO;
         let mut next_row = Some(s);
-        let mut short: Option<Shortlist<C>> = None;
         let mut sink_best: Option<(C, usize)> = None;
+        // The best exit label seen so far (an unmatched edge or a spare column): an upper bound
+        // on the shortest path, so columns that cannot beat it need no relaxing.
+        let mut bound = C::INF;
         let (d, sink) = loop {
             if let Some(k) = next_row.take() {
                 self.row_done[k] = stamp;
                 self.scanned_rows.push(k as u32);
-                let dk = self.row_lab[k];
-                let base = dk + self.pot_r[k];
+                let base = self.row_lab[k] + self.pot_r[k];
                 // The row's unmatched edge to the sink has reduced cost π_k.
                 if sink_best.map_or(true, |(t, _)| base < t) {
                     sink_best = Some((base, k));
                 }
-                short = Some(self.scan_row(k, base));
+                bound = min_cost(bound, base);
+                self.scan_row(k, base, &mut bound);
             }
-            let cand = match short.as_ref().map(Shortlist::first) {
-                Some(Ok(c)) => c,
-                _ => {
-                    let fresh = self.min_col();
-                    let c = fresh.first().ok().flatten();
-                    short = Some(fresh);
-                    c
+            while let Some(top) = self.col_heap.peek() {
+                let j = top.col as usize;
+                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
+                    self.col_heap.pop();
+                } else {
+                    break;
                 }
-            };
-            let (c_lab, c_spare) = cand.map_or((C::INF, false), |c| (c.lab, c.spare));
+            }
             while let Some(top) = self.heap.peek() {
                 let r = top.row as usize;
                 if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
@@ -1131,12 +1417,16 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                     break;
                 }
             }
+            let (c_lab, c_spare, c_col) = self
+                .col_heap
+                .peek()
+                .map_or((C::INF, false, usize::MAX), |c| {
+                    (c.lab, c.spare, c.col as usize)
+                });
             let row_lab = self.heap.peek().map_or(C::INF, |t| t.lab);
             let (t_lab, t_row) = sink_best.unwrap_or((C::INF, s));
-            if let Some(c) = cand {
-                if c_spare && t_lab >= c_lab && row_lab >= c_lab {
-                    break (c_lab, Sink::Col(c.j));
-                }
+            if c_col != usize::MAX && c_spare && t_lab >= c_lab && row_lab >= c_lab {
+                break (c_lab, Sink::Col(c_col));
             }
             if c_lab >= t_lab && row_lab >= t_lab {
                 break (t_lab, Sink::Unmatched(t_row));
@@ -1147,16 +1437,15 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                     continue;
                 }
             }
-            // Scan column j: reach the rows it holds through their matched edges (backwards).
-            let Some(Cand { j, .. }) = cand else {
+            if c_col == usize::MAX {
                 // Unreachable in theory: the source's own unmatched edge is always finite.
                 break (t_lab, Sink::Unmatched(t_row));
-            };
+            }
+            // Scan column j: reach the rows it holds through their matched edges (backwards).
+            let j = c_col;
+            self.col_heap.pop();
             self.flags[j] |= SCANNED;
             self.scanned_cols.push(j as u32);
-            if let Some(sh) = short.as_mut() {
-                sh.head += 1;
-            }
             let dj = self.lab[j];
             let pj = self.pot_c[j];
             for &r in &self.col_rows[j] {
@@ -1180,9 +1469,11 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             }
         };
         // Potentials: π_x += d_x − D on every scanned node (others have d_x ≥ D: unchanged).
+        // Clamped at zero so that rounding never raises a column potential (the candidate lists
+        // rely on column potentials only decreasing).
         for &j in &self.scanned_cols {
             let j = j as usize;
-            self.pot_c[j] = self.pot_c[j] + (self.lab[j] - d);
+            self.pot_c[j] = self.pot_c[j] + min_cost(self.lab[j] - d, C::ZERO);
         }
         for &r in &self.scanned_rows {
             let r = r as usize;
@@ -1204,31 +1495,17 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             self.link(r, j);
             cur = r;
         }
+        // Clean the scratch space for the next search.
+        for &j in &self.touched {
+            self.lab[j as usize] = C::INF;
+        }
+        for &j in &self.scanned_cols {
+            self.flags[j as usize] &= !SCANNED;
+        }
+        self.touched.clear();
+        self.scanned_cols.clear();
+        self.scanned_rows.clear();
+        self.heap.clear();
+        self.col_heap.clear();
     }
-}
-
-/// Seeded low-rank-plus-noise scores in `[0, 1]`, the shape of mentor–mentee compatibility (many
-/// near-ties): `(a_i · b_j) / rank` with uniform factors, plus `noise × uniform`, rescaled to
-/// `[0, 1]`. Shared by the tests, benches and examples; platform-stable (ChaCha8).
-pub fn low_rank_scores(
-    rows: usize,
-    cols: usize,
-    rank: usize,
-    noise: f64,
-    seed: u64,
-) -> Array2<f64> {
-    use rand::{Rng, SeedableRng};
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let rank = rank.max(1);
-    let a: Vec<f64> = (0..rows * rank).map(|_| rng.random::<f64>()).collect();
-    let b: Vec<f64> = (0..cols * rank).map(|_| rng.random::<f64>()).collect();
-    let scale = 1.0 / (1.0 + noise.abs());
-    Array2::from_shape_fn((rows, cols), |(i, j)| {
-        let dot: f64 = a[i * rank..(i + 1) * rank]
-            .iter()
-            .zip(&b[j * rank..(j + 1) * rank])
-            .map(|(x, y)| x * y)
-            .sum();
-        (dot / rank as f64 + noise.abs() * rng.random::<f64>()) * scale
-    })
 }

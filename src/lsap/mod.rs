@@ -6,8 +6,8 @@ mod dense;
 pub mod instances;
 
 pub use capacitated::{
-    low_rank_scores, solve_capacitated, solve_capacitated_warm, CapacitatedOptions, Matching,
-    Objective,
+    solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
+    Matching, Objective,
 };
 pub use dense::solve_dense;
 

@@ -4,6 +4,7 @@
 mod capacitated;
 mod cli;
 mod errors;
+mod fairness;
 mod lsap;
 mod matching;
 mod rematch;
@@ -23,5 +24,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cli::register(m)?;
     matching::register(m)?;
     rematch::register(m)?;
+    fairness::register(m)?;
     Ok(())
 }

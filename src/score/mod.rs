@@ -35,6 +35,11 @@ pub enum Component {
     Language,
     /// Mentor enough levels above.
     Seniority,
+    // -- affinity (issue 4) --
+    /// The mentor shares every protected attribute the mentee asked to share
+    /// (`shared_background`); computed by [`crate::fairness::SharedBackground`], added after the
+    /// components of [`Component::ALL`] and only when some mentee asked.
+    Affinity,
 }
 
 impl Component {
@@ -55,6 +60,7 @@ impl Component {
             Component::Availability => "availability",
             Component::Language => "language",
             Component::Seniority => "seniority",
+            Component::Affinity => crate::fairness::AFFINITY,
         }
     }
 }
@@ -74,6 +80,9 @@ pub struct Weights {
     pub language: f64,
     /// Weight of [`Component::Seniority`].
     pub seniority: f64,
+    /// Weight of [`Component::Affinity`] (default 0.10), added on top for mentees who ask for a
+    /// shared background, so their scores lie in [0, 1 + affinity].
+    pub affinity: f64,
 }
 
 impl Default for Weights {
@@ -84,6 +93,7 @@ impl Default for Weights {
             availability: 0.20,
             language: 0.15,
             seniority: 0.10,
+            affinity: 0.10,
         }
     }
 }
@@ -97,6 +107,7 @@ impl Weights {
             Component::Availability => self.availability,
             Component::Language => self.language,
             Component::Seniority => self.seniority,
+            Component::Affinity => self.affinity,
         }
     }
 
@@ -107,7 +118,7 @@ impl Weights {
 
     /// Every weight finite and non-negative, and at least one positive.
     pub fn validate(&self) -> Result<(), String> {
-        for c in Component::ALL {
+        for c in Component::ALL.into_iter().chain([Component::Affinity]) {
             let w = self.get(c);
             if !(w.is_finite() && w >= 0.0) {
                 return Err(format!(
@@ -282,6 +293,8 @@ pub enum Evidence {
     },
     /// See [`seniority::SeniorityEvidence`].
     Seniority(seniority::SeniorityEvidence),
+    /// What the mentee asked to share and what the mentor shares.
+    Affinity(crate::fairness::AffinityEvidence),
 }
 
 /// One component of an explained score.
@@ -357,6 +370,7 @@ fn missing_note(c: Component, a: &PersonFeatures, b: &PersonFeatures) -> String 
             "{} has no level",
             side(a.level.is_none(), b.level.is_none())
         ),
+        Component::Affinity => "mentee asked for no shared background".to_string(),
     }
 }
 
@@ -399,6 +413,7 @@ pub fn explain(
                     shared: language::evidence(a, b, features),
                 },
                 Component::Seniority => Evidence::Seniority(seniority::evidence(a, b, cfg)),
+                Component::Affinity => Evidence::Affinity(Default::default()),
             },
         })
         .collect();

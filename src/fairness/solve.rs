@@ -1,0 +1,111 @@
+//! Fairness-aware solving on a cohort's score matrix: the entry point `match` calls when a
+//! fairness mode is configured. Chooses group ids from the mentees' protected columns and runs
+//! [`group_floor`] or [`maximin`] with the capacitated solver.
+
+use super::{
+    group_floor, maximin, CapacitatedSolver, FairnessError, GroupFloorOptions, GroupFloorResult,
+    GroupLabels, MaximinResult,
+};
+use crate::cohort::Protected;
+use crate::lsap::Objective;
+use ndarray::ArrayView2;
+use serde::{Deserialize, Serialize};
+
+/// Which fairness-aware solve to run instead of the plain one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Fairness {
+    /// Every mentee group's mean score ≥ (1 − tolerance) × the overall mean.
+    GroupFloor {
+        /// Protected mentee columns whose combined value defines the groups.
+        by: Vec<String>,
+        /// ε in `[0, 1)`.
+        tolerance: f64,
+        /// Also hold every group's match rate ≥ (1 − ε) × the overall rate.
+        #[serde(default)]
+        rate_parity: bool,
+    },
+    /// Keep the coverage, maximise the lowest matched score, then the total.
+    Maximin,
+}
+
+/// What a fairness-aware solve reports next to its pairs (serde).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum FairnessReport {
+    /// [`Fairness::GroupFloor`]: the result plus the display name of each group id.
+    GroupFloor {
+        /// Protected columns defining the groups.
+        by: Vec<String>,
+        /// `group_names[g]` names group id `g` (see [`super::audit::group_name`]).
+        group_names: Vec<String>,
+        /// Constraints met per group, iterations, price of fairness.
+        result: GroupFloorResult,
+    },
+    /// [`Fairness::Maximin`].
+    Maximin {
+        /// Lowest score, total, price, solves.
+        result: MaximinResult,
+    },
+}
+
+impl FairnessReport {
+    /// The chosen matching's pairs.
+    pub fn pairs(&self) -> &[(usize, usize)] {
+        match self {
+            FairnessReport::GroupFloor { result, .. } => &result.pairs,
+            FairnessReport::Maximin { result } => &result.pairs,
+        }
+    }
+}
+
+/// Run the configured fairness-aware solve on a masked score matrix (NaN = forbidden).
+///
+/// `mentees` holds the mentee table's protected attributes (row-aligned with `scores`);
+/// capacities and objective are those of the plain problem. Maximin always drives the solver with
+/// the coverage objective (it keeps the plain coverage by definition).
+pub fn solve_fair(
+    scores: ArrayView2<'_, f64>,
+    mentees: &Protected,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    objective: Objective,
+    fairness: &Fairness,
+) -> Result<FairnessReport, FairnessError> {
+    match fairness {
+        Fairness::GroupFloor {
+            by,
+            tolerance,
+            rate_parity,
+        } => {
+            let labels = GroupLabels::from_protected(mentees, by, "mentees")?;
+            if labels.len() != scores.nrows() {
+                return Err(FairnessError::Shape(format!(
+                    "{} mentees carry protected values but the score matrix has {} rows",
+                    labels.len(),
+                    scores.nrows()
+                )));
+            }
+            let (keys, ids) = labels.group_ids();
+            let mut solver = CapacitatedSolver::new(row_capacity, col_capacity, objective);
+            let opts = GroupFloorOptions {
+                tolerance: *tolerance,
+                rate_parity: *rate_parity,
+                ..GroupFloorOptions::default()
+            };
+            let result = group_floor(scores, &ids, &mut solver, &opts)?;
+            Ok(FairnessReport::GroupFloor {
+                by: by.clone(),
+                group_names: keys.iter().map(|k| super::audit::group_name(k)).collect(),
+                result,
+            })
+        }
+        Fairness::Maximin => {
+            let mut solver =
+                CapacitatedSolver::new(row_capacity, col_capacity, Objective::Coverage);
+            Ok(FairnessReport::Maximin {
+                result: maximin(scores, &mut solver)?,
+            })
+        }
+    }
+}
