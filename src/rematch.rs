@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
 use crate::constraints::{self, Mask};
+use crate::fairness::solve_fair;
 use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
 use crate::matching::{
     match_cohort, score_matrix, MatchConfig, MatchError, MatchResult, Objective as MatchObjective,
@@ -919,11 +920,31 @@ pub fn rematch_cohort(
         MatchObjective::Coverage => Objective::Coverage,
         MatchObjective::Score => Objective::Score,
     };
-    let rematch = rematch_scores(&problem, previous, &options, &why, objective)?;
+    // With a fairness mode configured, the re-solve is the fairness-aware one (on the weights with
+    // the keep bonus), and its report goes with the result.
+    let mut fair_report = None;
+    let rematch = match &config.fairness {
+        None => rematch_scores(&problem, previous, &options, &why, objective)?,
+        Some(fairness) => rematch_scores_with(&problem, previous, &options, &why, |input| {
+            let report = solve_fair(
+                input.weights.view(),
+                &cohort.mentees.protected,
+                &input.mentee_capacity,
+                &input.mentor_capacity,
+                objective,
+                fairness,
+            )
+            .map_err(|e| RematchError::Solver(e.to_string()))?;
+            let pairs = report.pairs().to_vec();
+            fair_report = Some(report);
+            Ok(pairs)
+        })?,
+    };
 
     // The new matching, explained and audited by the matching pipeline itself: every chosen pair
     // pinned, dissolved pairs forbidden so nothing else can be added.
     let mut fixed = config.clone();
+    fixed.fairness = None;
     fixed.pin = rematch
         .pairs
         .iter()
@@ -971,6 +992,7 @@ pub fn rematch_cohort(
         p.pinned = frozen.contains(&(p.mentee_id.as_str(), p.mentor_id.as_str()));
     }
     result.config = config.clone();
+    result.fairness = fair_report;
     result.config.pin = options
         .freeze
         .iter()

@@ -284,7 +284,11 @@ fn input_errors_name_file_row_and_field_and_exit_three() {
         s(&dir.join("p.csv")),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("goals, skills"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("goals") && stderr(&o).contains("seniority"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -436,4 +440,145 @@ fn rematch_keeps_what_it_can_and_reports_the_rest() {
     ]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("mentees.csv") && stderr(&o).contains("mentee_id"));
+}
+
+#[test]
+fn audit_counts_agree_with_the_files() {
+    let dir = scratch("audit");
+    let (mentees, mentors) = cohort_files(&dir, "31");
+    let (pairs, json, report) = (
+        dir.join("pairs.csv"),
+        dir.join("result.json"),
+        dir.join("audit.json"),
+    );
+    let o = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&mentees),
+        "--mentors",
+        s(&mentors),
+        "--protected",
+        "gender,age_band",
+        "--out",
+        s(&pairs),
+        "--json",
+        s(&json),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let a = mentorpair(&[
+        "audit",
+        "--result",
+        s(&json),
+        "--by",
+        "gender",
+        "--min-group-size",
+        "3",
+        "--json",
+        s(&report),
+    ]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert!(stdout(&a).contains("disparate impact"), "{}", stdout(&a));
+    let r: mentorpair::fairness::AuditReport =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("written")).expect("report");
+
+    // Hand computation from the CSV files alone.
+    let people = read_csv(&mentees);
+    let g = people[0]
+        .iter()
+        .position(|c| c == "gender")
+        .expect("gender column");
+    let gender: std::collections::HashMap<String, String> = people[1..]
+        .iter()
+        .map(|row| (row[0].clone(), row[g].clone()))
+        .collect();
+    let matched: std::collections::HashSet<String> = read_csv(&pairs)[1..]
+        .iter()
+        .map(|row| row[0].clone())
+        .collect();
+    let mut total = 0;
+    for group in &r.mentees.groups {
+        let label = group.key[0].clone().unwrap_or_default();
+        let members: Vec<&String> = gender
+            .iter()
+            .filter(|(_, v)| **v == label)
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(group.mentees, members.len(), "group {label}");
+        assert_eq!(
+            group.matched,
+            members.iter().filter(|m| matched.contains(**m)).count()
+        );
+        total += group.mentees;
+    }
+    assert_eq!(total, 60);
+    let rates: Vec<f64> = r
+        .mentees
+        .groups
+        .iter()
+        .filter(|g| !g.too_small)
+        .map(|g| g.match_rate)
+        .collect();
+    if rates.len() >= 2 {
+        let (lo, hi) = rates
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(l, h), &x| (l.min(x), h.max(x)));
+        let expected = if hi > 0.0 { lo / hi } else { 1.0 };
+        assert!((r.mentees.disparate_impact.expect("ratio") - expected).abs() < 1e-12);
+    }
+    // Unknown columns name what is available.
+    let bad = mentorpair(&["audit", "--result", s(&json), "--by", "region"]);
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(stderr(&bad).contains("gender"), "{}", stderr(&bad));
+}
+
+#[test]
+fn fairness_flags_reach_the_solver_and_are_reported() {
+    let dir = scratch("fairness");
+    let (mentees, mentors) = cohort_files(&dir, "41");
+    let run = |extra: &[&str]| {
+        let pairs = dir.join("pairs.csv");
+        let mut args = vec![
+            "match",
+            "--mentees",
+            s(&mentees),
+            "--mentors",
+            s(&mentors),
+            "--protected",
+            "gender,age_band",
+            "--out",
+            s(&pairs),
+        ];
+        args.extend_from_slice(extra);
+        mentorpair(&args)
+    };
+    let floor = run(&[
+        "--fairness",
+        "group-floor",
+        "--by",
+        "gender",
+        "--tolerance",
+        "0.1",
+    ]);
+    assert_eq!(floor.status.code(), Some(0), "{}", stderr(&floor));
+    assert!(
+        stdout(&floor).contains("fairness group-floor by gender"),
+        "{}",
+        stdout(&floor)
+    );
+    assert!(stdout(&floor).contains("constraint violations: 0"));
+    let maximin = run(&["--fairness", "maximin"]);
+    assert_eq!(maximin.status.code(), Some(0), "{}", stderr(&maximin));
+    assert!(
+        stdout(&maximin).contains("fairness maximin: lowest score"),
+        "{}",
+        stdout(&maximin)
+    );
+    let no_by = run(&["--fairness", "group-floor"]);
+    assert_eq!(no_by.status.code(), Some(2));
+    assert!(stderr(&no_by).contains("--by"), "{}", stderr(&no_by));
+    let stray = run(&["--by", "gender"]);
+    assert_eq!(stray.status.code(), Some(2));
+    let unknown = run(&["--fairness", "group-floor", "--by", "region"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("region"), "{}", stderr(&unknown));
 }

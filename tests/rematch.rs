@@ -738,4 +738,57 @@ mod on_a_cohort {
         ));
         assert!(err.to_string().contains("reporting line"), "{err}");
     }
+    #[test]
+    fn fairness_modes_drive_the_re_solve() {
+        use mentorpair::fairness::{Fairness, FairnessReport};
+        // Goals skewed by group, so the plain optimum favours one group and the floor binds.
+        let goals = ["leadership", "python", "sql", "speaking"];
+        let mut mentees = String::from("id,goals,gender\n");
+        for i in 0..24 {
+            let g = if i % 2 == 0 {
+                goals[i % 4]
+            } else {
+                goals[(i / 2) % 2 + 2]
+            };
+            let gender = if i % 2 == 0 { "a" } else { "b" };
+            mentees.push_str(&format!("e{i},{g},{gender}\n"));
+        }
+        let mentors = "id,goals,capacity\nm0,leadership;python,3\nm1,python,3\nm2,sql,2\nm3,leadership,3\nm4,speaking;sql,2\n";
+        let cohort = Cohort {
+            mentees: read_csv(Role::Mentee, mentees.as_bytes(), &["gender".to_string()])
+                .expect("mentees"),
+            mentors: read_csv(Role::Mentor, mentors.as_bytes(), &[]).expect("mentors"),
+        };
+        let plain = cfg(MatchObjective::Coverage);
+        let previous: Vec<PairId> = match_cohort(&cohort, &plain)
+            .expect("match")
+            .pairs
+            .iter()
+            .map(|p| PairId::new(p.mentee_id.clone(), p.mentor_id.clone()))
+            .collect();
+        for fairness in [
+            Fairness::GroupFloor {
+                by: vec!["gender".into()],
+                tolerance: 0.05,
+                rate_parity: false,
+            },
+            Fairness::Maximin,
+        ] {
+            let config = MatchConfig {
+                fairness: Some(fairness.clone()),
+                ..plain.clone()
+            };
+            let out = rematch_cohort(&cohort, &config, &previous, &RematchOptions::default())
+                .expect("rematch");
+            assert!(out.result.violations.is_empty());
+            match (&fairness, &out.result.fairness) {
+                (Fairness::GroupFloor { .. }, Some(FairnessReport::GroupFloor { .. }))
+                | (Fairness::Maximin, Some(FairnessReport::Maximin { .. })) => {}
+                other => panic!("report does not match the mode: {other:?}"),
+            }
+            // With no bonus and the same cohort, the fairness-aware rematch is the fairness-aware match.
+            let fresh = match_cohort(&cohort, &config).expect("match");
+            assert!((out.rematch.total_score - fresh.summary.total_score).abs() < 1e-6);
+        }
+    }
 }

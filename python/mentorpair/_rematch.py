@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import _core
+from . import _core, _fairness
 from ._match import MatchResult, TableLike, _pairs, _prepare, match
 
 __all__ = ["rematch", "RematchResult"]
@@ -71,7 +71,10 @@ def rematch(
         ``(mentee_id, mentor_id)`` pairs that must stay matched.
     **options
         Any option of :func:`mentorpair.match` (``weights``, ``min_score``, ``forbid``, ``pin``,
-        ``exclude_same_department``, ``protected``, ``objective``, ``reference_date``, ...).
+        ``exclude_same_department``, ``protected``, ``objective``, ``reference_date``, ...),
+        including ``fairness="group_floor"`` (with ``by``, ``tolerance``, ``rate_parity``) or
+        ``fairness="maximin"``: the re-solve is then the fairness-aware one, run on the scores plus
+        the keep bonus, and ``result.fairness`` holds its report.
 
     Returns
     -------
@@ -91,7 +94,11 @@ def rematch(
     except TypeError as e:
         raise TypeError(f"rematch(): {e}") from None
     bound.apply_defaults()
-    a, b, cfg, prot = _prepare(dict(bound.arguments))
+    args = dict(bound.arguments)
+    a, b, cfg, prot = _prepare(args)
+    fair = _fairness.fairness_config(args["fairness"], args["by"], args["tolerance"], args["rate_parity"])
+    if fair is not None:
+        cfg = json.dumps({**json.loads(cfg), "fairness": fair})
     raw = json.loads(
         _core.rematch_cohort(
             a,

@@ -10,10 +10,11 @@ use super::output::{self, ResultFile};
 use super::progress::Progress;
 use super::{write_file, CliError, Out};
 use crate::cohort::{Cohort, Role, Table};
+use crate::fairness::Fairness;
 use crate::io as table_io;
 use crate::matching::{self, MatchConfig, MatchError, Objective};
 use crate::rematch::{self, CohortRematchError, PairId, RematchError, RematchOptions};
-use crate::score::Component;
+use crate::score::Weights;
 
 /// The two tables and how to read them.
 #[derive(Debug, Args)]
@@ -41,6 +42,14 @@ pub(super) enum ObjectiveArg {
     Score,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum FairnessArg {
+    /// Hold every protected group's mean matched score near the overall mean.
+    GroupFloor,
+    /// Keep the coverage, maximise the lowest matched score, then the total.
+    Maximin,
+}
+
 /// Match options as flags; each overrides the config file.
 #[derive(Debug, Args)]
 pub(super) struct MatchFlags {
@@ -66,6 +75,19 @@ pub(super) struct MatchFlags {
     /// Date (YYYY-MM-DD) whose UTC offsets apply to availability; default today.
     #[arg(long)]
     reference_date: Option<String>,
+    /// Fairness-aware solving: group-floor (every group's mean score at least (1 - tolerance) x
+    /// the overall mean) or maximin (keep the coverage, lift the lowest matched score).
+    #[arg(long, value_enum)]
+    fairness: Option<FairnessArg>,
+    /// Protected column(s) whose groups group-floor holds to the floor (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// group-floor tolerance in [0, 1).
+    #[arg(long)]
+    tolerance: Option<f64>,
+    /// group-floor: also hold every group's match rate to (1 - tolerance) x the overall rate.
+    #[arg(long)]
+    rate_parity: bool,
     /// Length of one meeting in minutes (default 60).
     #[arg(long)]
     meeting_minutes: Option<u32>,
@@ -134,6 +156,24 @@ pub(super) fn parse_pair(text: &str, flag: &str) -> Result<(String, String), Cli
     }
 }
 
+/// group-floor tolerance when neither a flag nor the config file gives one.
+const DEFAULT_TOLERANCE: f64 = 0.05;
+
+/// Set one weight by its component name (the names of [`Weights`]' fields); `Err` lists the names.
+fn set_weight(weights: &mut Weights, name: &str, value: f64) -> Result<(), String> {
+    let mut map = match serde_json::to_value(*weights) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err("(weights are not a table)".to_string()),
+    };
+    let names: Vec<String> = map.keys().cloned().collect();
+    match map.get_mut(name) {
+        Some(slot) => *slot = serde_json::Value::from(value),
+        None => return Err(names.join(", ")),
+    }
+    *weights = serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// The config file (if any) with the flags applied on top, and the protected columns.
 pub(super) fn match_config(
     inputs: &Inputs,
@@ -159,28 +199,15 @@ pub(super) fn match_config(
                 "--weight {w:?}: write it as COMPONENT=WEIGHT, e.g. goals=0.4"
             ))
         })?;
-        let component = Component::ALL
-            .into_iter()
-            .find(|c| c.name() == name.trim())
-            .ok_or_else(|| {
-                let names: Vec<&str> = Component::ALL.iter().map(|c| c.name()).collect();
-                CliError::Usage(format!(
-                    "--weight {w:?}: unknown component {name:?}; components are {}",
-                    names.join(", ")
-                ))
-            })?;
         let value: f64 = value
             .trim()
             .parse()
             .map_err(|_| CliError::Usage(format!("--weight {w:?}: {value:?} is not a number")))?;
-        let slot = match component {
-            Component::Goals => &mut cfg.weights.goals,
-            Component::Skills => &mut cfg.weights.skills,
-            Component::Availability => &mut cfg.weights.availability,
-            Component::Language => &mut cfg.weights.language,
-            Component::Seniority => &mut cfg.weights.seniority,
-        };
-        *slot = value;
+        set_weight(&mut cfg.weights, name.trim(), value).map_err(|names| {
+            CliError::Usage(format!(
+                "--weight {w:?}: unknown component {name:?}; components are {names}"
+            ))
+        })?;
     }
     if let Some(x) = flags.min_score {
         cfg.min_score = x;
@@ -207,6 +234,43 @@ pub(super) fn match_config(
             ))
         })?;
         cfg.scoring.reference_date = Some(date);
+    }
+    match flags.fairness {
+        Some(FairnessArg::GroupFloor) => {
+            let (by, tolerance, rate_parity) = match &cfg.fairness {
+                Some(Fairness::GroupFloor {
+                    by,
+                    tolerance,
+                    rate_parity,
+                }) => (by.clone(), *tolerance, *rate_parity),
+                _ => (Vec::new(), DEFAULT_TOLERANCE, false),
+            };
+            let by = if flags.by.is_empty() {
+                by
+            } else {
+                flags.by.clone()
+            };
+            if by.is_empty() {
+                return Err(CliError::Usage(
+                    "--fairness group-floor needs --by COLUMN (a protected column such as gender)"
+                        .to_string(),
+                ));
+            }
+            cfg.fairness = Some(Fairness::GroupFloor {
+                by,
+                tolerance: flags.tolerance.unwrap_or(tolerance),
+                rate_parity: rate_parity || flags.rate_parity,
+            });
+        }
+        Some(FairnessArg::Maximin) => cfg.fairness = Some(Fairness::Maximin),
+        None => {
+            if !flags.by.is_empty() || flags.tolerance.is_some() || flags.rate_parity {
+                return Err(CliError::Usage(
+                    "--by, --tolerance and --rate-parity go with --fairness group-floor"
+                        .to_string(),
+                ));
+            }
+        }
     }
     if let Some(m) = flags.meeting_minutes {
         cfg.scoring.meeting_minutes = m;
@@ -241,6 +305,7 @@ pub(super) fn match_error(e: MatchError) -> CliError {
         MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
             CliError::Infeasible(e.to_string())
         }
+        MatchError::Fairness(_) => CliError::Usage(e.to_string()),
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }

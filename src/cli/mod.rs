@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error (the message names file,
 //! row and field), 4 infeasible problem or constraint error.
 
+mod audit;
 mod matching;
 mod output;
 mod progress;
@@ -112,6 +113,8 @@ enum Command {
     Explain(matching::ExplainArgs),
     /// Re-solve after goals, people or constraints changed, keeping still-valid pairs when it pays.
     Rematch(matching::RematchArgs),
+    /// Fairness audit of a result by protected attributes: match rates and scores per group.
+    Audit(audit::AuditArgs),
 }
 
 /// Run the command line `args` (the first item is the program name) and return the exit code.
@@ -155,5 +158,6 @@ fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
         Command::Match(args) => matching::run_match(&args, progress, out),
         Command::Explain(args) => matching::explain(&args, out),
         Command::Rematch(args) => matching::run_rematch(&args, progress, out),
+        Command::Audit(args) => audit::run(&args, out),
     }
 }

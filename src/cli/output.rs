@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::CliError;
-use crate::cohort::{Cohort, Protected, Table};
+use crate::cohort::{Cohort, Person, Table};
+use crate::fairness::FairnessReport;
 use crate::matching::{MatchConfig, MatchResult};
 use crate::rematch::{PairId, Rematch};
 use crate::score::Component;
@@ -16,21 +17,21 @@ use crate::score::Component;
 /// Marks a result file written by this command line, with its layout version.
 pub(super) const RESULT_FORMAT: &str = "mentorpair-result/1";
 
-/// One table as far as the result file needs it: ids, capacities and protected attributes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct TableInfo {
-    pub(super) ids: Vec<String>,
-    pub(super) capacity: Vec<u32>,
-    pub(super) protected: Protected,
-}
-
-impl TableInfo {
-    fn of(table: &Table) -> Self {
-        TableInfo {
-            ids: table.people.iter().map(|p| p.id.clone()).collect(),
-            capacity: table.people.iter().map(|p| p.capacity).collect(),
-            protected: table.protected.clone(),
-        }
+/// A table as far as the result file needs it: ids, capacities and protected attributes (what
+/// explaining and auditing a stored result read); the scoring columns are left out.
+fn slim(table: &Table) -> Table {
+    Table {
+        role: table.role,
+        people: table
+            .people
+            .iter()
+            .map(|p| {
+                let mut q = Person::new(p.id.clone());
+                q.capacity = p.capacity;
+                q
+            })
+            .collect(),
+        protected: table.protected.clone(),
     }
 }
 
@@ -39,8 +40,8 @@ impl TableInfo {
 pub(super) struct ResultFile {
     pub(super) format: String,
     pub(super) result: MatchResult,
-    pub(super) mentees: TableInfo,
-    pub(super) mentors: TableInfo,
+    /// The cohort the result came from, slimmed (see [`slim`]).
+    pub(super) cohort: Cohort,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) rematch: Option<Rematch>,
 }
@@ -50,8 +51,10 @@ impl ResultFile {
         ResultFile {
             format: RESULT_FORMAT.to_string(),
             result,
-            mentees: TableInfo::of(&cohort.mentees),
-            mentors: TableInfo::of(&cohort.mentors),
+            cohort: Cohort {
+                mentees: slim(&cohort.mentees),
+                mentors: slim(&cohort.mentors),
+            },
             rematch,
         }
     }
@@ -104,6 +107,15 @@ pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), Str
     Ok((cfg, protected))
 }
 
+/// The components of a result's pairs: the standard ones, then any other a pair carries.
+fn result_components(result: &MatchResult) -> Vec<Component> {
+    let mut all: std::collections::BTreeSet<Component> = Component::ALL.into_iter().collect();
+    for p in &result.pairs {
+        all.extend(p.components.keys().copied());
+    }
+    all.into_iter().collect()
+}
+
 /// Pairs CSV: mentee_id, mentor_id, score, one column per component, pinned (and status when a
 /// rematch says which pairs were kept).
 pub(super) fn write_pairs(
@@ -112,8 +124,9 @@ pub(super) fn write_pairs(
     rematch: Option<&Rematch>,
 ) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
+    let components = result_components(result);
     let mut header = vec!["mentee_id", "mentor_id", "score"];
-    header.extend(Component::ALL.iter().map(|c| c.name()));
+    header.extend(components.iter().map(|c| c.name()));
     header.push("pinned");
     if rematch.is_some() {
         header.push("status");
@@ -125,7 +138,7 @@ pub(super) fn write_pairs(
             p.mentor_id.clone(),
             p.score.to_string(),
         ];
-        row.extend(Component::ALL.iter().map(|c| {
+        row.extend(components.iter().map(|c| {
             p.components
                 .get(c)
                 .map(|v| v.to_string())
@@ -244,6 +257,9 @@ pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<Stri
             .collect();
         lines.push(format!("unmatched: {}", parts.join(", ")));
     }
+    if let Some(f) = &result.fairness {
+        lines.push(fairness_line(f));
+    }
     lines.push(format!(
         "constraint violations: {} (independent audit)",
         result.violations.len()
@@ -258,6 +274,36 @@ pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<Stri
         secs(t.report_ms)
     ));
     lines
+}
+
+fn fairness_line(report: &FairnessReport) -> String {
+    match report {
+        FairnessReport::GroupFloor { by, result, .. } => {
+            format!(
+            "fairness group-floor by {}: {}; floor {}, price of fairness {:.3} ({} extra solves)",
+            by.join(" / "),
+            if result.all_met {
+                "every group meets the floor"
+            } else {
+                "some group stays below the floor (see --json)"
+            },
+            result.floor.map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result.price_of_fairness,
+            result.iterations
+        )
+        }
+        FairnessReport::Maximin { result } => format!(
+            "fairness maximin: lowest score {} (plain {}), price of fairness {:.3} ({} solves)",
+            result
+                .min_score
+                .map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result
+                .plain_min_score
+                .map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result.price_of_fairness,
+            result.solves
+        ),
+    }
 }
 
 /// The summary `rematch` prints before the matching summary.
@@ -315,7 +361,7 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
         .as_ref()
         .and_then(|r| r.mentees.iter().find(|m| m.mentee_id == mentee_id));
     if pairs.is_empty() && unmatched.is_none() && change.is_none() {
-        if !file.mentees.ids.iter().any(|id| id == mentee_id) {
+        if !file.cohort.mentees.people.iter().any(|p| p.id == mentee_id) {
             return None;
         }
         return Some(vec![format!(

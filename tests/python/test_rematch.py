@@ -137,3 +137,37 @@ def test_random_rounds_never_break_a_constraint(
     assert not out.pairs.duplicated(["mentee_id", "mentor_id"]).any()
     gone = out.changes[~out.changes.mentee_id.isin(after.id)]
     assert (gone.status == "dissolved").all()
+
+
+def _grouped_cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
+    goals = ["leadership", "python", "sql", "speaking"]
+    mentees = pd.DataFrame(
+        {
+            "id": [f"e{i}" for i in range(24)],
+            "goals": [goals[i % 4] if i % 2 == 0 else goals[(i // 2) % 2 + 2] for i in range(24)],
+            "gender": ["a" if i % 2 == 0 else "b" for i in range(24)],
+        }
+    )
+    mentors = pd.DataFrame(
+        {
+            "id": [f"m{j}" for j in range(5)],
+            "goals": ["leadership;python", "python", "sql", "leadership", "speaking;sql"],
+            "capacity": [3, 3, 2, 3, 2],
+        }
+    )
+    return mentees, mentors
+
+
+def test_fairness_options_reach_the_re_solve() -> None:
+    mentees, mentors = _grouped_cohort()
+    prev = mp.match(mentees, mentors, protected=["gender"], reference_date=DATE)
+    for options in ({"fairness": "group_floor", "by": "gender", "tolerance": 0.05}, {"fairness": "maximin"}):
+        out = mp.rematch(prev, mentees, mentors, keep_bonus=0.0, protected=["gender"], reference_date=DATE, **options)
+        fresh = mp.match(mentees, mentors, protected=["gender"], reference_date=DATE, **options)
+        assert out.result.violations.empty
+        assert out.result.fairness is not None
+        assert out.total_score == pytest.approx(fresh.summary["total_score"], abs=1e-6)
+    audit = out.result.audit(by="gender")
+    assert audit.groups.mentees.sum() == len(mentees)
+    with pytest.raises(ValueError, match="by"):
+        mp.rematch(prev, mentees, mentors, protected=["gender"], fairness="group_floor")
