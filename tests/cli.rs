@@ -222,15 +222,14 @@ fn input_errors_name_file_row_and_field_and_exit_three() {
     let (_, mentors) = cohort_files(&dir, "1");
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "id,level\na,1\nb,senior\n").expect("write");
-    let o = mentorpair(&[
-        "match",
-        "--mentees",
-        s(&bad),
-        "--mentors",
-        s(&mentors),
-        "--out",
-        s(&dir.join("p.csv")),
-    ]);
+    let out = dir.join("p.csv");
+    let run = |mentees: &Path, extra: &[&str]| {
+        let mut args = vec!["match", "--mentees", s(mentees), "--mentors", s(&mentors)];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", s(&out)]);
+        mentorpair(&args)
+    };
+    let o = run(&bad, &[]);
     assert_eq!(o.status.code(), Some(3));
     let err = stderr(&o);
     assert!(
@@ -240,31 +239,13 @@ fn input_errors_name_file_row_and_field_and_exit_three() {
             && err.contains("senior"),
         "{err}"
     );
-    let missing = mentorpair(&[
-        "match",
-        "--mentees",
-        s(&dir.join("absent.csv")),
-        "--mentors",
-        s(&mentors),
-        "--out",
-        s(&dir.join("p.csv")),
-    ]);
+    let missing = run(&dir.join("absent.csv"), &[]);
     assert_eq!(missing.status.code(), Some(3));
     assert!(stderr(&missing).contains("absent.csv"));
     // A config file with an unknown key: exit 3 naming the file and the key.
     let cfg = dir.join("match.toml");
     std::fs::write(&cfg, "min_scor = 0.3\n").expect("write");
-    let o = mentorpair(&[
-        "match",
-        "--mentees",
-        s(&bad),
-        "--mentors",
-        s(&mentors),
-        "--config",
-        s(&cfg),
-        "--out",
-        s(&dir.join("p.csv")),
-    ]);
+    let o = run(&bad, &["--config", s(&cfg)]);
     assert_eq!(o.status.code(), Some(3));
     assert!(
         stderr(&o).contains("match.toml") && stderr(&o).contains("min_scor"),
@@ -272,17 +253,7 @@ fn input_errors_name_file_row_and_field_and_exit_three() {
         stderr(&o)
     );
     // Bad flag values are usage errors.
-    let o = mentorpair(&[
-        "match",
-        "--mentees",
-        s(&bad),
-        "--mentors",
-        s(&mentors),
-        "--weight",
-        "goal=1",
-        "--out",
-        s(&dir.join("p.csv")),
-    ]);
+    let o = run(&bad, &["--weight", "goal=1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("goals") && stderr(&o).contains("seniority"),
