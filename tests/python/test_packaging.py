@@ -58,3 +58,24 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert bad.returncode == 2
     assert "--no-such-flag" in bad.stderr
+
+
+def test_every_parameter_of_the_main_entry_points_is_documented() -> None:
+    import inspect
+
+    for fn in (mentorpair.match, mentorpair.rematch, mentorpair.score_matrix):
+        doc = inspect.getdoc(fn) or ""
+        assert len(doc.splitlines()) > 10, fn.__name__
+        for name, param in inspect.signature(fn).parameters.items():
+            if param.kind is inspect.Parameter.VAR_KEYWORD and fn is not mentorpair.rematch:
+                continue
+            assert name in doc, f"{fn.__name__}: parameter {name!r} is not described in its docstring"
+
+
+def test_public_names_have_docstrings() -> None:
+    import inspect
+
+    for name in mentorpair.__all__:
+        obj = getattr(mentorpair, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            assert inspect.getdoc(obj), f"mentorpair.{name} has no docstring"
