@@ -28,7 +28,8 @@ pub(super) struct Inputs {
     /// Columns held apart as protected attributes (comma-separated), e.g. gender,age_band.
     #[arg(long, value_delimiter = ',')]
     protected: Vec<String>,
-    /// A TOML file with match options (weights, min_score, forbid, pin, objective, scoring, protected);
+    /// A TOML file with match options (weights, min_score, forbid, pin, objective, scoring,
+    /// fairness, protected);
     /// flags override it. See docs/cli.md.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -53,7 +54,8 @@ pub(super) enum FairnessArg {
 /// Match options as flags; each overrides the config file.
 #[derive(Debug, Args)]
 pub(super) struct MatchFlags {
-    /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority);
+    /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority,
+    /// affinity);
     /// repeat for several.
     #[arg(long = "weight", value_name = "COMPONENT=WEIGHT")]
     weights: Vec<String>,
