@@ -12,6 +12,8 @@ pub mod rematch;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod quality;
+pub mod synthetic;
 
 pub mod constraints;
 pub mod features;

@@ -33,6 +33,10 @@ from ._rematch import RematchResult, rematch
 
 __all__ += ["RematchResult", "rematch"]
 
+from . import benchmark, synthetic
+
+__all__ += ["benchmark", "synthetic"]
+
 from ._fairness import Audit, audit_groups
 
 __all__ += ["Audit", "audit_groups"]

@@ -112,6 +112,29 @@ def rematch_cohort(
 def cli_main(argv: list[str]) -> int:
     """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
 
+__all__ += ["synthetic_tables", "quality_strategies", "quality_compare", "quality_tables"]
+
+def synthetic_tables(
+    spec_json: str,
+) -> tuple[tuple[str, list[str]], tuple[str, list[str]], int]:
+    """Generate the cohort of a JSON CohortSpec; returns ((mentees JSON, columns), (mentors JSON, columns), fingerprint)."""
+
+def quality_strategies() -> list[str]:
+    """Names of the strategies this build can run."""
+
+def quality_compare(spec_json: str, seeds: list[int], strategy_names: list[str]) -> str:
+    """quality::compare on a JSON CohortSpec; returns the runs as JSON."""
+
+def quality_tables(
+    what: str,
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    protected: list[str],
+    strategy_names: list[str],
+    seed: int,
+) -> str:
+    """On two tables (records or paths): what="runs" gives the runs of quality::compare_cohort, what="pairs" the pairs of quality::strategy_pairs, as JSON."""
+
 # --- fairness (src/python/fairness.rs) ---
 __all__ += ["fairness_audit", "audit_match"]
 

@@ -8,6 +8,8 @@ mod fairness;
 mod lsap;
 mod matching;
 mod rematch;
+mod quality;
+mod synthetic;
 mod threads;
 
 use pyo3::prelude::*;
@@ -24,6 +26,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cli::register(m)?;
     matching::register(m)?;
     rematch::register(m)?;
+    synthetic::register(m)?;
+    quality::register(m)?;
     fairness::register(m)?;
     Ok(())
 }
