@@ -36,7 +36,11 @@ fn s(p: &Path) -> &str {
 fn help_and_version_exit_zero_and_usage_errors_exit_two() {
     let help = mentorpair(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
-    assert!(stdout(&help).contains("rematch"), "{}", stdout(&help));
+    assert!(
+        stdout(&help).contains("generate") && stdout(&help).contains("bench-quality"),
+        "{}",
+        stdout(&help)
+    );
     assert!(stdout(&help).contains("Exit codes"));
     let version = mentorpair(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
@@ -552,4 +556,140 @@ fn fairness_flags_reach_the_solver_and_are_reported() {
     let unknown = run(&["--fairness", "group-floor", "--by", "region"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("region"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn generate_writes_readable_tables_deterministically() {
+    let dir = scratch("generate");
+    let (a, b, c) = (dir.join("a"), dir.join("b"), dir.join("c"));
+    for (out, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
+        let o = mentorpair(&[
+            "generate",
+            "--mentees",
+            "40",
+            "--mentors",
+            "15",
+            "--seed",
+            seed,
+            "--out",
+            s(out),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // Piped: no progress display, nothing on stderr.
+        assert_eq!(stderr(&o), "");
+        assert!(stdout(&o).contains("wrote 40 mentees"), "{}", stdout(&o));
+        assert!(stdout(&o).contains("wrote 15 mentors"));
+    }
+    let read = |dir: &Path, role: Role| {
+        let file = dir.join(format!("{}.csv", role.table()));
+        std::fs::read(&file).expect("written")
+    };
+    assert_eq!(read(&a, Role::Mentee), read(&b, Role::Mentee));
+    assert_eq!(read(&a, Role::Mentor), read(&b, Role::Mentor));
+    assert_ne!(read(&a, Role::Mentee), read(&c, Role::Mentee));
+    let protected = vec!["gender".to_string(), "age_band".to_string()];
+    let mentees = mentorpair::io::read_path(Role::Mentee, &a.join("mentees.csv"), &protected)
+        .expect("the generated file reads back");
+    let mentors = mentorpair::io::read_path(Role::Mentor, &a.join("mentors.csv"), &protected)
+        .expect("the generated file reads back");
+    assert_eq!((mentees.people.len(), mentors.people.len()), (40, 15));
+    assert_eq!(mentees.protected.columns, protected);
+    // The generated files run through the whole pipeline.
+    let (pairs, json) = (dir.join("pairs.csv"), dir.join("result.json"));
+    let m = mentorpair(&[
+        "match",
+        "--mentees",
+        s(&a.join("mentees.csv")),
+        "--mentors",
+        s(&a.join("mentors.csv")),
+        "--protected",
+        "gender,age_band",
+        "--out",
+        s(&pairs),
+        "--json",
+        s(&json),
+    ]);
+    assert_eq!(m.status.code(), Some(0), "{}", stderr(&m));
+    let audit = mentorpair(&["audit", "--result", s(&json), "--by", "gender,age_band"]);
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
+    assert!(stdout(&audit).contains("mentees by gender / age_band"));
+}
+
+#[test]
+fn generate_reports_bad_knobs_and_unwritable_folders() {
+    let dir = scratch("generate-errors");
+    let o = mentorpair(&[
+        "generate",
+        "--mentees",
+        "5",
+        "--mentors",
+        "2",
+        "--bias",
+        "2",
+        "--out",
+        s(&dir),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bias"), "{}", stderr(&o));
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "not a folder").expect("write");
+    let o = mentorpair(&[
+        "generate",
+        "--mentees",
+        "5",
+        "--mentors",
+        "2",
+        "--out",
+        s(&blocker.join("inside")),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("inside"), "{}", stderr(&o));
+}
+
+#[test]
+fn bench_quality_prints_a_table_and_writes_runs() {
+    let dir = scratch("bench");
+    let json = dir.join("runs.json");
+    let o = mentorpair(&[
+        "bench-quality",
+        "--mentees",
+        "80",
+        "--mentors",
+        "30",
+        "--seeds",
+        "2",
+        "--strategies",
+        "optimal,greedy",
+        "--json",
+        s(&json),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("80 mentees x 30 mentors, 2 seed(s)"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("optimal") || l.trim_start().starts_with("greedy"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let runs: Vec<mentorpair::quality::StrategyRun> =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("written")).expect("runs");
+    assert_eq!(runs.len(), 4);
+    // The optimal strategy is never beaten on matched share, and nothing breaks a constraint.
+    for seed in 0..2 {
+        let of = |name: &str| {
+            runs.iter()
+                .find(|r| r.seed == seed && r.strategy.name() == name)
+                .expect("run")
+                .metrics
+                .clone()
+        };
+        assert!(of("optimal").matched_share >= of("greedy").matched_share);
+        assert_eq!(of("optimal").violations + of("greedy").violations, 0);
+    }
+    let bad = mentorpair(&["bench-quality", "--strategies", "fastest"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("optimal"), "{}", stderr(&bad));
 }

@@ -5,6 +5,8 @@
 //! row and field), 4 infeasible problem or constraint error.
 
 mod audit;
+mod bench;
+mod generate;
 mod matching;
 mod output;
 mod progress;
@@ -107,6 +109,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a seeded synthetic cohort: DIR/mentees.csv and DIR/mentors.csv.
+    Generate(generate::GenerateArgs),
     /// Match mentees with mentors: write the pairs (CSV) and optionally the full result (JSON).
     Match(matching::MatchArgs),
     /// Explain a mentee's result: every pair's score taken apart, or why they are unmatched.
@@ -115,6 +119,8 @@ enum Command {
     Rematch(matching::RematchArgs),
     /// Fairness audit of a result by protected attributes: match rates and scores per group.
     Audit(audit::AuditArgs),
+    /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
+    BenchQuality(bench::BenchArgs),
 }
 
 /// Run the command line `args` (the first item is the program name) and return the exit code.
@@ -155,9 +161,11 @@ where
 fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
     let progress = Progress::new(cli.quiet);
     match cli.command {
+        Command::Generate(args) => generate::run(&args, progress, out),
         Command::Match(args) => matching::run_match(&args, progress, out),
         Command::Explain(args) => matching::explain(&args, out),
         Command::Rematch(args) => matching::run_rematch(&args, progress, out),
         Command::Audit(args) => audit::run(&args, out),
+        Command::BenchQuality(args) => bench::run(&args, progress, out),
     }
 }

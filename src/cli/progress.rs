@@ -37,6 +37,24 @@ impl Progress {
             started: Instant::now(),
         }
     }
+
+    /// Start a stage of `total` steps: a bar with `message`.
+    pub(crate) fn steps(&self, message: &str, total: u64) -> Stage {
+        let bar = self.live.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message(message.to_string());
+            bar
+        });
+        Stage {
+            bar,
+            started: Instant::now(),
+        }
+    }
 }
 
 /// A running stage; cleared from the terminal when finished or dropped.
@@ -46,6 +64,13 @@ pub(crate) struct Stage {
 }
 
 impl Stage {
+    /// One step of a [`Progress::steps`] stage done.
+    pub(crate) fn inc(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
     /// Clear the stage and return how long it took.
     pub(crate) fn finish(self) -> Duration {
         self.started.elapsed()
