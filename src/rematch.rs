@@ -950,9 +950,21 @@ pub fn rematch_cohort(
         .iter()
         .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()))
         .collect();
+    // The score matrix is not needed any more: free it before the matching pipeline scores again.
+    drop(matrix);
     let (rows, cols): (HashSet<&str>, HashSet<&str>) = (
-        matrix.mentee_ids.iter().map(String::as_str).collect(),
-        matrix.mentor_ids.iter().map(String::as_str).collect(),
+        cohort
+            .mentees
+            .people
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect(),
+        cohort
+            .mentors
+            .people
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect(),
     );
     for ch in &rematch.changes {
         let pair = (ch.mentee_id.clone(), ch.mentor_id.clone());
