@@ -290,6 +290,62 @@ proptest! {
     }
 }
 
+/// Square integer matrix with many ties: costs `0..hi`, with every `stride`-th row made constant
+/// (whole rows of ties) and shifted by `offset`.
+fn tie_heavy(n: usize, hi: i64, stride: usize, offset: f64, seed: u64) -> Array2<f64> {
+    let mut c = instances::integers(n, n, 0..hi, seed);
+    for (i, mut row) in c.outer_iter_mut().enumerate() {
+        if stride > 0 && i % stride == 0 {
+            row.fill((i as i64 % hi) as f64);
+        }
+    }
+    c + offset
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Square integer matrices from 32 rows up go through the primal-dual phases on the tight
+    /// graph; few distinct values make the tight graph dense and the phases many.
+    #[test]
+    fn tight_phases_match_kuhn_munkres_on_tie_heavy_squares(
+        n in 32usize..160,
+        hi in 1i64..12,
+        stride in 0usize..6,
+        offset in prop_oneof![Just(0.0), Just(-7.0), Just(1e9)],
+        seed in any::<u64>(),
+    ) {
+        let cost = tie_heavy(n, hi, stride, offset, seed);
+        let want = km(cost.view()) as f64;
+        let a = solve_dense(cost.view(), false).unwrap();
+        prop_assert_eq!(a.objective, want);
+        certify(cost.view(), false, &a);
+        let neg = cost.mapv(|x| -x);
+        let b = solve_dense(neg.view(), true).unwrap();
+        prop_assert_eq!(b.objective, -want);
+        certify(neg.view(), true, &b);
+    }
+}
+
+#[test]
+fn tight_phases_at_larger_sizes() {
+    // Integers 0..1000 at 600 x 600 (the benchmark family), 0..3 at 400 x 400 (the tight graph
+    // holds nearly everything) and a 0/1 matrix with a few zeros per row (many phases).
+    let sparse_zeros =
+        instances::integers(300, 300, 0..40, 5).mapv(|x| if x < 2.0 { 0.0 } else { 1.0 });
+    // Wide-range integers (few ties): the phases stop early and the per-row finish completes.
+    for cost in [
+        instances::integers(600, 600, 0..1000, 4),
+        instances::integers(300, 300, 0..1_000_000, 7),
+        instances::integers(400, 400, 0..3, 6),
+        sparse_zeros,
+    ] {
+        let a = solve_dense(cost.view(), false).unwrap();
+        assert_eq!(a.objective, km(cost.view()) as f64);
+        certify(cost.view(), false, &a);
+    }
+}
+
 #[test]
 fn integer_families_match_kuhn_munkres_at_a_few_hundred() {
     for (n, m, seed) in [(300usize, 300usize, 1u64), (250, 90, 2), (90, 250, 3)] {
@@ -430,6 +486,10 @@ fn bit_identical_across_thread_counts() {
         // Wide enough for the parallel column scan.
         (instances::uniform(24, 40_000, 15), false),
         (instances::integers(24, 40_000, 0..5, 16), false),
+        // Square integer costs: column minima from the input pass, then the tight-graph phases.
+        (instances::integers(700, 700, 0..1000, 19), false),
+        (tie_heavy(300, 4, 3, 0.0, 20), false),
+        (tie_heavy(300, 4, 3, 0.0, 21).mapv(|x| -x), true),
     ];
     let pool = |t: usize| {
         rayon::ThreadPoolBuilder::new()

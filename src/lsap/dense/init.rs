@@ -79,11 +79,11 @@ fn column_minima(work: &Work, first_col: usize, mins: &mut [f64], args: &mut [us
     let width = mins.len();
     for i in 0..work.n {
         let row = &work.row(i)[first_col..first_col + width];
+        // Selects, not branches: vectorisable.
         for ((&c, mn), arg) in row.iter().zip(mins.iter_mut()).zip(args.iter_mut()) {
-            if c < *mn {
-                *mn = c;
-                *arg = i;
-            }
+            let lt = c < *mn;
+            *arg = if lt { i } else { *arg };
+            *mn = if lt { c } else { *mn };
         }
     }
 }
@@ -98,7 +98,11 @@ fn column_reduction(work: &Work, st: &mut State) {
     let m = work.m;
     let mut mins = vec![f64::INFINITY; m];
     let mut args = vec![NONE; m];
-    if parallel(work) {
+    if let Some(known) = &work.col_minima {
+        for ((mn, arg), &(x, i)) in mins.iter_mut().zip(args.iter_mut()).zip(known) {
+            (*mn, *arg) = (x, i);
+        }
+    } else if parallel(work) {
         mins.par_chunks_mut(COL_CHUNK)
             .zip(args.par_chunks_mut(COL_CHUNK))
             .enumerate()
@@ -125,14 +129,7 @@ fn column_reduction(work: &Work, st: &mut State) {
     let slack = |&i: &usize| -> (usize, f64) {
         let j1 = work_col(st, i);
         let row = work.row(i);
-        let mut mu = f64::INFINITY;
-        for (j, (&c, &vj)) in row.iter().zip(&st.v).enumerate() {
-            let h = c - vj;
-            if h < mu && j != j1 {
-                mu = h;
-            }
-        }
-        (i, mu)
+        (i, min_reduced_except(row, &st.v, j1))
     };
     let transfers: Vec<(usize, f64)> = if parallel(work) {
         single
@@ -151,6 +148,32 @@ fn column_reduction(work: &Work, st: &mut State) {
             st.u[i] = mu.min(tight);
         }
     }
+}
+
+/// Smallest `row[j] - v[j]` over `j != skip`, in blocks (vectorisable), stopping early at a
+/// non-positive value: after column reduction every reduced cost is `>= 0`, and a row with a
+/// second zero transfers nothing (with tied costs most rows stop in their first blocks).
+fn min_reduced_except(row: &[f64], v: &[f64], skip: usize) -> f64 {
+    const BLOCK: usize = 64;
+    let mut mu = f64::INFINITY;
+    for (b, (rq, vq)) in row.chunks(BLOCK).zip(v.chunks(BLOCK)).enumerate() {
+        let base = b * BLOCK;
+        let mut m4 = [f64::INFINITY; 4];
+        for (k, (&c, &vj)) in rq.iter().zip(vq).enumerate() {
+            let h = if base + k == skip {
+                f64::INFINITY
+            } else {
+                c - vj
+            };
+            m4[k % 4] = if h < m4[k % 4] { h } else { m4[k % 4] };
+        }
+        let bm = m4[0].min(m4[1]).min(m4[2].min(m4[3]));
+        mu = if bm < mu { bm } else { mu };
+        if mu <= 0.0 {
+            break;
+        }
+    }
+    mu
 }
 
 #[inline]

@@ -203,8 +203,9 @@ fn signed_copy(view: &ArrayView2<f64>, sign: f64) -> (Vec<f64>, Partial) {
 }
 
 /// Minimum of each column of `cost` times `sign`, with its row (lowest row on ties; `NONE` when
-/// the column is all forbidden), together with the profile: one row-major pass over a tall input,
-/// which gives the row reduction of its transpose without transposing it.
+/// the column is all forbidden), together with the profile: one row-major pass over the input,
+/// which gives the row reduction of the transpose of a tall input without transposing it, and
+/// the column reduction of a square one without a second pass.
 fn tall_pass(cost: &ArrayView2<f64>, maximize: bool) -> (Partial, Vec<(f64, usize)>) {
     let m = cost.ncols();
     let sign = if maximize { -1.0 } else { 1.0 };
@@ -281,6 +282,9 @@ pub(super) struct Work<'a> {
     pub m: usize,
     /// Row minima and their columns, when already known from the input pass (tall inputs).
     pub row_minima: Option<Vec<(f64, usize)>>,
+    /// Column minima and their rows (lowest row on ties), when already known from the input pass
+    /// (square inputs taken as they are).
+    pub col_minima: Option<Vec<(f64, usize)>>,
 }
 
 impl<'a> Work<'a> {
@@ -314,11 +318,19 @@ impl<'a> Work<'a> {
                 n,
                 m,
                 row_minima: Some(mins),
+                col_minima: None,
             };
             return Ok((work, profile));
         }
         let (n, m) = cost.dim();
+        let mut col_minima = None;
         let (data, profile) = match (maximize, cost.to_slice()) {
+            (false, Some(s)) if n == m => {
+                // Square: the same pass yields the column minima for the column reduction.
+                let (partial, mins) = tall_pass(&cost, maximize);
+                col_minima = Some(mins);
+                (Cow::Borrowed(s), bad_or(partial)?)
+            }
             (false, Some(s)) => (Cow::Borrowed(s), profile(&cost, maximize)?),
             _ => {
                 let (data, partial) = signed_copy(&cost, sign);
@@ -330,6 +342,7 @@ impl<'a> Work<'a> {
             n,
             m,
             row_minima: None,
+            col_minima,
         };
         Ok((work, profile))
     }

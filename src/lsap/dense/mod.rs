@@ -11,21 +11,31 @@
 //!      (near-tie scores, where plain augmentation and augmenting row reduction both crawl);
 //!    - otherwise Jonker–Volgenant: column reduction with reduction transfer (square) or row
 //!      reduction (wide), then augmenting row reduction repeated while it pays, under a budget.
-//! 3. Exact finish: one shortest augmenting path per row still free, with all columns tied at
+//! 3. Square integer costs, nothing forbidden: primal–dual phases ([`tight`]) — a maximum
+//!    matching of the tight pairs (zero reduced cost) by depth-first augmenting paths over per-row
+//!    lists of tight columns, then one multi-source shortest-path search raising the duals for all
+//!    free rows at once, repeated. With small integer costs whole Dijkstra levels are ties, which
+//!    the per-row search re-explores for every free row; here one search serves all of them.
+//! 4. Exact finish: one shortest augmenting path per row still free, with all columns tied at
 //!    the current distance taken together (JV), in parallel chunks for very wide rows.
 //!
-//! The warm start only affects speed: the optimum and the duals come from step 3, whose dual
+//! The warm start only affects speed: the optimum and the duals come from steps 3–4, whose dual
 //! invariant (feasible, tight on assigned pairs, zero on free columns of wide problems) every
-//! warm start establishes.
+//! warm start establishes and step 3 keeps (it only matches tight pairs).
 
 mod auction;
 mod init;
 mod matrix;
 mod sap;
+mod tight;
 
 use super::{Assignment, LsapError};
 use matrix::Work;
 use ndarray::ArrayView2;
+
+/// Square integer problems with at least this many rows, nothing forbidden, match their free rows
+/// by primal–dual phases on the tight graph ([`tight`]) before the per-row finish.
+const TIGHT_MIN_ROWS: usize = 32;
 
 /// Marks a free row or column in the matching arrays.
 const NONE: usize = usize::MAX;
@@ -131,6 +141,9 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
         init::initialise(&work, &mut st, &profile).map_err(infeasible)?;
     }
     let mut sap = sap::Sap::new(m);
+    if n == m && n >= TIGHT_MIN_ROWS && profile.integral && !profile.forbidden {
+        tight::solve(&work, &mut st, &mut sap);
+    }
     for i in st.free_rows() {
         sap.augment(&work, &mut st, i).map_err(|_| infeasible(i))?;
     }

@@ -178,9 +178,16 @@ impl Sap {
         (new_hi, free)
     }
 
-    /// Augment the matching along a shortest path from the free row `cur` and update the duals.
-    /// `Err(())` when no free column is reachable through allowed pairs (infeasible problem).
-    pub fn augment(&mut self, work: &Work, st: &mut State, cur: usize) -> Result<(), ()> {
+    /// Shortest-path search (Dijkstra on reduced costs) from every row in `sources` at once, each
+    /// starting at distance 0, until a free column is reached. Returns the position of that column
+    /// in `entries`, the number of scanned columns `lo` and the sink distance. `Err(())` when no
+    /// free column is reachable through allowed pairs.
+    fn search(
+        &mut self,
+        work: &Work,
+        st: &State,
+        sources: &[usize],
+    ) -> Result<(usize, usize, f64), ()> {
         let m = work.m;
         self.entries.clear();
         self.entries.extend((0..m).map(|j| Entry {
@@ -188,12 +195,18 @@ impl Sap {
             col: j as u32,
             pred: u32::MAX,
         }));
-
-        st.u[cur] = 0.0;
         let (mut lo, mut hi) = (0usize, 0usize);
         let mut min_val = f64::NEG_INFINITY;
-        let mut out = self.scan_todo::<true>(work, st, cur, 0.0, min_val, 0);
-        let sink_pos = loop {
+        let mut out = EMPTY;
+        for (k, &r) in sources.iter().enumerate() {
+            let h = -st.u[r];
+            out = if k + 1 == sources.len() {
+                self.scan_todo::<true>(work, st, r, h, min_val, 0)
+            } else {
+                self.scan_todo::<false>(work, st, r, h, min_val, 0)
+            };
+        }
+        loop {
             if lo == hi {
                 if out.next == f64::INFINITY || out.ties == 0 {
                     return Err(());
@@ -202,7 +215,7 @@ impl Sap {
                 let (new_hi, free) = self.collect(st, hi, &out);
                 hi = new_hi;
                 if let Some(pos) = free {
-                    break pos;
+                    return Ok((pos, lo, min_val));
                 }
             }
             let j = self.entries[lo].col as usize;
@@ -223,22 +236,46 @@ impl Sap {
                     e.dist == min_val && st.row4col[e.col as usize] == NONE
                 });
                 if let Some(k) = found {
-                    break k;
+                    return Ok((k, lo, min_val));
                 }
             }
-        };
+        }
+    }
 
-        // Dual update over the scanned columns and their rows: they move by how much shorter
-        // than the sink they were.
-        let sink = self.entries[sink_pos].col as usize;
-        st.u[cur] += min_val;
+    /// Dual update after a search: the scanned columns (`entries[..lo]`) and their rows move by
+    /// how much shorter than the sink distance `d` they were, the sources by `d`. Reduced costs
+    /// stay non-negative and every shortest path to the sink becomes tight.
+    fn update_duals(&mut self, st: &mut State, sources: &[usize], lo: usize, d: f64) {
+        for &r in sources {
+            st.u[r] += d;
+        }
         for e in &self.entries[..lo] {
             let c = e.col as usize;
-            let delta = min_val - e.dist;
+            let delta = d - e.dist;
             st.u[st.row4col[c]] += delta;
             st.v[c] -= delta;
             self.pred_of[c] = e.pred as usize;
         }
+    }
+
+    /// Raise the duals along the shortest paths from all the free rows `sources` at once (one
+    /// multi-source search and its dual update, no augmentation): afterwards at least one
+    /// augmenting path of tight pairs starts at some source. The duals of the sources must be
+    /// feasible. Returns the distance the sources were raised by; `Err(())` when no free column
+    /// is reachable (infeasible problem).
+    pub fn raise(&mut self, work: &Work, st: &mut State, sources: &[usize]) -> Result<f64, ()> {
+        let (_, lo, d) = self.search(work, st, sources)?;
+        self.update_duals(st, sources, lo, d);
+        Ok(d)
+    }
+
+    /// Augment the matching along a shortest path from the free row `cur` and update the duals.
+    /// `Err(())` when no free column is reachable through allowed pairs (infeasible problem).
+    pub fn augment(&mut self, work: &Work, st: &mut State, cur: usize) -> Result<(), ()> {
+        st.u[cur] = 0.0;
+        let (sink_pos, lo, min_val) = self.search(work, st, &[cur])?;
+        let sink = self.entries[sink_pos].col as usize;
+        self.update_duals(st, &[cur], lo, min_val);
         self.pred_of[sink] = self.entries[sink_pos].pred as usize;
 
         // Flip the path back to `cur`; it has at most one column per scanned row.
