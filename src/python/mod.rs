@@ -7,8 +7,8 @@ mod errors;
 mod fairness;
 mod lsap;
 mod matching;
-mod rematch;
 mod quality;
+mod rematch;
 mod synthetic;
 mod threads;
 
