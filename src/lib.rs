@@ -8,6 +8,10 @@
 pub mod cohort;
 pub mod fairness;
 pub mod lsap;
+pub mod rematch;
+
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod quality;
 pub mod synthetic;
 

@@ -29,6 +29,10 @@ from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
 
+from ._rematch import RematchResult, rematch
+
+__all__ += ["RematchResult", "rematch"]
+
 from . import benchmark, synthetic
 
 __all__ += ["benchmark", "synthetic"]

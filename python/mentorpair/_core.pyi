@@ -16,6 +16,7 @@ __all__ = [
     "solve_dense",
     "solve_capacitated",
     "_data_address",
+    "cli_main",
 ]
 
 __version__: str
@@ -93,6 +94,23 @@ def explain_pair(
     mentor_id: str,
 ) -> str:
     """Explain one pair, matched or not; returns the report as JSON."""
+
+# --- rematch (src/python/rematch.rs) and the command line (src/python/cli.rs) ---
+__all__ += ["rematch_cohort"]
+
+def rematch_cohort(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    previous: list[tuple[str, str]],
+    freeze: list[tuple[str, str]],
+    keep_bonus: float,
+) -> str:
+    """Rematch both tables against previous pairs; returns the CohortRematch as JSON."""
+
+def cli_main(argv: list[str]) -> int:
+    """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
 
 __all__ += ["synthetic_tables", "quality_strategies", "quality_compare", "quality_tables"]
 

@@ -2,11 +2,13 @@
 //! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
 
 mod capacitated;
+mod cli;
 mod errors;
 mod fairness;
 mod lsap;
 mod matching;
 mod quality;
+mod rematch;
 mod synthetic;
 mod threads;
 
@@ -21,7 +23,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;
+    cli::register(m)?;
     matching::register(m)?;
+    rematch::register(m)?;
     synthetic::register(m)?;
     quality::register(m)?;
     fairness::register(m)?;

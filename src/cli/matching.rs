@@ -1,0 +1,408 @@
+//! `mentorpair match`, `explain` and `rematch`: reading the tables and the options, running the
+//! library, writing pairs and result files, printing summaries.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::output::{self, ResultFile};
+use super::progress::Progress;
+use super::{write_file, CliError, Out};
+use crate::cohort::{Cohort, Role, Table};
+use crate::fairness::Fairness;
+use crate::io as table_io;
+use crate::matching::{self, MatchConfig, MatchError, Objective};
+use crate::rematch::{self, CohortRematchError, PairId, RematchError, RematchOptions};
+use crate::score::Weights;
+
+/// The two tables and how to read them.
+#[derive(Debug, Args)]
+pub(super) struct Inputs {
+    /// Mentee table (.csv or .json).
+    #[arg(long)]
+    mentees: PathBuf,
+    /// Mentor table (.csv or .json).
+    #[arg(long)]
+    mentors: PathBuf,
+    /// Columns held apart as protected attributes (comma-separated), e.g. gender,age_band.
+    #[arg(long, value_delimiter = ',')]
+    protected: Vec<String>,
+    /// A TOML file with match options (weights, min_score, forbid, pin, objective, scoring,
+    /// fairness, protected);
+    /// flags override it. See docs/cli.md.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum ObjectiveArg {
+    /// As many pairs as the constraints allow, then the highest total score.
+    Coverage,
+    /// The highest total score, whatever the number of pairs.
+    Score,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum FairnessArg {
+    /// Hold every protected group's mean matched score near the overall mean.
+    GroupFloor,
+    /// Keep the coverage, maximise the lowest matched score, then the total.
+    Maximin,
+}
+
+/// Match options as flags; each overrides the config file.
+#[derive(Debug, Args)]
+pub(super) struct MatchFlags {
+    /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority,
+    /// affinity);
+    /// repeat for several.
+    #[arg(long = "weight", value_name = "COMPONENT=WEIGHT")]
+    weights: Vec<String>,
+    /// Pairs scoring below this are not allowed.
+    #[arg(long)]
+    min_score: Option<f64>,
+    /// Forbid pairs within one department.
+    #[arg(long)]
+    exclude_same_department: bool,
+    /// A pair never to match, MENTEE_ID:MENTOR_ID; repeat for several.
+    #[arg(long, value_name = "MENTEE_ID:MENTOR_ID")]
+    forbid: Vec<String>,
+    /// A pair always to match, MENTEE_ID:MENTOR_ID; repeat for several.
+    #[arg(long, value_name = "MENTEE_ID:MENTOR_ID")]
+    pin: Vec<String>,
+    /// What to maximise.
+    #[arg(long, value_enum)]
+    objective: Option<ObjectiveArg>,
+    /// Date (YYYY-MM-DD) whose UTC offsets apply to availability; default today.
+    #[arg(long)]
+    reference_date: Option<String>,
+    /// Fairness-aware solving: group-floor (every group's mean score at least (1 - tolerance) x
+    /// the overall mean) or maximin (keep the coverage, lift the lowest matched score).
+    #[arg(long, value_enum)]
+    fairness: Option<FairnessArg>,
+    /// Protected column(s) whose groups group-floor holds to the floor (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// group-floor tolerance in [0, 1).
+    #[arg(long)]
+    tolerance: Option<f64>,
+    /// group-floor: also hold every group's match rate to (1 - tolerance) x the overall rate.
+    #[arg(long)]
+    rate_parity: bool,
+    /// Length of one meeting in minutes (default 60).
+    #[arg(long)]
+    meeting_minutes: Option<u32>,
+    /// One meeting every this many weeks (default 2).
+    #[arg(long)]
+    cadence_weeks: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct MatchArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    flags: MatchFlags,
+    /// Where to write the pairs (CSV: mentee_id, mentor_id, score, one column per component, pinned).
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write the full result (JSON), for `explain` and `audit`.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ExplainArgs {
+    /// A result file written by `match --json` or `rematch --json`.
+    #[arg(long)]
+    result: PathBuf,
+    /// The mentee to explain.
+    mentee_id: String,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RematchArgs {
+    /// Last round's pairs (CSV with mentee_id and mentor_id columns, e.g. a `match --out` file).
+    #[arg(long)]
+    previous: PathBuf,
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    flags: MatchFlags,
+    /// Score bonus for keeping a still-valid pair (scores lie in [0, 1]); 0 = a fresh solve.
+    #[arg(long, default_value_t = 0.1)]
+    keep_bonus: f64,
+    /// A pair that must stay matched, MENTEE_ID:MENTOR_ID; repeat for several.
+    #[arg(long, value_name = "MENTEE_ID:MENTOR_ID")]
+    freeze: Vec<String>,
+    /// Where to write the new pairs (CSV, as `match --out`, plus a status column: kept or new).
+    #[arg(long)]
+    out: PathBuf,
+    /// Where to write every pair's change (CSV: mentee_id, mentor_id, status, frozen, score, reason).
+    #[arg(long)]
+    changes: Option<PathBuf>,
+    /// Where to write the full result (JSON), for `explain` and `audit`.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+pub(super) fn parse_pair(text: &str, flag: &str) -> Result<(String, String), CliError> {
+    match text.split_once(':') {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+            Ok((a.trim().to_string(), b.trim().to_string()))
+        }
+        _ => Err(CliError::Usage(format!(
+            "--{flag} {text:?}: write the pair as MENTEE_ID:MENTOR_ID"
+        ))),
+    }
+}
+
+/// group-floor tolerance when neither a flag nor the config file gives one.
+const DEFAULT_TOLERANCE: f64 = 0.05;
+
+/// Set one weight by its component name (the names of [`Weights`]' fields); `Err` lists the names.
+fn set_weight(weights: &mut Weights, name: &str, value: f64) -> Result<(), String> {
+    let mut map = match serde_json::to_value(*weights) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err("(weights are not a table)".to_string()),
+    };
+    let names: Vec<String> = map.keys().cloned().collect();
+    match map.get_mut(name) {
+        Some(slot) => *slot = serde_json::Value::from(value),
+        None => return Err(names.join(", ")),
+    }
+    *weights = serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The config file (if any) with the flags applied on top, and the protected columns.
+pub(super) fn match_config(
+    inputs: &Inputs,
+    flags: &MatchFlags,
+) -> Result<(MatchConfig, Vec<String>), CliError> {
+    let (mut cfg, mut protected) = match &inputs.config {
+        None => (MatchConfig::default(), Vec::new()),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
+            output::parse_config(&text)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
+        }
+    };
+    for p in &inputs.protected {
+        if !protected.contains(p) {
+            protected.push(p.clone());
+        }
+    }
+    for w in &flags.weights {
+        let (name, value) = w.split_once('=').ok_or_else(|| {
+            CliError::Usage(format!(
+                "--weight {w:?}: write it as COMPONENT=WEIGHT, e.g. goals=0.4"
+            ))
+        })?;
+        let value: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| CliError::Usage(format!("--weight {w:?}: {value:?} is not a number")))?;
+        set_weight(&mut cfg.weights, name.trim(), value).map_err(|names| {
+            CliError::Usage(format!(
+                "--weight {w:?}: unknown component {name:?}; components are {names}"
+            ))
+        })?;
+    }
+    if let Some(x) = flags.min_score {
+        cfg.min_score = x;
+    }
+    if flags.exclude_same_department {
+        cfg.exclude_same_department = true;
+    }
+    for f in &flags.forbid {
+        cfg.forbid.push(parse_pair(f, "forbid")?);
+    }
+    for p in &flags.pin {
+        cfg.pin.push(parse_pair(p, "pin")?);
+    }
+    if let Some(o) = flags.objective {
+        cfg.objective = match o {
+            ObjectiveArg::Coverage => Objective::Coverage,
+            ObjectiveArg::Score => Objective::Score,
+        };
+    }
+    if let Some(d) = &flags.reference_date {
+        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            CliError::Usage(format!(
+                "--reference-date {d:?}: write the date as YYYY-MM-DD"
+            ))
+        })?;
+        cfg.scoring.reference_date = Some(date);
+    }
+    match flags.fairness {
+        Some(FairnessArg::GroupFloor) => {
+            let (by, tolerance, rate_parity) = match &cfg.fairness {
+                Some(Fairness::GroupFloor {
+                    by,
+                    tolerance,
+                    rate_parity,
+                }) => (by.clone(), *tolerance, *rate_parity),
+                _ => (Vec::new(), DEFAULT_TOLERANCE, false),
+            };
+            let by = if flags.by.is_empty() {
+                by
+            } else {
+                flags.by.clone()
+            };
+            if by.is_empty() {
+                return Err(CliError::Usage(
+                    "--fairness group-floor needs --by COLUMN (a protected column such as gender)"
+                        .to_string(),
+                ));
+            }
+            cfg.fairness = Some(Fairness::GroupFloor {
+                by,
+                tolerance: flags.tolerance.unwrap_or(tolerance),
+                rate_parity: rate_parity || flags.rate_parity,
+            });
+        }
+        Some(FairnessArg::Maximin) => cfg.fairness = Some(Fairness::Maximin),
+        None => {
+            if !flags.by.is_empty() || flags.tolerance.is_some() || flags.rate_parity {
+                return Err(CliError::Usage(
+                    "--by, --tolerance and --rate-parity go with --fairness group-floor"
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    if let Some(m) = flags.meeting_minutes {
+        cfg.scoring.meeting_minutes = m;
+    }
+    if let Some(c) = flags.cadence_weeks {
+        cfg.scoring.cadence_weeks = c;
+    }
+    Ok((cfg, protected))
+}
+
+pub(super) fn read_cohort(
+    inputs: &Inputs,
+    protected: &[String],
+    progress: Progress,
+) -> Result<Cohort, CliError> {
+    let read = |role: Role, path: &Path| -> Result<Table, CliError> {
+        let stage = progress.stage(&format!("reading {}", path.display()));
+        let table = table_io::read_path(role, path, protected)
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        stage.finish();
+        Ok(table)
+    };
+    Ok(Cohort {
+        mentees: read(Role::Mentee, &inputs.mentees)?,
+        mentors: read(Role::Mentor, &inputs.mentors)?,
+    })
+}
+
+pub(super) fn match_error(e: MatchError) -> CliError {
+    match e {
+        MatchError::Config(_) | MatchError::UnknownPair(_) => CliError::Usage(e.to_string()),
+        MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
+            CliError::Infeasible(e.to_string())
+        }
+        MatchError::Fairness(_) => CliError::Usage(e.to_string()),
+        MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
+    }
+}
+
+pub(super) fn run_match<W: Write>(
+    args: &MatchArgs,
+    progress: Progress,
+    out: &mut Out<W>,
+) -> Result<(), CliError> {
+    let (cfg, protected) = match_config(&args.inputs, &args.flags)?;
+    let cohort = read_cohort(&args.inputs, &protected, progress)?;
+    let stage = progress.stage(&format!(
+        "scoring and solving {} mentees x {} mentors",
+        cohort.mentees.people.len(),
+        cohort.mentors.people.len()
+    ));
+    let result = matching::match_cohort(&cohort, &cfg).map_err(match_error)?;
+    let elapsed = stage.finish();
+    write_file(&args.out, |w| output::write_pairs(w, &result, None))?;
+    let file = ResultFile::new(&cohort, result, None);
+    if let Some(path) = &args.json {
+        write_file(path, |w| file.write(w))?;
+    }
+    for line in output::match_summary(&file.result, elapsed) {
+        out.line(line)?;
+    }
+    out.line(output::wrote(&args.out, args.json.as_deref()))
+}
+
+pub(super) fn explain<W: Write>(args: &ExplainArgs, out: &mut Out<W>) -> Result<(), CliError> {
+    let file = ResultFile::read(&args.result)?;
+    let text = output::explain_mentee(&file, &args.mentee_id).ok_or_else(|| {
+        CliError::Input(format!(
+            "{}: no mentee {:?} in this result (ids are case-sensitive)",
+            args.result.display(),
+            args.mentee_id
+        ))
+    })?;
+    for line in text {
+        out.line(line)?;
+    }
+    Ok(())
+}
+
+pub(super) fn run_rematch<W: Write>(
+    args: &RematchArgs,
+    progress: Progress,
+    out: &mut Out<W>,
+) -> Result<(), CliError> {
+    let (cfg, protected) = match_config(&args.inputs, &args.flags)?;
+    let previous = output::read_pairs(&args.previous)?;
+    let cohort = read_cohort(&args.inputs, &protected, progress)?;
+    let freeze = args
+        .freeze
+        .iter()
+        .map(|f| parse_pair(f, "freeze").map(|(a, b)| PairId::new(a, b)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = RematchOptions {
+        keep_bonus: args.keep_bonus,
+        freeze,
+    };
+    let stage = progress.stage(&format!(
+        "rematching {} mentees x {} mentors",
+        cohort.mentees.people.len(),
+        cohort.mentors.people.len()
+    ));
+    let done =
+        rematch::rematch_cohort(&cohort, &cfg, &previous, &options).map_err(|e| match e {
+            CohortRematchError::Match(e) => match_error(e),
+            CohortRematchError::Rematch(
+                e @ (RematchError::FrozenInvalid { .. } | RematchError::DuplicatePair { .. }),
+            ) => CliError::Infeasible(e.to_string()),
+            CohortRematchError::Rematch(e @ RematchError::KeepBonus(_)) => {
+                CliError::Usage(format!("--keep-bonus: {e}"))
+            }
+            e => CliError::Internal(e.to_string()),
+        })?;
+    let elapsed = stage.finish();
+    write_file(&args.out, |w| {
+        output::write_pairs(w, &done.result, Some(&done.rematch))
+    })?;
+    if let Some(path) = &args.changes {
+        write_file(path, |w| output::write_changes(w, &done.rematch))?;
+    }
+    let file = ResultFile::new(&cohort, done.result, Some(done.rematch));
+    if let Some(path) = &args.json {
+        write_file(path, |w| file.write(w))?;
+    }
+    if let Some(r) = &file.rematch {
+        for line in output::rematch_summary(r) {
+            out.line(line)?;
+        }
+    }
+    for line in output::match_summary(&file.result, elapsed) {
+        out.line(line)?;
+    }
+    out.line(output::wrote(&args.out, args.json.as_deref()))
+}

@@ -1,0 +1,171 @@
+//! The `mentorpair` command line: argument parsing, progress and printing only; the library does the
+//! work. Shared by the `mentorpair` binary and `python -m mentorpair` (through `_core.cli_main`).
+//!
+//! Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error (the message names file,
+//! row and field), 4 infeasible problem or constraint error.
+
+mod audit;
+mod bench;
+mod generate;
+mod matching;
+mod output;
+mod progress;
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use clap::{Parser, Subcommand};
+
+use progress::Progress;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: an internal error (a bug; please report it).
+pub const EXIT_INTERNAL: i32 = 1;
+/// Exit code: the command line is wrong (unknown flag, missing argument, bad value).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: a file cannot be read or written, or its content is invalid; the message names file,
+/// row and field.
+pub const EXIT_INPUT: i32 = 3;
+/// Exit code: the problem is infeasible or a constraint cannot be honoured (e.g. a frozen pair
+/// that breaks a hard constraint).
+pub const EXIT_INFEASIBLE: i32 = 4;
+
+/// A failed command, classified by exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Wrong command line (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Unreadable, unwritable or invalid file (exit 3).
+    #[error("{0}")]
+    Input(String),
+    /// Infeasible problem or constraint error (exit 4).
+    #[error("{0}")]
+    Infeasible(String),
+    /// Anything else (exit 1).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Input(_) => EXIT_INPUT,
+            CliError::Infeasible(_) => EXIT_INFEASIBLE,
+            CliError::Internal(_) => EXIT_INTERNAL,
+        }
+    }
+
+    fn file(path: &Path, what: &str, e: impl std::fmt::Display) -> Self {
+        CliError::Input(format!("{}: cannot {what}: {e}", path.display()))
+    }
+}
+
+/// Output that ends quietly when the reader goes away (`mentorpair ... | head`).
+struct Out<W: Write> {
+    inner: W,
+}
+
+impl<W: Write> Out<W> {
+    fn line(&mut self, text: impl std::fmt::Display) -> Result<(), CliError> {
+        writeln!(self.inner, "{text}")
+            .map_err(|e| CliError::Internal(format!("writing output: {e}")))
+    }
+}
+
+/// Create `path` (and its parent folders) and write it with `write`; errors name the file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> Result<(), CliError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, "create folder", e))?;
+    }
+    let file = File::create(path).map_err(|e| CliError::file(path, "create file", e))?;
+    let mut w = BufWriter::new(file);
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| CliError::file(path, "write", e))
+}
+
+/// mentorpair: match mentees with mentors, explain every score, audit the result.
+#[derive(Debug, Parser)]
+#[command(name = "mentorpair", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input error (file, row and field named), 4 infeasible or constraint error."
+)]
+struct Cli {
+    /// No progress display on stderr (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a seeded synthetic cohort: DIR/mentees.csv and DIR/mentors.csv.
+    Generate(generate::GenerateArgs),
+    /// Match mentees with mentors: write the pairs (CSV) and optionally the full result (JSON).
+    Match(matching::MatchArgs),
+    /// Explain a mentee's result: every pair's score taken apart, or why they are unmatched.
+    Explain(matching::ExplainArgs),
+    /// Re-solve after goals, people or constraints changed, keeping still-valid pairs when it pays.
+    Rematch(matching::RematchArgs),
+    /// Fairness audit of a result by protected attributes: match rates and scores per group.
+    Audit(audit::AuditArgs),
+    /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
+    BenchQuality(bench::BenchArgs),
+}
+
+/// Run the command line `args` (the first item is the program name) and return the exit code.
+/// Writes results to stdout, errors and progress to stderr.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = Out {
+        inner: stdout.lock(),
+    };
+    let result = execute(cli, &mut out).and_then(|()| {
+        out.inner
+            .flush()
+            .map_err(|e| CliError::Internal(format!("writing output: {e}")))
+    });
+    match result {
+        Ok(()) => EXIT_OK,
+        // The reader stopped listening: not an error of ours.
+        Err(CliError::Internal(m)) if m.contains("Broken pipe") => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
+    let progress = Progress::new(cli.quiet);
+    match cli.command {
+        Command::Generate(args) => generate::run(&args, progress, out),
+        Command::Match(args) => matching::run_match(&args, progress, out),
+        Command::Explain(args) => matching::explain(&args, out),
+        Command::Rematch(args) => matching::run_rematch(&args, progress, out),
+        Command::Audit(args) => audit::run(&args, out),
+        Command::BenchQuality(args) => bench::run(&args, progress, out),
+    }
+}

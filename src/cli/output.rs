@@ -1,0 +1,475 @@
+//! What the command line reads and writes besides the participant tables: the TOML config, pair
+//! files (CSV), the result file (JSON) and the text it prints.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::CliError;
+use crate::cohort::{Cohort, Person, Table};
+use crate::fairness::FairnessReport;
+use crate::matching::{MatchConfig, MatchResult};
+use crate::rematch::{PairId, Rematch};
+use crate::score::Component;
+
+/// Marks a result file written by this command line, with its layout version.
+pub(super) const RESULT_FORMAT: &str = "mentorpair-result/1";
+
+/// A table as far as the result file needs it: ids, capacities and protected attributes (what
+/// explaining and auditing a stored result read); the scoring columns are left out.
+fn slim(table: &Table) -> Table {
+    Table {
+        role: table.role,
+        people: table
+            .people
+            .iter()
+            .map(|p| {
+                let mut q = Person::new(p.id.clone());
+                q.capacity = p.capacity;
+                q
+            })
+            .collect(),
+        protected: table.protected.clone(),
+    }
+}
+
+/// The file `match --json` and `rematch --json` write and `explain` and `audit` read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct ResultFile {
+    pub(super) format: String,
+    pub(super) result: MatchResult,
+    /// The cohort the result came from, slimmed (see [`slim`]).
+    pub(super) cohort: Cohort,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) rematch: Option<Rematch>,
+}
+
+impl ResultFile {
+    pub(super) fn new(cohort: &Cohort, result: MatchResult, rematch: Option<Rematch>) -> Self {
+        ResultFile {
+            format: RESULT_FORMAT.to_string(),
+            result,
+            cohort: Cohort {
+                mentees: slim(&cohort.mentees),
+                mentors: slim(&cohort.mentors),
+            },
+            rematch,
+        }
+    }
+
+    pub(super) fn write(&self, w: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer(&mut *w, self).map_err(io::Error::other)?;
+        writeln!(w)
+    }
+
+    pub(super) fn read(path: &Path) -> Result<Self, CliError> {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
+        let file: ResultFile = serde_json::from_str(&text).map_err(|e| {
+            CliError::Input(format!(
+                "{}: not a mentorpair result file ({e}); write one with `mentorpair match --json FILE`",
+                path.display()
+            ))
+        })?;
+        if file.format != RESULT_FORMAT {
+            return Err(CliError::Input(format!(
+                "{}: result format {:?} is not {RESULT_FORMAT:?}; re-run `mentorpair match --json` with this version",
+                path.display(),
+                file.format
+            )));
+        }
+        Ok(file)
+    }
+}
+
+/// A TOML match config: the fields of [`MatchConfig`] plus `protected = [...]`.
+pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), String> {
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let protected = match table.remove("protected") {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => items
+            .into_iter()
+            .map(|v| match v {
+                toml::Value::String(s) => Ok(s),
+                other => Err(format!(
+                    "`protected` lists column names as strings, found {other}"
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(format!(
+                "`protected` must be a list of column names such as [\"gender\"], found {other}"
+            ))
+        }
+    };
+    let cfg = MatchConfig::deserialize(toml::Value::Table(table)).map_err(|e| e.to_string())?;
+    Ok((cfg, protected))
+}
+
+/// The components of a result's pairs: the standard ones, then any other a pair carries.
+fn result_components(result: &MatchResult) -> Vec<Component> {
+    let mut all: std::collections::BTreeSet<Component> = Component::ALL.into_iter().collect();
+    for p in &result.pairs {
+        all.extend(p.components.keys().copied());
+    }
+    all.into_iter().collect()
+}
+
+/// Pairs CSV: mentee_id, mentor_id, score, one column per component, pinned (and status when a
+/// rematch says which pairs were kept).
+pub(super) fn write_pairs(
+    w: &mut impl Write,
+    result: &MatchResult,
+    rematch: Option<&Rematch>,
+) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    let components = result_components(result);
+    let mut header = vec!["mentee_id", "mentor_id", "score"];
+    header.extend(components.iter().map(|c| c.name()));
+    header.push("pinned");
+    if rematch.is_some() {
+        header.push("status");
+    }
+    csv.write_record(&header)?;
+    for p in &result.pairs {
+        let mut row = vec![
+            p.mentee_id.clone(),
+            p.mentor_id.clone(),
+            p.score.to_string(),
+        ];
+        row.extend(components.iter().map(|c| {
+            p.components
+                .get(c)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        }));
+        row.push(p.pinned.to_string());
+        if let Some(r) = rematch {
+            let kept = r
+                .pairs
+                .iter()
+                .any(|x| x.kept && x.mentee_id == p.mentee_id && x.mentor_id == p.mentor_id);
+            row.push(if kept { "kept" } else { "new" }.to_string());
+        }
+        csv.write_record(&row)?;
+    }
+    csv.flush()
+}
+
+/// Changes CSV: every previous and new pair with its status and reason.
+pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record([
+        "mentee_id",
+        "mentor_id",
+        "status",
+        "frozen",
+        "score",
+        "reason",
+    ])?;
+    for c in &rematch.changes {
+        csv.write_record([
+            c.mentee_id.as_str(),
+            c.mentor_id.as_str(),
+            &c.status.to_string(),
+            &c.frozen.to_string(),
+            &c.score.map(|s| s.to_string()).unwrap_or_default(),
+            c.reason.as_str(),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// Read previous pairs from a CSV with `mentee_id` and `mentor_id` columns (others ignored).
+pub(super) fn read_pairs(path: &Path) -> Result<Vec<PairId>, CliError> {
+    let bad = |msg: String| CliError::Input(format!("{}: {msg}", path.display()));
+    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::file(path, "read", e))?;
+    let header = reader
+        .headers()
+        .map_err(|e| bad(format!("cannot read the header: {e}")))?
+        .clone();
+    let column = |name: &str| {
+        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
+            bad(format!(
+                "missing column `{name}`; previous pairs need mentee_id and mentor_id (columns found: {})",
+                header.iter().collect::<Vec<_>>().join(", ")
+            ))
+        })
+    };
+    let (a, b) = (column("mentee_id")?, column("mentor_id")?);
+    let mut pairs = Vec::new();
+    for (k, record) in reader.records().enumerate() {
+        let row = k + 1;
+        let record = record.map_err(|e| bad(format!("row {row}: {e}")))?;
+        let cell = |i: usize, name: &str| {
+            record
+                .get(i)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "row {row}: column `{name}` is empty; every pair needs both ids"
+                    ))
+                })
+        };
+        pairs.push(PairId::new(cell(a, "mentee_id")?, cell(b, "mentor_id")?));
+    }
+    Ok(pairs)
+}
+
+fn secs(ms: f64) -> String {
+    format!("{:.2}", ms / 1e3)
+}
+
+/// The summary `match` prints: matched, mean score, unmatched by reason, violations, time.
+pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<String> {
+    let s = &result.summary;
+    let t = &result.timings;
+    let mut lines = vec![
+        format!(
+            "matched {} of {} mentees ({} pairs; {} mentors, demand {}, capacity {})",
+            s.matched_mentees, s.mentees, s.pairs, s.mentors, s.demand, s.capacity
+        ),
+        format!(
+            "mean score {:.3}{}, total {:.3}",
+            s.mean_score,
+            s.min_pair_score
+                .map(|m| format!(" (lowest {m:.3})"))
+                .unwrap_or_default(),
+            s.total_score
+        ),
+    ];
+    if s.unmatched_by_reason.is_empty() {
+        lines.push("unmatched: none".to_string());
+    } else {
+        let parts: Vec<String> = s
+            .unmatched_by_reason
+            .iter()
+            .map(|(reason, n)| {
+                let name = serde_json::to_value(reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| format!("{reason:?}"));
+                format!("{name} {n}")
+            })
+            .collect();
+        lines.push(format!("unmatched: {}", parts.join(", ")));
+    }
+    if let Some(f) = &result.fairness {
+        lines.push(fairness_line(f));
+    }
+    lines.push(format!(
+        "constraint violations: {} (independent audit)",
+        result.violations.len()
+    ));
+    lines.push(format!(
+        "time: {:.2} s (features {}, scoring {}, constraints {}, solve {}, report {})",
+        elapsed.as_secs_f64(),
+        secs(t.features_ms),
+        secs(t.score_ms),
+        secs(t.mask_ms),
+        secs(t.solve_ms),
+        secs(t.report_ms)
+    ));
+    lines
+}
+
+fn fairness_line(report: &FairnessReport) -> String {
+    match report {
+        FairnessReport::GroupFloor { by, result, .. } => {
+            format!(
+            "fairness group-floor by {}: {}; floor {}, price of fairness {:.3} ({} extra solves)",
+            by.join(" / "),
+            if result.all_met {
+                "every group meets the floor"
+            } else {
+                "some group stays below the floor (see --json)"
+            },
+            result.floor.map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result.price_of_fairness,
+            result.iterations
+        )
+        }
+        FairnessReport::Maximin { result } => format!(
+            "fairness maximin: lowest score {} (plain {}), price of fairness {:.3} ({} solves)",
+            result
+                .min_score
+                .map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result
+                .plain_min_score
+                .map_or_else(|| "-".to_string(), |f| format!("{f:.3}")),
+            result.price_of_fairness,
+            result.solves
+        ),
+    }
+}
+
+/// The summary `rematch` prints before the matching summary.
+pub(super) fn rematch_summary(r: &Rematch) -> Vec<String> {
+    let c = &r.counts;
+    vec![
+        format!(
+            "mentees: {} kept, {} moved, {} new, {} dissolved, {} unmatched",
+            c.kept, c.moved, c.new, c.dissolved, c.unmatched
+        ),
+        format!(
+            "score: {:.3} now vs {:.3} keeping every still-valid pair ({:+.3}; keep bonus {})",
+            r.total_score, r.baseline_score, r.score_gained, r.keep_bonus
+        ),
+    ]
+}
+
+/// `wrote pairs.csv, result.json`.
+pub(super) fn wrote(pairs: &Path, json: Option<&Path>) -> String {
+    match json {
+        Some(j) => format!("wrote {}, {}", pairs.display(), j.display()),
+        None => format!("wrote {}", pairs.display()),
+    }
+}
+
+/// Evidence as `key: value` text, from its serialised form (so every kind prints the same way).
+fn evidence_text(value: &serde_json::Value) -> String {
+    let Some(map) = value.as_object() else {
+        return value.to_string();
+    };
+    map.iter()
+        .filter(|(k, _)| k.as_str() != "kind")
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{k}: {v}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The lines `explain` prints for one mentee, or `None` when the id is not in the result.
+pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<String>> {
+    let result = &file.result;
+    let pairs: Vec<_> = result
+        .pairs
+        .iter()
+        .filter(|p| p.mentee_id == mentee_id)
+        .collect();
+    let unmatched = result.unmatched.iter().find(|u| u.mentee_id == mentee_id);
+    let change = file
+        .rematch
+        .as_ref()
+        .and_then(|r| r.mentees.iter().find(|m| m.mentee_id == mentee_id));
+    if pairs.is_empty() && unmatched.is_none() && change.is_none() {
+        if !file.cohort.mentees.people.iter().any(|p| p.id == mentee_id) {
+            return None;
+        }
+        return Some(vec![format!(
+            "mentee {mentee_id:?} wants no mentor (mentors_wanted is 0)"
+        )]);
+    }
+    let mut lines = Vec::new();
+    if let Some(c) = change {
+        lines.push(format!("rematch: {} ({})", c.status, c.reason));
+    }
+    for p in pairs {
+        lines.push(format!(
+            "{} -> {}: score {:.3}{}",
+            p.mentee_id,
+            p.mentor_id,
+            p.score,
+            if p.pinned { " (pinned)" } else { "" }
+        ));
+        for c in &p.explanation.components {
+            let evidence = serde_json::to_value(&c.evidence)
+                .map(|v| evidence_text(&v))
+                .unwrap_or_default();
+            let missing = c
+                .missing
+                .as_ref()
+                .map(|m| format!(" [missing: {m}]"))
+                .unwrap_or_default();
+            lines.push(format!(
+                "  {:<13} {:.3} x {:.2} = {:.3}{missing}  {evidence}",
+                c.component.name(),
+                c.value,
+                c.weight,
+                c.contribution
+            ));
+        }
+    }
+    if let Some(u) = unmatched {
+        let reason = serde_json::to_value(u.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        lines.push(format!(
+            "{}: matched {} of {} wanted; {reason}: {}",
+            u.mentee_id, u.matched, u.wanted, u.detail
+        ));
+    }
+    Some(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_reads_protected_and_match_options() {
+        let (cfg, protected) = parse_config(
+            "protected = [\"gender\", \"age_band\"]\nmin_score = 0.25\nobjective = \"score\"\nforbid = [[\"a\", \"m\"]]\n[weights]\ngoals = 0.5\n[scoring]\nreference_date = \"2026-03-02\"\ncadence_weeks = 1\n",
+        )
+        .expect("valid config");
+        assert_eq!(protected, ["gender", "age_band"]);
+        assert_eq!(cfg.min_score, 0.25);
+        assert_eq!(cfg.objective, crate::matching::Objective::Score);
+        assert_eq!(cfg.forbid, [("a".to_string(), "m".to_string())]);
+        assert_eq!(cfg.weights.goals, 0.5);
+        // Unset weights keep their defaults.
+        assert_eq!(cfg.weights.skills, crate::score::Weights::default().skills);
+        assert_eq!(cfg.scoring.cadence_weeks, 1);
+        assert_eq!(
+            cfg.scoring.reference_date,
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        );
+    }
+
+    #[test]
+    fn config_errors_name_the_key() {
+        let unknown = parse_config("min_scor = 1\n").expect_err("unknown key");
+        assert!(unknown.contains("min_scor"), "{unknown}");
+        let protected = parse_config("protected = \"gender\"\n").expect_err("not a list");
+        assert!(protected.contains("protected"), "{protected}");
+        let syntax = parse_config("min_score = \n").expect_err("bad TOML");
+        assert!(!syntax.is_empty());
+    }
+
+    #[test]
+    fn evidence_prints_as_key_value_text() {
+        let v = serde_json::json!({"kind": "language", "shared": ["english", "hindi"], "n": 2});
+        assert_eq!(evidence_text(&v), "n: 2; shared: [\"english\",\"hindi\"]");
+        assert_eq!(evidence_text(&serde_json::json!("x")), "\"x\"");
+    }
+
+    #[test]
+    fn previous_pairs_name_the_bad_row() {
+        let dir = std::env::temp_dir().join(format!("mentorpair-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("pairs.csv");
+        std::fs::write(&path, "mentor_id,mentee_id,score\nm1,a,0.5\n,b,0.4\n").expect("write");
+        let err = read_pairs(&path)
+            .expect_err("row 2 has no mentor")
+            .to_string();
+        assert!(
+            err.contains("pairs.csv") && err.contains("row 2") && err.contains("mentor_id"),
+            "{err}"
+        );
+        std::fs::write(&path, "mentor_id,mentee_id\nm1,a\nm2,b\n").expect("write");
+        assert_eq!(
+            read_pairs(&path).expect("valid"),
+            [PairId::new("a", "m1"), PairId::new("b", "m2")]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

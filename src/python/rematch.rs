@@ -1,0 +1,44 @@
+//! Binding for rematching a cohort: table sources, the JSON match config and previous/frozen pairs in,
+//! the JSON `CohortRematch` out. Conversions only; the GIL is released around the work.
+
+use pyo3::prelude::*;
+
+use super::errors::MentorpairError;
+use super::matching::cohort_and_config;
+use super::threads::run_detached;
+use crate::rematch::{self, PairId, RematchOptions};
+
+fn pair_ids(pairs: Vec<(String, String)>) -> Vec<PairId> {
+    pairs.into_iter().map(|(a, b)| PairId::new(a, b)).collect()
+}
+
+/// Read both tables, rematch them against `previous` and return the `CohortRematch` as JSON.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn rematch_cohort(
+    py: Python<'_>,
+    mentees: (String, String),
+    mentors: (String, String),
+    config_json: &str,
+    protected: Vec<String>,
+    previous: Vec<(String, String)>,
+    freeze: Vec<(String, String)>,
+    keep_bonus: f64,
+) -> PyResult<String> {
+    run_detached(py, || {
+        let (cohort, config) = cohort_and_config(&mentees, &mentors, config_json, &protected)?;
+        let options = RematchOptions {
+            keep_bonus,
+            freeze: pair_ids(freeze),
+        };
+        let out = rematch::rematch_cohort(&cohort, &config, &pair_ids(previous), &options)
+            .map_err(|e| e.to_string())?;
+        serde_json::to_string(&out).map_err(|e| e.to_string())
+    })?
+    .map_err(MentorpairError::new_err)
+}
+
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(rematch_cohort, m)?)?;
+    Ok(())
+}
