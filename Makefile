@@ -7,7 +7,7 @@ export VIRTUAL_ENV := $(abspath $(VENV))
 STAMP := $(VENV)/.deps-stamp
 CARGO ?= cargo
 
-.PHONY: demo test test-rust test-python develop bench bench-rust lint clean
+.PHONY: demo test test-rust test-python develop bench bench-peer bench-rust lint clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): requirements-dev.txt pyproject.toml
 develop: $(STAMP)
 	$(VENV)/bin/maturin develop --release -q
 
-## Solve a seeded mentor-like problem and print the result next to scipy.
+## The main job on a built-in synthetic cohort: match, explain, audit, rematch, with timings.
 demo: develop
 	$(VPY) -m mentorpair.demo
 
@@ -38,6 +38,11 @@ test: test-rust test-python
 bench: develop
 	$(VPY) -m pip install -q -r requirements-bench.txt
 	$(VPY) benches/compare.py
+
+## mentorpair against the peer package mentor-match on its own sample cohorts (needs ../shared).
+bench-peer: develop
+	$(VPY) -m pip install -q -r requirements-bench.txt
+	$(VPY) benches/peer_mentor_match.py
 
 bench-rust:
 	$(CARGO) bench --bench lsap
