@@ -2,7 +2,7 @@
 //! input profile (validation plus the cheap features that pick the strategy).
 
 use super::LsapError;
-use ndarray::{ArrayView2, Axis};
+use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -135,6 +135,18 @@ fn profile_slice(row: &[f64], r: usize, forbidden: f64, acc: &mut Partial) {
     acc.integral &= int;
 }
 
+/// The row as a contiguous slice: borrowed when it already is one, else gathered into `buf`.
+fn row_slice<'r>(row: &'r ArrayView1<f64>, buf: &'r mut Vec<f64>) -> &'r [f64] {
+    match row.as_slice() {
+        Some(s) => s,
+        None => {
+            buf.clear();
+            buf.extend(row.iter().copied());
+            buf
+        }
+    }
+}
+
 fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Partial {
     let forbidden = if maximize {
         f64::NEG_INFINITY
@@ -144,14 +156,7 @@ fn profile_rows(cost: &ArrayView2<f64>, first_row: usize, maximize: bool) -> Par
     let mut acc = EMPTY;
     let mut buf = Vec::new();
     for (di, row) in cost.outer_iter().enumerate() {
-        let slice = match row.as_slice() {
-            Some(s) => s,
-            None => {
-                buf.clear();
-                buf.extend(row.iter().copied());
-                &buf[..]
-            }
-        };
+        let slice = row_slice(&row, &mut buf);
         profile_slice(slice, first_row + di, forbidden, &mut acc);
         if acc.bad.is_some() {
             break;
@@ -220,14 +225,7 @@ fn tall_pass(cost: &ArrayView2<f64>, maximize: bool) -> (Partial, Vec<(f64, usiz
             let mut buf = Vec::new();
             for (di, row) in block.outer_iter().enumerate() {
                 let r = k * TALL_ROWS_PER_TASK + di;
-                let slice = match row.as_slice() {
-                    Some(s) => s,
-                    None => {
-                        buf.clear();
-                        buf.extend(row.iter().copied());
-                        &buf[..]
-                    }
-                };
+                let slice = row_slice(&row, &mut buf);
                 profile_slice(slice, r, forbidden, &mut acc);
                 // Element-wise selects over separate value and row arrays: vectorisable.
                 for ((val, arg), &x) in vals.iter_mut().zip(args.iter_mut()).zip(slice) {
