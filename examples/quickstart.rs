@@ -4,7 +4,8 @@
 //! Run: `cargo run --release --example quickstart`
 
 use mentorpair::cohort::Goal;
-use mentorpair::fairness::{audit_match, AuditOptions};
+use mentorpair::fairness::AuditOptions;
+use mentorpair::matching::audit_match;
 use mentorpair::matching::{match_cohort, MatchConfig};
 use mentorpair::rematch::{rematch_cohort, PairId, RematchOptions};
 use mentorpair::synthetic::{generate, CohortSpec};

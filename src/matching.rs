@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+mod audit;
+pub use audit::audit_match;
+
 /// Default memory budget for dense matrices: 8 GiB.
 pub const DEFAULT_MEMORY_LIMIT: u64 = 8 << 30;
 
@@ -114,6 +117,12 @@ pub enum MatchError {
     /// The fairness configuration cannot be applied (e.g. an unknown protected column).
     #[error("fairness: {0}")]
     Fairness(#[from] crate::fairness::FairnessError),
+}
+
+impl From<crate::score::affinity::AffinityError> for MatchError {
+    fn from(e: crate::score::affinity::AffinityError) -> Self {
+        MatchError::Fairness(e.into())
+    }
 }
 
 /// Why a mentee got fewer mentors than wanted.
@@ -284,7 +293,7 @@ fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
 struct Prepared {
     features: Features,
     /// Mentee-requested shared background (issue 4): the affinity component.
-    affinity: crate::fairness::SharedBackground,
+    affinity: crate::score::affinity::SharedBackground,
     mask: Mask,
     scores: Array2<f64>,
     timings: Timings,
@@ -303,7 +312,7 @@ fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Prepared, MatchError> {
     timings.features_ms = ms(t);
     let t = Instant::now();
     let mut scores = score::fill_matrix(&features, &cfg.weights, &cfg.scoring);
-    let affinity = crate::fairness::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
+    let affinity = crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
     affinity.add_to(&mut scores, cfg.weights.affinity);
     timings.score_ms = ms(t);
     let t = Instant::now();
@@ -370,7 +379,7 @@ pub fn explain_pair(
         &cfg.scoring,
     )
     .ok_or_else(|| MatchError::Config("pair index out of range".into()))?;
-    crate::fairness::SharedBackground::new(&cohort.mentees, &cohort.mentors)?.explain_into(
+    crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?.explain_into(
         i,
         j,
         cfg.weights.affinity,

@@ -554,7 +554,7 @@ fn table(
 #[test]
 fn affinity_is_mentee_requested_and_all_or_nothing() {
     use mentorpair::cohort::Role;
-    use mentorpair::fairness::SharedBackground;
+    use mentorpair::score::affinity::SharedBackground;
     let mentees = table(
         Role::Mentee,
         &[
@@ -679,8 +679,8 @@ proptest! {
 #[test]
 fn audit_match_maps_ids_and_components_by_hand() {
     use mentorpair::cohort::{Cohort, Role};
-    use mentorpair::fairness::audit_match;
     use mentorpair::io::read_csv;
+    use mentorpair::matching::audit_match;
     use mentorpair::matching::{match_cohort, MatchConfig};
     let prot = ["gender".to_string()];
     let mentees = "id,goals,languages,gender\na,sql,en,f\nb,sql,en,f\nc,sql,de,m\nd,sql,en,\n";

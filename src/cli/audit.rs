@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::output::ResultFile;
 use super::{write_file, CliError, Out};
-use crate::fairness::{self, AuditOptions, AuditReport};
+use crate::fairness::{AuditOptions, AuditReport};
 
 #[derive(Debug, Args)]
 pub(super) struct AuditArgs {
@@ -30,7 +30,7 @@ pub(super) fn run<W: Write>(args: &AuditArgs, out: &mut Out<W>) -> Result<(), Cl
     let opts = AuditOptions {
         min_group_size: args.min_group_size,
     };
-    let report = fairness::audit_match(&file.cohort, &file.result, &args.by, &opts)
+    let report = crate::matching::audit_match(&file.cohort, &file.result, &args.by, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.result.display())))?;
     if let Some(path) = &args.json {
         write_file(path, |w| {

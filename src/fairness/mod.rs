@@ -5,20 +5,16 @@
 //! weight matrix, row group ids and a [`MatrixSolver`] that keeps the hard constraints (forbidden
 //! pairs as NaN / `-inf`, capacities) of the plain problem.
 
-pub mod affinity;
 pub mod audit;
-mod cohort_audit;
 pub mod group_floor;
 pub mod maximin;
 mod solve;
 mod solver;
 
-pub use affinity::{AffinityEvidence, SharedBackground, AFFINITY};
 pub use audit::{
     audit, AuditOptions, AuditReport, GroupLabels, MatchedPair, MenteeAudit, MenteeGroupStats,
     MentorAudit, MentorGroupStats, DEFAULT_MIN_GROUP_SIZE,
 };
-pub use cohort_audit::audit_match;
 pub use group_floor::{group_floor, GroupFloorOptions, GroupFloorReport, GroupFloorResult};
 pub use maximin::{maximin, MaximinResult};
 pub use solve::{solve_fair, Fairness, FairnessReport};
@@ -68,24 +64,9 @@ pub enum FairnessError {
         /// What would be accepted.
         hint: &'static str,
     },
-    /// A mentee asks to share an attribute that is not a protected column of both tables.
-    #[error("mentee '{id}' asks for shared_background '{attribute}', which is not a protected column of both tables (mentees: [{mentee_columns}]; mentors: [{mentor_columns}]); declare it with protected=[...] in both tables or fix the request")]
-    UnknownBackground {
-        /// The mentee's id.
-        id: String,
-        /// The attribute asked for.
-        attribute: String,
-        /// Protected columns of the mentee table.
-        mentee_columns: String,
-        /// Protected columns of the mentor table.
-        mentor_columns: String,
-    },
-    /// A mentor carries a `shared_background` value: only mentees may ask for affinity.
-    #[error("mentor '{id}' has a shared_background value, but only mentees may ask for a shared background; remove it from the mentor table")]
-    MentorPreference {
-        /// The mentor's id.
-        id: String,
-    },
+    /// A shared-background request cannot be honoured.
+    #[error(transparent)]
+    Affinity(#[from] crate::score::affinity::AffinityError),
     /// A matching result names a person the cohort does not have.
     #[error("the result names {table} id '{id}', which is not in the cohort; audit a result together with the cohort it was matched from")]
     UnknownId {

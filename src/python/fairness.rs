@@ -86,8 +86,8 @@ fn audit_match(
         let result: crate::matching::MatchResult =
             serde_json::from_str(result_json).map_err(|e| format!("invalid match result: {e}"))?;
         let opts = AuditOptions { min_group_size };
-        let report =
-            fairness::audit_match(&cohort, &result, &by, &opts).map_err(|e| e.to_string())?;
+        let report = crate::matching::audit_match(&cohort, &result, &by, &opts)
+            .map_err(|e| e.to_string())?;
         serde_json::to_string(&report).map_err(|e| e.to_string())
     })
     .map_err(super::errors::MentorpairError::new_err)

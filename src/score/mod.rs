@@ -5,6 +5,7 @@
 //! protected attribute. Missing information gives a component the neutral value
 //! ([`ScoreConfig::neutral`], default 0.5) and the explanation says what was missing.
 
+pub mod affinity;
 pub mod availability;
 pub mod goals;
 pub mod language;
@@ -37,7 +38,7 @@ pub enum Component {
     Seniority,
     // -- affinity (issue 4) --
     /// The mentor shares every protected attribute the mentee asked to share
-    /// (`shared_background`); computed by [`crate::fairness::SharedBackground`], added after the
+    /// (`shared_background`); computed by [`affinity::SharedBackground`], added after the
     /// components of [`Component::ALL`] and only when some mentee asked.
     Affinity,
 }
@@ -60,7 +61,7 @@ impl Component {
             Component::Availability => "availability",
             Component::Language => "language",
             Component::Seniority => "seniority",
-            Component::Affinity => crate::fairness::AFFINITY,
+            Component::Affinity => affinity::AFFINITY,
         }
     }
 }
@@ -294,7 +295,7 @@ pub enum Evidence {
     /// See [`seniority::SeniorityEvidence`].
     Seniority(seniority::SeniorityEvidence),
     /// What the mentee asked to share and what the mentor shares.
-    Affinity(crate::fairness::AffinityEvidence),
+    Affinity(affinity::AffinityEvidence),
 }
 
 /// One component of an explained score.

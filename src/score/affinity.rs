@@ -6,14 +6,36 @@
 //! attribute (both values present and equal), else 0; it is 0 for every pair of a mentee who asked
 //! for nothing, so without requests protected values never influence a score.
 
-use super::FairnessError;
+use super::{Component, ComponentScore, Evidence, Explanation};
 use crate::cohort::Table;
-use crate::score::{Component, ComponentScore, Evidence, Explanation};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// The name of the affinity component in scores, explanations and audits.
 pub const AFFINITY: &str = "affinity";
+
+/// A shared-background request that cannot be honoured, written for the person preparing the tables.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AffinityError {
+    /// A mentee asks to share an attribute that is not a protected column of both tables.
+    #[error("mentee '{id}' asks for shared_background '{attribute}', which is not a protected column of both tables (mentees: [{mentee_columns}]; mentors: [{mentor_columns}]); declare it with protected=[...] in both tables or fix the request")]
+    UnknownBackground {
+        /// The mentee's id.
+        id: String,
+        /// The attribute asked for.
+        attribute: String,
+        /// Protected columns of the mentee table.
+        mentee_columns: String,
+        /// Protected columns of the mentor table.
+        mentor_columns: String,
+    },
+    /// A mentor carries a `shared_background` value: only mentees may ask for affinity.
+    #[error("mentor '{id}' has a shared_background value, but only mentees may ask for a shared background; remove it from the mentor table")]
+    MentorPreference {
+        /// The mentor's id.
+        id: String,
+    },
+}
 
 /// Every mentee's shared-background request, resolved to protected column indices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,13 +67,13 @@ impl SharedBackground {
     ///
     /// Errors name the person and the attribute: a request for an attribute that is not a
     /// protected column of both tables, or a mentor with a `shared_background` value.
-    pub fn new(mentees: &Table, mentors: &Table) -> Result<Self, FairnessError> {
+    pub fn new(mentees: &Table, mentors: &Table) -> Result<Self, AffinityError> {
         if let Some(p) = mentors
             .people
             .iter()
             .find(|p| !p.shared_background.is_empty())
         {
-            return Err(FairnessError::MentorPreference { id: p.id.clone() });
+            return Err(AffinityError::MentorPreference { id: p.id.clone() });
         }
         let mut requests = Vec::with_capacity(mentees.people.len());
         for (row, person) in mentees.people.iter().enumerate() {
@@ -60,7 +82,7 @@ impl SharedBackground {
                 let column_of = |t: &Table| t.protected.columns.iter().position(|c| c == attribute);
                 let (Some(own), Some(mentor_column)) = (column_of(mentees), column_of(mentors))
                 else {
-                    return Err(FairnessError::UnknownBackground {
+                    return Err(AffinityError::UnknownBackground {
                         id: person.id.clone(),
                         attribute: attribute.clone(),
                         mentee_columns: mentees.protected.columns.join(", "),

@@ -1,10 +1,10 @@
 //! The audit of a [`MatchResult`] against its cohort: group labels from the protected columns,
 //! pairs mapped back to table rows, component values in scoring order.
 
-use super::audit::{audit, AuditOptions, AuditReport, GroupLabels, MatchedPair};
-use super::FairnessError;
+use super::MatchResult;
 use crate::cohort::{Cohort, Table};
-use crate::matching::MatchResult;
+use crate::fairness::audit::{audit, AuditOptions, AuditReport, GroupLabels, MatchedPair};
+use crate::fairness::FairnessError;
 use crate::score::Component;
 use std::collections::HashMap;
 
