@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Why a pair is not allowed, before any score is looked at.
+/// Why a pair is not allowed. Every kind but [`Exclusion::BelowMinScore`] is decided before any
+/// score is looked at ([`Mask`]); the prepared problem's mask adds the minimum score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
@@ -22,6 +23,9 @@ pub enum Exclusion {
     Forbidden,
     /// The mentor's capacity is 0.
     NoCapacity,
+    /// The pair passes every constraint above but scores below `min_score`. Only the prepared
+    /// problem's mask reports it ([`Mask`] looks at no score).
+    BelowMinScore,
 }
 
 impl Exclusion {
@@ -33,6 +37,7 @@ impl Exclusion {
             Exclusion::SameDepartment => "same department",
             Exclusion::Forbidden => "forbidden pair",
             Exclusion::NoCapacity => "mentor capacity is 0",
+            Exclusion::BelowMinScore => "score below min_score",
         }
     }
 }
@@ -72,19 +77,27 @@ pub fn resolve_pairs(
         .map(
             |(a, b)| match (rows.get(a.as_str()), cols.get(b.as_str())) {
                 (Some(&i), Some(&j)) => Ok((i, j)),
-                (ra, _) => Err(UnknownPair {
-                    list,
-                    mentee_id: a.clone(),
-                    mentor_id: b.clone(),
-                    problem: if ra.is_none() {
-                        format!("no mentee has id {a:?}")
-                    } else {
-                        format!("no mentor has id {b:?}")
-                    },
-                }),
+                (ra, _) => Err(UnknownPair::new(list, a, b, ra.is_none())),
             },
         )
         .collect()
+}
+
+impl UnknownPair {
+    /// The error for a `list` pair whose mentee id (`mentee_missing`) or else mentor id is not
+    /// in its table.
+    pub fn new(list: &'static str, mentee_id: &str, mentor_id: &str, mentee_missing: bool) -> Self {
+        UnknownPair {
+            list,
+            mentee_id: mentee_id.to_string(),
+            mentor_id: mentor_id.to_string(),
+            problem: if mentee_missing {
+                format!("no mentee has id {mentee_id:?}")
+            } else {
+                format!("no mentor has id {mentor_id:?}")
+            },
+        }
+    }
 }
 
 /// Interned department ids of (mentees, mentors); `None` = no department given.

@@ -19,6 +19,7 @@ pub mod constraints;
 pub mod features;
 pub mod io;
 pub mod matching;
+pub mod problem;
 #[cfg(feature = "python")]
 mod python;
 pub mod score;

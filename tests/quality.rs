@@ -1,9 +1,10 @@
 //! Strategies and metrics of the quality benchmark, against hand computation and brute force.
 
 use mentorpair::cohort::Protected;
+use mentorpair::lsap::Instance;
 use mentorpair::quality::{
-    assign, blocking_pairs, check_pairs, evaluate, format_table, percentile, run_strategies,
-    summarise, Problem, QualityError, Strategy as S,
+    assign, assign_grouped, blocking_pairs, check_pairs, evaluate, format_table, percentile,
+    run_strategies, summarise, QualityError, Strategy as S,
 };
 use ndarray::{array, Array2};
 use proptest::prelude::*;
@@ -35,7 +36,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn metrics_match_hand_computation() {
     let (s, wanted, capacity) = hand_problem();
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
     let groups = protected(
         &["gender", "age_band"],
         &[
@@ -84,7 +85,7 @@ fn metrics_match_hand_computation() {
 #[test]
 fn structural_violations_are_counted() {
     let (s, wanted, capacity) = hand_problem();
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
     assert_eq!(check_pairs(&p, &[(0, 0)]), 0);
     assert_eq!(check_pairs(&p, &[(0, 2)]), 1, "forbidden pair");
     assert_eq!(
@@ -103,7 +104,7 @@ fn structural_violations_are_counted() {
 #[test]
 fn hand_problem_strategies() {
     let (s, wanted, capacity) = hand_problem();
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
     let expected = vec![(0, 0), (1, 1), (1, 2), (2, 2)];
     assert_eq!(assign(S::Stable, &p, 0).unwrap(), expected);
     assert_eq!(assign(S::Greedy, &p, 0).unwrap(), expected);
@@ -113,7 +114,7 @@ fn hand_problem_strategies() {
 #[test]
 fn greedy_breaks_ties_by_index() {
     let s = array![[1.0, 1.0], [1.0, 1.0]];
-    let p = Problem::new(s.view(), &[1, 1], &[1, 1]).unwrap();
+    let p = Instance::new(s.view(), &[1, 1], &[1, 1]).unwrap();
     assert_eq!(assign(S::Greedy, &p, 0).unwrap(), [(0, 0), (1, 1)]);
     assert_eq!(assign(S::Stable, &p, 0).unwrap(), [(0, 0), (1, 1)]);
 }
@@ -132,10 +133,7 @@ fn percentile_is_numpys_linear() {
 fn fairness_strategies_keep_coverage_and_lift_the_floor() {
     let (s, wanted, capacity) = hand_problem();
     let groups = [0usize, 1, 0];
-    let p = Problem::new(s.view(), &wanted, &capacity)
-        .unwrap()
-        .with_groups(&groups)
-        .unwrap();
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
     let opt = assign(S::Optimal, &p, 0).unwrap();
     let min = |pairs: &[(usize, usize)]| {
         pairs
@@ -144,7 +142,7 @@ fn fairness_strategies_keep_coverage_and_lift_the_floor() {
             .fold(f64::INFINITY, f64::min)
     };
     for st in [S::GroupFloor, S::Maximin] {
-        let pairs = assign(st, &p, 0).unwrap();
+        let pairs = assign_grouped(st, &p, &groups, 0).unwrap();
         assert_eq!(check_pairs(&p, &pairs), 0, "{st}");
         assert_eq!(pairs.len(), opt.len(), "{st} gave up coverage");
     }
@@ -159,17 +157,20 @@ fn unknown_strategies_and_bad_shapes_are_errors() {
     let err = "best".parse::<S>().unwrap_err();
     assert!(matches!(err, QualityError::UnknownStrategy(_)));
     assert!(err.to_string().contains("`best`") && err.to_string().contains("stable"));
-    let err = Problem::new(s.view(), &[1, 1], &capacity).unwrap_err();
-    assert!(err.to_string().contains("wanted has 2 entries"));
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
-    let err = p.with_groups(&[0]).unwrap_err();
+    let err = Instance::new(s.view(), &[1, 1], &capacity).unwrap_err();
+    assert!(
+        err.to_string().contains("row_capacity has 2 entries"),
+        "{err}"
+    );
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
+    let err = assign_grouped(S::GroupFloor, &p, &[0], 0).unwrap_err();
     assert!(err.to_string().contains("row_groups has 1 entries"));
 }
 
 #[test]
 fn runs_summarise_into_a_table() {
     let (s, wanted, capacity) = hand_problem();
-    let p = Problem::new(s.view(), &wanted, &capacity).unwrap();
+    let p = Instance::new(s.view(), &wanted, &capacity).unwrap();
     let mut runs = Vec::new();
     for seed in 0..3 {
         runs.extend(
@@ -242,7 +243,7 @@ proptest! {
 
     #[test]
     fn strategies_are_feasible_and_stable_is_stable((s, wanted, cap) in small_problem(), seed in 0u64..100) {
-        let p = Problem::new(s.view(), &wanted, &cap).unwrap();
+        let p = Instance::new(s.view(), &wanted, &cap).unwrap();
         for st in S::ALL {
             let pairs = assign(st, &p, seed).unwrap();
             prop_assert_eq!(check_pairs(&p, &pairs), 0, "{} broke a rule: {:?}", st, pairs);
@@ -266,7 +267,7 @@ proptest! {
     fn blocking_count_matches_brute_force_on_any_matching((s, wanted, cap) in small_problem(), picks in proptest::collection::vec(any::<bool>(), 42)) {
         // Any feasible matching: take acceptable pairs in index order where `picks` says so.
         let (n, m) = s.dim();
-        let p = Problem::new(s.view(), &wanted, &cap).unwrap();
+        let p = Instance::new(s.view(), &wanted, &cap).unwrap();
         let mut pairs = Vec::new();
         let (mut ue, mut ur) = (vec![0u32; n], vec![0u32; m]);
         for i in 0..n {
@@ -288,7 +289,7 @@ fn random_is_seeded() {
     let s = Array2::from_shape_fn((40, 30), |(i, j)| ((i * 7 + j * 13) % 11) as f64 / 10.0);
     let wanted = vec![1u32; 40];
     let cap = vec![1u32; 30];
-    let p = Problem::new(s.view(), &wanted, &cap).unwrap();
+    let p = Instance::new(s.view(), &wanted, &cap).unwrap();
     let a = assign(S::Random, &p, 1).unwrap();
     assert_eq!(a, assign(S::Random, &p, 1).unwrap());
     assert_ne!(a, assign(S::Random, &p, 2).unwrap());
@@ -341,7 +342,7 @@ proptest! {
 
     #[test]
     fn optimal_is_the_coverage_optimum_and_beats_every_strategy((s, wanted, cap) in tiny_problem(), seed in 0u64..50) {
-        let p = Problem::new(s.view(), &wanted, &cap).unwrap();
+        let p = Instance::new(s.view(), &wanted, &cap).unwrap();
         let opt = assign(S::Optimal, &p, 0).unwrap();
         prop_assert_eq!(check_pairs(&p, &opt), 0);
         let total = |pairs: &[(usize, usize)]| pairs.iter().map(|&(i, j)| s[[i, j]]).sum::<f64>();
@@ -349,16 +350,15 @@ proptest! {
         prop_assert_eq!(opt.len(), best_count);
         prop_assert!((total(&opt) - best_total).abs() < 1e-9, "{} vs brute force {}", total(&opt), best_total);
         let groups: Vec<usize> = (0..s.nrows()).map(|i| i % 2).collect();
-        let pg = p.with_groups(&groups).unwrap();
         for st in [S::GroupFloor, S::Maximin] {
-            let fair = assign(st, &pg, seed).unwrap();
+            let fair = assign_grouped(st, &p, &groups, seed).unwrap();
             prop_assert_eq!(check_pairs(&p, &fair), 0);
             prop_assert_eq!(fair.len(), opt.len(), "{} gave up coverage", st);
         }
         let low = |pairs: &[(usize, usize)]| pairs.iter().map(|&(i, j)| s[[i, j]]).fold(f64::INFINITY, f64::min);
         prop_assert!(low(&assign(S::Maximin, &p, 0).unwrap()) >= low(&opt) - 1e-12);
         for st in S::ALL {
-            let other = assign(st, &pg, seed).unwrap();
+            let other = assign_grouped(st, &p, &groups, seed).unwrap();
             prop_assert!(other.len() <= opt.len());
             if other.len() == opt.len() {
                 prop_assert!(total(&other) <= total(&opt) + 1e-9, "{} beats optimal", st);
@@ -462,7 +462,7 @@ fn violations_carry_the_audit_and_pins_are_refused() {
     let unmasked = m.scores.mapv(|v| if v.is_nan() { 2.0 } else { v });
     let wanted: Vec<u32> = cohort.mentees.people.iter().map(|p| p.capacity).collect();
     let capacity: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
-    let p = Problem::new(unmasked.view(), &wanted, &capacity).unwrap();
+    let p = Instance::new(unmasked.view(), &wanted, &capacity).unwrap();
     let rules = AuditRules {
         exclude_same_department: false,
         forbid: &[],

@@ -3,10 +3,10 @@
 
 use std::collections::HashSet;
 
-use mentorpair::lsap::Objective;
+use mentorpair::lsap::{Instance, Objective};
 use mentorpair::rematch::{
-    rematch_scores, rematch_scores_with, DissolveReason, MenteeStatus, PairId, PairStatus, Rematch,
-    RematchError, RematchOptions, RematchProblem, SolverInput,
+    rematch_scores, rematch_scores_with, DissolveReason, Labels, MenteeStatus, PairId, PairStatus,
+    Rematch, RematchError, RematchOptions,
 };
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
@@ -65,12 +65,12 @@ fn brute_force(
 
 fn oracle_solver(
     coverage: bool,
-) -> impl FnOnce(&SolverInput) -> Result<Vec<(usize, usize)>, RematchError> {
-    move |input: &SolverInput| {
+) -> impl FnOnce(&Instance<'_>) -> Result<Vec<(usize, usize)>, RematchError> {
+    move |input: &Instance<'_>| {
         let (_, _, cells) = brute_force(
-            input.weights.view(),
-            &input.mentee_capacity,
-            &input.mentor_capacity,
+            input.scores.view(),
+            &input.row_capacity,
+            &input.col_capacity,
             &[],
             coverage,
         )
@@ -91,13 +91,19 @@ struct Programme {
 }
 
 impl Programme {
-    fn problem(&self) -> RematchProblem<'_> {
-        RematchProblem {
-            scores: self.scores.view(),
+    fn instance(&self) -> Instance<'_> {
+        Instance::new(
+            self.scores.view(),
+            &self.mentee_capacity,
+            &self.mentor_capacity,
+        )
+        .expect("capacities fit the scores")
+    }
+
+    fn labels(&self) -> Labels<'_> {
+        Labels {
             mentee_ids: &self.mentee_ids,
             mentor_ids: &self.mentor_ids,
-            mentee_capacity: &self.mentee_capacity,
-            mentor_capacity: &self.mentor_capacity,
         }
     }
 
@@ -116,7 +122,8 @@ impl Programme {
             Objective::Score
         };
         rematch_scores(
-            &self.problem(),
+            &self.instance(),
+            &self.labels(),
             &self.previous,
             &self.options(keep_bonus),
             &|_, _| "forbidden".to_string(),
@@ -128,7 +135,8 @@ impl Programme {
     /// Rematch with the brute-force oracle plugged in as the solver.
     fn run_oracle(&self, keep_bonus: f64, coverage: bool) -> Rematch {
         rematch_scores_with(
-            &self.problem(),
+            &self.instance(),
+            &self.labels(),
             &self.previous,
             &self.options(keep_bonus),
             &|_, _| "forbidden".to_string(),
@@ -472,7 +480,8 @@ fn a_frozen_pair_that_breaks_a_constraint_is_an_error_naming_it() {
     };
     let run = |p: &Programme| {
         rematch_scores_with(
-            &p.problem(),
+            &p.instance(),
+            &p.labels(),
             &p.previous,
             &RematchOptions {
                 keep_bonus: 0.1,
@@ -510,7 +519,8 @@ fn bad_inputs_are_errors_not_panics() {
     };
     let run = |p: &Programme, bonus: f64| {
         rematch_scores_with(
-            &p.problem(),
+            &p.instance(),
+            &p.labels(),
             &p.previous,
             &RematchOptions {
                 keep_bonus: bonus,
@@ -543,15 +553,14 @@ fn bad_inputs_are_errors_not_panics() {
 fn a_solver_that_breaks_a_constraint_is_caught() {
     let scores = ndarray::array![[f64::NAN, 0.5]];
     let (e, m) = (ids("e", 1), ids("m", 2));
-    let problem = RematchProblem {
-        scores: scores.view(),
+    let instance = Instance::new(scores.view(), &[1], &[1, 1]).expect("shapes fit");
+    let labels = Labels {
         mentee_ids: &e,
         mentor_ids: &m,
-        mentee_capacity: &[1],
-        mentor_capacity: &[1, 1],
     };
     let bad = rematch_scores_with(
-        &problem,
+        &instance,
+        &labels,
         &[],
         &RematchOptions::default(),
         &|_, _| String::new(),
@@ -559,7 +568,8 @@ fn a_solver_that_breaks_a_constraint_is_caught() {
     );
     assert!(matches!(bad, Err(RematchError::SolverViolation(_))));
     let twice = rematch_scores_with(
-        &problem,
+        &instance,
+        &labels,
         &[],
         &RematchOptions::default(),
         &|_, _| String::new(),

@@ -30,7 +30,9 @@ pub(super) fn run<W: Write>(args: &AuditArgs, out: &mut Out<W>) -> Result<(), Cl
     let opts = AuditOptions {
         min_group_size: args.min_group_size,
     };
-    let report = crate::matching::audit_match(&file.cohort, &file.result, &args.by, &opts)
+    // The audit reads the stored result and protected columns only: what `Problem::audit` runs,
+    // without preparing (scoring) the slimmed cohort the file keeps.
+    let report = crate::problem::audit_match(&file.cohort, &file.result, &args.by, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.result.display())))?;
     if let Some(path) = &args.json {
         write_file(path, |w| {

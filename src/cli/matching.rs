@@ -12,8 +12,8 @@ use super::{write_file, CliError, Out};
 use crate::cohort::{Cohort, Role, Table};
 use crate::fairness::Fairness;
 use crate::io as table_io;
-use crate::matching::{self, MatchConfig, MatchError, Objective};
-use crate::rematch::{self, CohortRematchError, PairId, RematchError, RematchOptions};
+use crate::problem::{MatchConfig, MatchError, Objective, Problem};
+use crate::rematch::{CohortRematchError, PairId, RematchError, RematchOptions};
 use crate::score::Weights;
 
 /// The two tables and how to read them.
@@ -324,10 +324,12 @@ pub(super) fn run_match<W: Write>(
         cohort.mentees.people.len(),
         cohort.mentors.people.len()
     ));
-    let result = matching::match_cohort(&cohort, &cfg).map_err(match_error)?;
+    // Prepared once: scored, masked and pinned, then solved and reported from that.
+    let problem = Problem::new(cohort, cfg).map_err(match_error)?;
+    let result = problem.match_result().map_err(match_error)?;
     let elapsed = stage.finish();
     write_file(&args.out, |w| output::write_pairs(w, &result, None))?;
-    let file = ResultFile::new(&cohort, result, None);
+    let file = ResultFile::new(problem.cohort(), result, None);
     if let Some(path) = &args.json {
         write_file(path, |w| file.write(w))?;
     }
@@ -374,17 +376,18 @@ pub(super) fn run_rematch<W: Write>(
         cohort.mentees.people.len(),
         cohort.mentors.people.len()
     ));
-    let done =
-        rematch::rematch_cohort(&cohort, &cfg, &previous, &options).map_err(|e| match e {
-            CohortRematchError::Match(e) => match_error(e),
-            CohortRematchError::Rematch(
-                e @ (RematchError::FrozenInvalid { .. } | RematchError::DuplicatePair { .. }),
-            ) => CliError::Infeasible(e.to_string()),
-            CohortRematchError::Rematch(e @ RematchError::KeepBonus(_)) => {
-                CliError::Usage(format!("--keep-bonus: {e}"))
-            }
-            e => CliError::Internal(e.to_string()),
-        })?;
+    // One scoring: the rematch and its report both read the prepared problem.
+    let problem = Problem::new(cohort, cfg).map_err(match_error)?;
+    let done = problem.rematch(&previous, &options).map_err(|e| match e {
+        CohortRematchError::Match(e) => match_error(e),
+        CohortRematchError::Rematch(
+            e @ (RematchError::FrozenInvalid { .. } | RematchError::DuplicatePair { .. }),
+        ) => CliError::Infeasible(e.to_string()),
+        CohortRematchError::Rematch(e @ RematchError::KeepBonus(_)) => {
+            CliError::Usage(format!("--keep-bonus: {e}"))
+        }
+        e => CliError::Internal(e.to_string()),
+    })?;
     let elapsed = stage.finish();
     write_file(&args.out, |w| {
         output::write_pairs(w, &done.result, Some(&done.rematch))
@@ -392,7 +395,7 @@ pub(super) fn run_rematch<W: Write>(
     if let Some(path) = &args.changes {
         write_file(path, |w| output::write_changes(w, &done.rematch))?;
     }
-    let file = ResultFile::new(&cohort, done.result, Some(done.rematch));
+    let file = ResultFile::new(problem.cohort(), done.result, Some(done.rematch));
     if let Some(path) = &args.json {
         write_file(path, |w| file.write(w))?;
     }

@@ -7,8 +7,7 @@ use super::{
     GroupLabels, MaximinResult,
 };
 use crate::cohort::Protected;
-use crate::lsap::Objective;
-use ndarray::ArrayView2;
+use crate::lsap::{Instance, Objective};
 use serde::{Deserialize, Serialize};
 
 /// Which fairness-aware solve to run instead of the plain one.
@@ -59,19 +58,18 @@ impl FairnessReport {
     }
 }
 
-/// Run the configured fairness-aware solve on a masked score matrix (NaN = forbidden).
+/// Run the configured fairness-aware solve on an instance whose forbidden pairs are NaN.
 ///
-/// `mentees` holds the mentee table's protected attributes (row-aligned with `scores`);
-/// capacities and objective are those of the plain problem. Maximin always drives the solver with
-/// the coverage objective (it keeps the plain coverage by definition).
+/// `mentees` holds the mentee table's protected attributes (row-aligned with the instance's
+/// rows); capacities come with the instance, the objective is the plain problem's. Maximin always
+/// drives the solver with the coverage objective (it keeps the plain coverage by definition).
 pub fn solve_fair(
-    scores: ArrayView2<'_, f64>,
+    instance: &Instance<'_>,
     mentees: &Protected,
-    row_capacity: &[u32],
-    col_capacity: &[u32],
     objective: Objective,
     fairness: &Fairness,
 ) -> Result<FairnessReport, FairnessError> {
+    let scores = instance.scores();
     match fairness {
         Fairness::GroupFloor {
             by,
@@ -87,7 +85,7 @@ pub fn solve_fair(
                 )));
             }
             let (keys, ids) = labels.group_ids();
-            let mut solver = CapacitatedSolver::new(row_capacity, col_capacity, objective);
+            let mut solver = CapacitatedSolver::for_instance(instance, objective);
             let opts = GroupFloorOptions {
                 tolerance: *tolerance,
                 rate_parity: *rate_parity,
@@ -101,8 +99,7 @@ pub fn solve_fair(
             })
         }
         Fairness::Maximin => {
-            let mut solver =
-                CapacitatedSolver::new(row_capacity, col_capacity, Objective::Coverage);
+            let mut solver = CapacitatedSolver::for_instance(instance, Objective::Coverage);
             Ok(FairnessReport::Maximin {
                 result: maximin(scores, &mut solver)?,
             })

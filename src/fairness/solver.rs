@@ -2,7 +2,7 @@
 //! weights changing from call to call, duals passed back as warm starts.
 
 use super::{FairnessError, MatrixSolver, Solved};
-use crate::lsap::{solve_capacitated_warm, CapacitatedOptions, Objective};
+use crate::lsap::{solve_capacitated_warm, CapacitatedOptions, Instance, Objective};
 use ndarray::ArrayView2;
 
 /// [`MatrixSolver`] over [`solve_capacitated_warm`] (maximising) with fixed capacities.
@@ -27,6 +27,11 @@ impl<'a> CapacitatedSolver<'a> {
             objective,
             calls: 0,
         }
+    }
+
+    /// A solver for the capacities of `instance` (its scores are what the fairness layer varies).
+    pub fn for_instance(instance: &'a Instance<'_>, objective: Objective) -> Self {
+        Self::new(&instance.row_capacity, &instance.col_capacity, objective)
     }
 }
 

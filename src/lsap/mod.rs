@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod dense;
+pub mod input;
 pub mod instances;
 
 pub use capacitated::{
@@ -10,6 +11,7 @@ pub use capacitated::{
     Matching, Objective,
 };
 pub use dense::solve_dense;
+pub use input::Instance;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,16 +1,15 @@
-//! Quality runs on cohorts: score and mask with the match module, run every strategy on the same
-//! matrix, and re-check each result with the match module's independent audit.
+//! Quality runs on cohorts: prepare the problem once, run every strategy on its scores, and
+//! re-check each result with the problem's independent audit.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use super::{
-    assign, first_column_groups, run_strategies, Problem, QualityError, Strategy, StrategyRun,
+    assign_grouped, first_column_groups, run_strategies, QualityError, Strategy, StrategyRun,
 };
 use crate::cohort::Cohort;
-use crate::constraints::{self, AuditRules};
-use crate::matching::{self, MatchConfig};
+use crate::problem::{MatchConfig, Problem};
 use crate::synthetic::{self, CohortSpec};
 
 /// The reference date of [`benchmark_config`]: a fixed Monday, so a benchmark scores
@@ -52,52 +51,14 @@ pub fn compare_with(
     Ok(runs)
 }
 
-/// The scored, masked problem of a cohort, ready for the strategies.
-struct Scored {
-    scores: ndarray::Array2<f64>,
-    mentee_ids: Vec<String>,
-    mentor_ids: Vec<String>,
-    wanted: Vec<u32>,
-    capacity: Vec<u32>,
-}
-
-fn score(cohort: &Cohort, cfg: &MatchConfig) -> Result<Scored, QualityError> {
+/// Prepare `cohort` once for the strategies; pins are refused (no strategy here honours them).
+fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Problem, QualityError> {
     if !cfg.pin.is_empty() {
         return Err(QualityError::Unsupported(
             "pinned pairs: the strategies compared here do not honour pins; remove `pin` from the configuration".into(),
         ));
     }
-    let m = matching::score_matrix(cohort, cfg)?;
-    Ok(Scored {
-        scores: m.scores,
-        mentee_ids: m.mentee_ids,
-        mentor_ids: m.mentor_ids,
-        wanted: cohort.mentees.people.iter().map(|p| p.capacity).collect(),
-        capacity: cohort.mentors.people.iter().map(|p| p.capacity).collect(),
-    })
-}
-
-/// The number of hard constraints `pairs` breaks, found by the match module's audit from the
-/// raw cohort.
-fn audit_count(cohort: &Cohort, cfg: &MatchConfig, s: &Scored, pairs: &[(usize, usize)]) -> usize {
-    let named: Vec<(String, String, f64)> = pairs
-        .iter()
-        .filter_map(|&(i, j)| {
-            Some((
-                s.mentee_ids.get(i)?.clone(),
-                s.mentor_ids.get(j)?.clone(),
-                *s.scores.get((i, j))?,
-            ))
-        })
-        .collect();
-    let rules = AuditRules {
-        exclude_same_department: cfg.exclude_same_department,
-        forbid: &cfg.forbid,
-        pin: &cfg.pin,
-        min_score: cfg.min_score,
-    };
-    // Pairs that could not be named are out of range; check_pairs counts those.
-    constraints::audit(cohort, rules, &named).len()
+    Ok(Problem::new(cohort.clone(), cfg.clone())?)
 }
 
 /// Compare `strategies` on one cohort: the same score matrix and mask for all, each result
@@ -108,15 +69,7 @@ pub fn compare_cohort(
     strategies: &[Strategy],
     seed: u64,
 ) -> Result<Vec<StrategyRun>, QualityError> {
-    let s = score(cohort, cfg)?;
-    let problem = Problem::new(s.scores.view(), &s.wanted, &s.capacity)?;
-    run_strategies(
-        &problem,
-        &cohort.mentees.protected,
-        strategies,
-        seed,
-        &|pairs| audit_count(cohort, cfg, &s, pairs),
-    )
+    prepare(cohort, cfg)?.run_strategies(strategies, seed)
 }
 
 /// One matched pair of a strategy, for plotting and inspection.
@@ -146,30 +99,77 @@ pub fn strategy_pairs(
     strategies: &[Strategy],
     seed: u64,
 ) -> Result<Vec<StrategyPair>, QualityError> {
-    let s = score(cohort, cfg)?;
-    let protected = &cohort.mentees.protected;
-    let ids = first_column_groups(protected, s.wanted.len());
-    let problem = Problem::new(s.scores.view(), &s.wanted, &s.capacity)?.with_groups(&ids)?;
-    let groups = |i: usize| -> BTreeMap<String, String> {
-        protected
-            .columns
-            .iter()
-            .filter_map(|c| Some((c.clone(), protected.get(i, c)?.to_string())))
-            .collect()
-    };
-    let mut out = Vec::new();
-    for &strategy in strategies {
-        for (i, j) in assign(strategy, &problem, seed)? {
-            out.push(StrategyPair {
-                strategy,
-                mentee: i,
-                mentor: j,
-                mentee_id: s.mentee_ids[i].clone(),
-                mentor_id: s.mentor_ids[j].clone(),
-                score: s.scores[[i, j]],
-                mentee_groups: groups(i),
-            });
+    prepare(cohort, cfg)?.strategy_pairs(strategies, seed)
+}
+
+impl Problem {
+    /// Run the quality `strategies` on this prepared problem: the same scores and mask for all,
+    /// each result audited by [`Problem::violations`]. `seed` seeds the random strategy and
+    /// labels the runs.
+    ///
+    /// # Errors
+    /// [`QualityError::Unsupported`] when the problem has pins (no strategy here honours them);
+    /// a fairness or solver error of a strategy.
+    pub fn run_strategies(
+        &self,
+        strategies: &[Strategy],
+        seed: u64,
+    ) -> Result<Vec<StrategyRun>, QualityError> {
+        self.refuse_pins()?;
+        run_strategies(
+            &self.instance(),
+            &self.cohort().mentees.protected,
+            strategies,
+            seed,
+            &|pairs| self.violations(pairs).len(),
+        )
+    }
+
+    /// The pairs each strategy forms on this prepared problem.
+    ///
+    /// # Errors
+    /// As [`Problem::run_strategies`].
+    pub fn strategy_pairs(
+        &self,
+        strategies: &[Strategy],
+        seed: u64,
+    ) -> Result<Vec<StrategyPair>, QualityError> {
+        self.refuse_pins()?;
+        let protected = &self.cohort().mentees.protected;
+        let instance = self.instance();
+        let ids = first_column_groups(protected, instance.dims().0);
+        let groups = |i: usize| -> BTreeMap<String, String> {
+            protected
+                .columns
+                .iter()
+                .filter_map(|c| Some((c.clone(), protected.get(i, c)?.to_string())))
+                .collect()
+        };
+        let (mentees, mentors) = (&self.cohort().mentees.people, &self.cohort().mentors.people);
+        let mut out = Vec::new();
+        for &strategy in strategies {
+            for (i, j) in assign_grouped(strategy, &instance, &ids, seed)? {
+                out.push(StrategyPair {
+                    strategy,
+                    mentee: i,
+                    mentor: j,
+                    mentee_id: mentees[i].id.clone(),
+                    mentor_id: mentors[j].id.clone(),
+                    score: instance.scores[[i, j]],
+                    mentee_groups: groups(i),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn refuse_pins(&self) -> Result<(), QualityError> {
+        if self.pins().is_empty() {
+            Ok(())
+        } else {
+            Err(QualityError::Unsupported(
+                "pinned pairs: the strategies compared here do not honour pins; remove `pin` from the configuration".into(),
+            ))
         }
     }
-    Ok(out)
 }

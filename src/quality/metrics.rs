@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Problem;
 use crate::cohort::Protected;
+use crate::lsap::Instance;
 
 /// What a matching does to the people in it. Shares are in `[0, 1]`; score statistics are over
 /// the matched pairs and are NaN (`null` in JSON) when nothing is matched.
@@ -63,7 +63,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// Count the ways `pairs` breaks the problem's own rules: an index out of range, a non-finite
 /// (forbidden) score, a pair used twice, a mentee above `wanted` or a mentor above `capacity`
 /// (each excess slot counts once).
-pub fn check_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize {
+pub fn check_pairs(problem: &Instance<'_>, pairs: &[(usize, usize)]) -> usize {
     let (n, m) = problem.scores.dim();
     let mut bad = 0usize;
     let mut per_mentee = vec![0u32; n];
@@ -89,7 +89,7 @@ pub fn check_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize {
             .map(|(&g, &l)| g.saturating_sub(l) as usize)
             .sum()
     };
-    bad + over(&per_mentee, problem.wanted) + over(&per_mentor, problem.capacity)
+    bad + over(&per_mentee, &problem.row_capacity) + over(&per_mentor, &problem.col_capacity)
 }
 
 /// Blocking pairs of a matching: acceptable pairs `(i, j)` not matched together where mentee `i`
@@ -97,8 +97,8 @@ pub fn check_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize {
 /// mentor) and mentor `j` strictly prefers `i` (it has spare capacity, or `i` scores higher than
 /// its worst current mentee). Preferences are the pair scores on both sides. `pairs` must be
 /// valid ([`check_pairs`] = 0); invalid entries are ignored.
-pub fn blocking_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize {
-    let s = problem.scores;
+pub fn blocking_pairs(problem: &Instance<'_>, pairs: &[(usize, usize)]) -> usize {
+    let s = problem.scores();
     let (n, m) = s.dim();
     let mut matched = std::collections::HashSet::with_capacity(pairs.len());
     let mut count_e = vec![0u32; n];
@@ -115,17 +115,17 @@ pub fn blocking_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize 
     }
     let mut blocking = 0;
     for i in 0..n {
-        let e_free = count_e[i] < problem.wanted[i];
-        if problem.wanted[i] == 0 {
+        let e_free = count_e[i] < problem.row_capacity[i];
+        if problem.row_capacity[i] == 0 {
             continue;
         }
         for j in 0..m {
             let v = s[[i, j]];
-            if !v.is_finite() || problem.capacity[j] == 0 || matched.contains(&(i, j)) {
+            if !v.is_finite() || problem.col_capacity[j] == 0 || matched.contains(&(i, j)) {
                 continue;
             }
             let mentee_wants = e_free || v > worst_e[i];
-            let mentor_wants = count_r[j] < problem.capacity[j] || v > worst_r[j];
+            let mentor_wants = count_r[j] < problem.col_capacity[j] || v > worst_r[j];
             if mentee_wants && mentor_wants {
                 blocking += 1;
             }
@@ -138,13 +138,13 @@ pub fn blocking_pairs(problem: &Problem<'_>, pairs: &[(usize, usize)]) -> usize 
 /// `i` = mentee `i`; missing values belong to no group). `audit_violations` is what the
 /// cohort-level audit found; it is added to [`check_pairs`].
 pub fn evaluate(
-    problem: &Problem<'_>,
+    problem: &Instance<'_>,
     pairs: &[(usize, usize)],
     groups: &Protected,
     audit_violations: usize,
     seconds: f64,
 ) -> Metrics {
-    let s = problem.scores;
+    let s = problem.scores();
     let (n, m) = s.dim();
     let valid: Vec<(usize, usize)> = pairs
         .iter()
@@ -154,8 +154,8 @@ pub fn evaluate(
     let mut scores: Vec<f64> = valid.iter().map(|&(i, j)| s[[i, j]]).collect();
     scores.sort_by(f64::total_cmp);
     let total: f64 = scores.iter().sum();
-    let wanted: u64 = problem.wanted.iter().map(|&w| u64::from(w)).sum();
-    let capacity: u64 = problem.capacity.iter().map(|&c| u64::from(c)).sum();
+    let wanted: u64 = problem.row_capacity.iter().map(|&w| u64::from(w)).sum();
+    let capacity: u64 = problem.col_capacity.iter().map(|&c| u64::from(c)).sum();
     let share = |num: usize, den: u64| {
         if den == 0 {
             0.0
@@ -191,7 +191,7 @@ pub fn evaluate(
 }
 
 /// Per protected column: match rate and mean score per group; the largest max−min over columns.
-fn group_gaps(problem: &Problem<'_>, pairs: &[(usize, usize)], groups: &Protected) -> (f64, f64) {
+fn group_gaps(problem: &Instance<'_>, pairs: &[(usize, usize)], groups: &Protected) -> (f64, f64) {
     let n = problem.scores.nrows();
     let mut per_mentee_pairs = vec![0u32; n];
     let mut per_mentee_sum = vec![0.0f64; n];
@@ -211,7 +211,7 @@ fn group_gaps(problem: &Problem<'_>, pairs: &[(usize, usize)], groups: &Protecte
                 .and_then(|v| v.as_deref());
             if let Some(g) = value {
                 let e = acc.entry(g).or_default();
-                e.0 += u64::from(problem.wanted[i]);
+                e.0 += u64::from(problem.row_capacity[i]);
                 e.1 += u64::from(per_mentee_pairs[i]);
                 e.2 += per_mentee_sum[i];
             }

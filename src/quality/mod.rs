@@ -1,16 +1,19 @@
 //! Matching quality: run several strategies on the same scored problem and measure what each
 //! does to the people in it (coverage, score distribution, stability, group gaps, utilisation).
 //!
-//! The strategies work on a [`Problem`]: the mentee × mentor score matrix with forbidden pairs as
-//! NaN (or any non-finite value), what each mentee wants and what each mentor can take.
+//! The strategies work on an [`Instance`]: the mentee × mentor score matrix with forbidden pairs
+//! as NaN (or any non-finite value), what each mentee wants (`row_capacity`) and what each mentor
+//! can take (`col_capacity`). On a cohort, `Problem::run_strategies` runs them on the prepared
+//! problem's own scores and audits each result with its independent check.
 //!
 //! ```
 //! use ndarray::array;
 //! use mentorpair::cohort::Protected;
-//! use mentorpair::quality::{assign, evaluate, Problem, Strategy};
+//! use mentorpair::lsap::Instance;
+//! use mentorpair::quality::{assign, evaluate, Strategy};
 //!
 //! let scores = array![[0.9, 0.5], [0.8, f64::NAN]];
-//! let problem = Problem::new(scores.view(), &[1, 1], &[1, 1]).unwrap();
+//! let problem = Instance::new(scores.view(), &[1, 1], &[1, 1]).unwrap();
 //! let pairs = assign(Strategy::Greedy, &problem, 0).unwrap();
 //! assert_eq!(pairs, [(0, 0)]); // greedy takes 0.9 first; mentee 1 has nobody left
 //! let m = evaluate(&problem, &pairs, &Protected::default(), 0, 0.0);
@@ -26,14 +29,13 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 use std::time::Instant;
 
-use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Protected;
 use crate::fairness::FairnessError;
 use crate::fairness::GroupLabels;
-use crate::lsap::LsapError;
-use crate::matching::MatchError;
+use crate::lsap::{Instance, LsapError};
+use crate::problem::MatchError;
 use crate::synthetic::SyntheticError;
 
 pub use cohorts::{
@@ -41,7 +43,7 @@ pub use cohorts::{
     StrategyPair,
 };
 pub use metrics::{blocking_pairs, check_pairs, evaluate, percentile, Metrics};
-pub use strategies::assign;
+pub use strategies::{assign, assign_grouped};
 
 /// A way of pairing mentees with mentors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -148,65 +150,6 @@ pub enum QualityError {
     Unsupported(String),
 }
 
-/// A scored matching problem: rows are mentees, columns mentors.
-#[derive(Debug, Clone, Copy)]
-pub struct Problem<'a> {
-    /// Pair scores; NaN (or any non-finite value) marks a forbidden pair.
-    pub scores: ArrayView2<'a, f64>,
-    /// How many mentors each mentee wants (`mentors_wanted`).
-    pub wanted: &'a [u32],
-    /// How many mentees each mentor takes (`capacity`).
-    pub capacity: &'a [u32],
-    /// Protected group id of each mentee row, for [`Strategy::GroupFloor`]; empty = one group.
-    pub row_groups: &'a [usize],
-}
-
-impl<'a> Problem<'a> {
-    /// Check that `wanted` has one entry per row and `capacity` one per column.
-    pub fn new(
-        scores: ArrayView2<'a, f64>,
-        wanted: &'a [u32],
-        capacity: &'a [u32],
-    ) -> Result<Self, QualityError> {
-        let (n, m) = scores.dim();
-        if wanted.len() != n {
-            return Err(QualityError::Shape {
-                what: "wanted",
-                got: wanted.len(),
-                expected: n,
-                per: "mentee (row)",
-            });
-        }
-        if capacity.len() != m {
-            return Err(QualityError::Shape {
-                what: "capacity",
-                got: capacity.len(),
-                expected: m,
-                per: "mentor (column)",
-            });
-        }
-        Ok(Problem {
-            scores,
-            wanted,
-            capacity,
-            row_groups: &[],
-        })
-    }
-
-    /// The same problem with a protected group id per mentee row (one per row).
-    pub fn with_groups(self, row_groups: &'a [usize]) -> Result<Self, QualityError> {
-        if row_groups.len() != self.wanted.len() {
-            return Err(QualityError::Shape {
-                what: "row_groups",
-                got: row_groups.len(),
-                expected: self.wanted.len(),
-                per: "mentee (row)",
-            });
-        }
-        Ok(Problem { row_groups, ..self })
-    }
-}
-
 /// Group id per mentee from the first protected column (sorted values, missing first); all 0
 /// when there is no protected column.
 pub fn first_column_groups(groups: &Protected, rows: usize) -> Vec<usize> {
@@ -236,25 +179,24 @@ pub struct StrategyRun {
     pub metrics: Metrics,
 }
 
-/// Run each strategy on `problem` and measure it. `groups` are the mentees' protected
+/// Run each strategy on `problem` and measure it (group floor over the groups of the mentees'
+/// first protected column). `groups` are the mentees' protected
 /// attributes; `audit` returns the cohort-level constraint violations of a list of pairs (the
 /// independent post-solve check), added to the structural ones. Strategies that are not
 /// available are an error, so a report never silently lacks a row.
 pub fn run_strategies(
-    problem: &Problem<'_>,
+    problem: &Instance<'_>,
     groups: &Protected,
     strategies: &[Strategy],
     seed: u64,
     audit: Audit<'_>,
 ) -> Result<Vec<StrategyRun>, QualityError> {
-    let ids = first_column_groups(groups, problem.wanted.len());
-    let problem =
-        &Problem::new(problem.scores, problem.wanted, problem.capacity)?.with_groups(&ids)?;
+    let ids = first_column_groups(groups, problem.dims().0);
     strategies
         .iter()
         .map(|&strategy| {
             let started = Instant::now();
-            let pairs = assign(strategy, problem, seed)?;
+            let pairs = assign_grouped(strategy, problem, &ids, seed)?;
             let seconds = started.elapsed().as_secs_f64();
             Ok(StrategyRun {
                 strategy,

@@ -8,71 +8,87 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::{Problem, QualityError, Strategy};
+use super::{QualityError, Strategy};
 use crate::fairness::{group_floor, maximin, CapacitatedSolver, GroupFloorOptions};
-use crate::lsap::{solve_capacitated, CapacitatedOptions, Objective};
+use crate::lsap::{Instance, Objective};
 
-/// Run `strategy` on `problem`. `seed` only matters for [`Strategy::Random`].
+/// Run `strategy` on `problem`, the mentees all in one group. `seed` only matters for
+/// [`Strategy::Random`].
 ///
 /// Returns `(mentee, mentor)` pairs sorted by mentee then mentor. Every strategy respects the
-/// forbidden pairs (non-finite scores), each mentee's `wanted`, each mentor's `capacity`, and uses
-/// a pair at most once.
+/// forbidden pairs (non-finite scores), each mentee's `row_capacity` (mentors wanted), each
+/// mentor's `col_capacity`, and uses a pair at most once.
 pub fn assign(
     strategy: Strategy,
-    problem: &Problem<'_>,
+    problem: &Instance<'_>,
     seed: u64,
 ) -> Result<Vec<(usize, usize)>, QualityError> {
+    assign_grouped(strategy, problem, &[], seed)
+}
+
+/// [`assign`] with a protected group id per mentee row, for [`Strategy::GroupFloor`] (empty = one
+/// group; otherwise one id per row).
+pub fn assign_grouped(
+    strategy: Strategy,
+    problem: &Instance<'_>,
+    row_groups: &[usize],
+    seed: u64,
+) -> Result<Vec<(usize, usize)>, QualityError> {
+    let rows = problem.dims().0;
+    if !row_groups.is_empty() && row_groups.len() != rows {
+        return Err(QualityError::Shape {
+            what: "row_groups",
+            got: row_groups.len(),
+            expected: rows,
+            per: "mentee (row)",
+        });
+    }
     let mut pairs = match strategy {
         Strategy::Optimal => optimal(problem)?,
         Strategy::Greedy => greedy(problem),
         Strategy::Random => random(problem, seed),
         Strategy::Stable => stable(problem),
         Strategy::GroupFloor => {
-            let one_group = vec![0; problem.wanted.len()];
-            let ids = if problem.row_groups.is_empty() {
+            let one_group = vec![0; rows];
+            let ids = if row_groups.is_empty() {
                 &one_group
             } else {
-                problem.row_groups
+                row_groups
             };
             let mut solver = fair_solver(problem);
             group_floor(
-                problem.scores,
+                problem.scores(),
                 ids,
                 &mut solver,
                 &GroupFloorOptions::default(),
             )?
             .pairs
         }
-        Strategy::Maximin => maximin(problem.scores, &mut fair_solver(problem))?.pairs,
+        Strategy::Maximin => maximin(problem.scores(), &mut fair_solver(problem))?.pairs,
     };
     pairs.sort_unstable();
     Ok(pairs)
 }
 
-fn fair_solver<'a>(problem: &Problem<'a>) -> CapacitatedSolver<'a> {
-    CapacitatedSolver::new(problem.wanted, problem.capacity, Objective::Coverage)
+fn fair_solver<'a>(problem: &'a Instance<'_>) -> CapacitatedSolver<'a> {
+    CapacitatedSolver::for_instance(problem, Objective::Coverage)
 }
 
 /// The capacitated assignment solver with the coverage objective: the most pairs the
 /// capacities and forbidden pairs allow, and among those the highest total score.
-fn optimal(problem: &Problem<'_>) -> Result<Vec<(usize, usize)>, QualityError> {
-    let opts = CapacitatedOptions {
-        maximize: true,
-        objective: Objective::Coverage,
-    };
-    let m = solve_capacitated(problem.scores, problem.wanted, problem.capacity, &opts)?;
-    Ok(m.pairs)
+fn optimal(problem: &Instance<'_>) -> Result<Vec<(usize, usize)>, QualityError> {
+    Ok(problem.solve(Objective::Coverage)?.pairs)
 }
 
 /// Each mentee's acceptable mentors, best first (score descending, then mentor index).
-fn preferences(problem: &Problem<'_>) -> Vec<Vec<u32>> {
-    let s = problem.scores;
+fn preferences(problem: &Instance<'_>) -> Vec<Vec<u32>> {
+    let s = problem.scores();
     (0..s.nrows())
         .into_par_iter()
         .map(|i| {
             let row = s.row(i);
             let mut js: Vec<u32> = (0..row.len())
-                .filter(|&j| problem.capacity[j] > 0 && row[j].is_finite())
+                .filter(|&j| problem.col_capacity[j] > 0 && row[j].is_finite())
                 .map(|j| j as u32)
                 .collect();
             js.sort_by(|&a, &b| row[b as usize].total_cmp(&row[a as usize]).then(a.cmp(&b)));
@@ -110,11 +126,11 @@ impl Ord for Head {
 /// Best pair first: all acceptable pairs in order of score (ties: mentee index, then mentor
 /// index), each taken when both sides still have room. A k-way merge of the sorted rows, so
 /// memory stays at one index per acceptable pair.
-fn greedy(problem: &Problem<'_>) -> Vec<(usize, usize)> {
+fn greedy(problem: &Instance<'_>) -> Vec<(usize, usize)> {
     let prefs = preferences(problem);
-    let s = problem.scores;
-    let mut room_mentee: Vec<u32> = problem.wanted.to_vec();
-    let mut room_mentor: Vec<u32> = problem.capacity.to_vec();
+    let s = problem.scores();
+    let mut room_mentee: Vec<u32> = problem.row_capacity.to_vec();
+    let mut room_mentor: Vec<u32> = problem.col_capacity.to_vec();
     let mut next = vec![0usize; prefs.len()];
     let mut heap: BinaryHeap<Head> = prefs
         .iter()
@@ -150,19 +166,19 @@ fn greedy(problem: &Problem<'_>) -> Vec<(usize, usize)> {
 
 /// A random feasible (and maximal) matching: mentees in a seeded random order, each taking
 /// uniformly random acceptable mentors that still have room, up to what it wants.
-fn random(problem: &Problem<'_>, seed: u64) -> Vec<(usize, usize)> {
+fn random(problem: &Instance<'_>, seed: u64) -> Vec<(usize, usize)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let s = problem.scores;
+    let s = problem.scores();
     let (n, m) = s.dim();
     let mut order: Vec<usize> = (0..n).collect();
     shuffle(&mut order, &mut rng);
-    let mut room: Vec<u32> = problem.capacity.to_vec();
+    let mut room: Vec<u32> = problem.col_capacity.to_vec();
     let mut pairs = Vec::new();
     let mut open: Vec<usize> = Vec::with_capacity(m);
     for i in order {
         open.clear();
         open.extend((0..m).filter(|&j| room[j] > 0 && s[[i, j]].is_finite()));
-        let take = (problem.wanted[i] as usize).min(open.len());
+        let take = (problem.row_capacity[i] as usize).min(open.len());
         for k in 0..take {
             let pick = k + rng.random_range(0..(open.len() - k) as u64) as usize;
             open.swap(k, pick);
@@ -186,14 +202,14 @@ fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
 /// scores (both sides rank by the pair's score; mentees break ties by lower mentor index, mentors
 /// by lower mentee index). The result has no blocking pair in the sense of
 /// [`super::blocking_pairs`].
-fn stable(problem: &Problem<'_>) -> Vec<(usize, usize)> {
+fn stable(problem: &Instance<'_>) -> Vec<(usize, usize)> {
     let prefs = preferences(problem);
-    let s = problem.scores;
+    let s = problem.scores();
     let n = prefs.len();
-    let mut free: Vec<u32> = problem.wanted.to_vec();
+    let mut free: Vec<u32> = problem.row_capacity.to_vec();
     let mut next = vec![0usize; n];
     let mut held: Vec<Vec<usize>> = problem
-        .capacity
+        .col_capacity
         .iter()
         .map(|&c| Vec::with_capacity(c.min(64) as usize))
         .collect();
@@ -207,7 +223,7 @@ fn stable(problem: &Problem<'_>) -> Vec<(usize, usize)> {
         while free[i] > 0 && next[i] < prefs[i].len() {
             let j = prefs[i][next[i]] as usize;
             next[i] += 1;
-            if held[j].len() < problem.capacity[j] as usize {
+            if held[j].len() < problem.col_capacity[j] as usize {
                 held[j].push(i);
                 free[i] -= 1;
                 continue;
