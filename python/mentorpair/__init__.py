@@ -29,7 +29,10 @@ from ._match import COMPONENTS, MatchResult, match, score_matrix
 
 __all__ += ["COMPONENTS", "MatchResult", "match", "score_matrix"]
 
+from ._problem import Problem
 from ._rematch import RematchResult, rematch
+
+__all__ += ["Problem"]
 
 __all__ += ["RematchResult", "rematch"]
 

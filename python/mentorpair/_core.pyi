@@ -2,6 +2,8 @@
 # tests/python/test_stubs.py checks them against the built module with mypy.stubtest: anything
 # added to `_core` must be described here too.
 
+from typing import final
+
 import numpy as np
 import numpy.typing as npt
 
@@ -72,43 +74,57 @@ def solve_capacitated(
 ]:
     """Solve a capacitated assignment (b-matching); returns (rows, cols, objective, row_duals, col_duals)."""
 
-# --- matching (src/python/matching.rs): a table is ("path", file) or ("records", JSON array) ---
-__all__ += ["match_cohort", "score_matrix", "explain_pair"]
+# --- the prepared problem (src/python/problem.rs): a table is ("path", file) or ("records", JSON) ---
+__all__ += ["Problem", "MatchOutcome"]
 
-def match_cohort(
-    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
-) -> str:
-    """Read both tables, match them; returns the MatchResult as JSON."""
+@final
+class MatchOutcome:
+    """A match result kept in Rust: `to_json()` hands it to Python, `Problem.audit` reads it as is."""
 
-def score_matrix(
-    mentees: tuple[str, str], mentors: tuple[str, str], config_json: str, protected: list[str]
-) -> tuple[npt.NDArray[np.float64], list[str], list[str]]:
-    """Score every pair; returns (scores, mentee_ids, mentor_ids), excluded pairs NaN."""
+    def to_json(self) -> str:
+        """The MatchResult as JSON."""
 
-def explain_pair(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
-    config_json: str,
-    protected: list[str],
-    mentee_id: str,
-    mentor_id: str,
-) -> str:
-    """Explain one pair, matched or not; returns the report as JSON."""
+@final
+class Problem:
+    """A cohort prepared once (features, scores, mask, pins): solve, explain, audit and rematch it."""
 
-# --- rematch (src/python/rematch.rs) and the command line (src/python/cli.rs) ---
-__all__ += ["rematch_cohort"]
+    def __new__(
+        cls,
+        mentees: tuple[str, str],
+        mentors: tuple[str, str],
+        config_json: str,
+        protected: list[str],
+    ) -> Problem: ...
+    def solve(self, options_json: str | None = None) -> MatchOutcome:
+        """Solve and report; `options_json` is a JSON SolveOptions (None = the configuration's)."""
+    def explain(self, mentee_id: str, mentor_id: str) -> str:
+        """Explain one pair by ids, matched or not; returns the PairReport as JSON."""
+    def audit(self, result: MatchOutcome, by: list[str], min_group_size: int = 5) -> str:
+        """Fairness audit of a result of this problem by protected columns; returns AuditReport JSON."""
+    def rematch(
+        self,
+        previous: list[tuple[str, str]],
+        freeze: list[tuple[str, str]],
+        keep_bonus: float,
+        options_json: str | None = None,
+    ) -> tuple[str, MatchOutcome]:
+        """Rematch against previous pairs; returns (the Rematch as JSON, the new matching)."""
+    def score_matrix(self) -> npt.NDArray[np.float64]:
+        """The scores, mentees x mentors, NaN where excluded: a read-only view, no copy."""
+    @property
+    def mentee_ids(self) -> list[str]:
+        """Mentee ids, in row order."""
+    @property
+    def mentor_ids(self) -> list[str]:
+        """Mentor ids, in column order."""
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(mentees, mentors)."""
+    @property
+    def excluded_pairs(self) -> int:
+        """Pairs excluded by a hard constraint or the minimum score."""
 
-def rematch_cohort(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
-    config_json: str,
-    protected: list[str],
-    previous: list[tuple[str, str]],
-    freeze: list[tuple[str, str]],
-    keep_bonus: float,
-) -> str:
-    """Rematch both tables against previous pairs; returns the CohortRematch as JSON."""
-
+# --- the command line (src/python/cli.rs) ---
 def cli_main(argv: list[str]) -> int:
     """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
 
@@ -136,7 +152,7 @@ def quality_tables(
     """On two tables (records or paths): what="runs" gives the runs of quality::compare_cohort, what="pairs" the pairs of quality::strategy_pairs, as JSON."""
 
 # --- fairness (src/python/fairness.rs) ---
-__all__ += ["fairness_audit", "audit_match"]
+__all__ += ["fairness_audit"]
 
 def fairness_audit(
     by: list[str],
@@ -148,14 +164,3 @@ def fairness_audit(
     min_group_size: int = 5,
 ) -> str:
     """Audit a matching by protected group; returns the AuditReport as JSON text."""
-
-def audit_match(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
-    config_json: str,
-    protected: list[str],
-    result_json: str,
-    by: list[str],
-    min_group_size: int = 5,
-) -> str:
-    """Audit a MatchResult (JSON) against the cohort it was matched from; returns AuditReport JSON."""

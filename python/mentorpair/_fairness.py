@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["Audit", "audit_groups", "audit_result", "fairness_config", "DEFAULT_MIN_GROUP_SIZE"]
+__all__ = ["Audit", "audit_groups", "fairness_config", "DEFAULT_MIN_GROUP_SIZE"]
 
 #: Groups with fewer members are marked ``too_small`` and left out of the ratios.
 DEFAULT_MIN_GROUP_SIZE = 5
@@ -170,18 +170,3 @@ def fairness_config(
     if not (0.0 <= tol < 1.0):
         raise ValueError(f"tolerance must be in [0, 1), e.g. 0.05, not {tolerance!r}")
     return {"mode": "group_floor", "by": cols, "tolerance": tol, "rate_parity": bool(rate_parity)}
-
-
-def audit_result(
-    inputs: tuple[Any, ...] | None,
-    raw: dict[str, Any],
-    by: str | Sequence[str],
-    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-) -> Audit:
-    """Audit a match result (``MatchResult.audit``) against the cohort it came from."""
-    if inputs is None:
-        raise ValueError("this result was not produced by match(); cannot audit it")
-    a, b, cfg, prot = inputs
-    cols = [by] if isinstance(by, str) else [str(x) for x in by]
-    report = _core.audit_match(a, b, cfg, prot, json.dumps(raw), cols, int(min_group_size))
-    return Audit(json.loads(report))

@@ -12,12 +12,15 @@ import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _fairness
+
+if TYPE_CHECKING:
+    from ._problem import Problem
 
 __all__ = ["match", "score_matrix", "MatchResult", "COMPONENTS"]
 
@@ -125,11 +128,16 @@ def _config(o: Mapping[str, Any]) -> str:
     return json.dumps(cfg)
 
 
+def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Both tables as the core reads them. The one place tables are converted for Rust: a
+    :class:`mentorpair.Problem` calls it once, and nothing after reads the tables again."""
+    return _source(mentees, "mentees"), _source(mentors, "mentors")
+
+
 def _prepare(options: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str], str, list[str]]:
     """The arguments of a public function -> (mentees source, mentors source, config, protected)."""
     opts = dict(options)
-    a = _source(opts.pop("mentees"), "mentees")
-    b = _source(opts.pop("mentors"), "mentors")
+    a, b = _tables(opts.pop("mentees"), opts.pop("mentors"))
     prot = [str(p) for p in opts.pop("protected")]
     return a, b, _config(opts), prot
 
@@ -208,16 +216,18 @@ def match(
 ) -> MatchResult:
     """Match mentees with mentors: the optimal pairing under every hard constraint, explained.
 
+    The same as ``Problem(mentees, mentors, **options).solve()``: prepare a
+    :class:`mentorpair.Problem` yourself to solve, explain or rematch one cohort several times
+    without reading and scoring it again.
+
     Returns a :class:`MatchResult` with ``.pairs``, ``.unmatched``, ``.violations`` (the
-    independent audit, always empty), ``.summary``, ``.explain(mentee_id)`` and ``.to_dict()``.
+    independent audit, always empty), ``.summary``, ``.explain(mentee_id)``, ``.audit(by)`` and
+    ``.to_dict()``.
     """
-    a, b, cfg, prot = _prepare(locals())
-    # -- fairness (issue 4): fairness="group_floor" (by, tolerance, rate_parity) or "maximin" --
-    fair = _fairness.fairness_config(fairness, by, tolerance, rate_parity)
-    if fair is not None:
-        cfg = json.dumps({**json.loads(cfg), "fairness": fair})
-    raw = json.loads(_core.match_cohort(a, b, cfg, prot))
-    return MatchResult(raw, _inputs=(a, b, cfg, prot))
+    options = dict(locals())
+    from ._problem import Problem
+
+    return Problem(options.pop("mentees"), options.pop("mentors"), **options).solve()
 
 
 def score_matrix(
@@ -238,19 +248,22 @@ def score_matrix(
     neutral: float = 0.5,
     memory_limit_bytes: int | None = None,
     **_ignored: Any,
-) -> tuple[np.ndarray, list[str], list[str]]:
-    """Score every mentee x mentor pair: ``(matrix, mentee_ids, mentor_ids)``.
+) -> pd.DataFrame:
+    """Score every mentee x mentor pair: a DataFrame indexed by mentee id, one column per mentor id.
 
-    ``matrix[i, j]`` is the score of mentee ``i`` with mentor ``j``; pairs excluded by a hard
-    constraint or scoring below ``min_score`` are NaN. Accepts the options of :func:`match`
-    (``pin`` and ``objective`` do not change scores and are ignored).
+    ``frame.loc[mentee_id, mentor_id]`` is the pair's score; pairs excluded by a hard constraint
+    or scoring below ``min_score`` are NaN. ``frame.to_numpy()`` is a read-only view of the
+    prepared problem's own matrix (no copy). The same as
+    ``Problem(mentees, mentors, **options).score_matrix()``; accepts the options of :func:`match`
+    (``pin``, ``objective`` and the fairness options do not change scores and are ignored).
     """
-    unknown = set(_ignored) - {"pin", "objective"}
+    unknown = set(_ignored) - {"pin", "objective", "fairness", "by", "tolerance", "rate_parity"}
     if unknown:
         raise TypeError(f"score_matrix() got unexpected keyword argument(s) {sorted(unknown)}")
     options = {k: v for k, v in locals().items() if k not in ("_ignored", "unknown")}
-    a, b, cfg, prot = _prepare(options)
-    return _core.score_matrix(a, b, cfg, prot)
+    from ._problem import Problem
+
+    return Problem(options.pop("mentees"), options.pop("mentors"), **options).score_matrix()
 
 
 match.__doc__ = (match.__doc__ or "") + _OPTION_DOC
@@ -277,9 +290,16 @@ class MatchResult:
         Milliseconds per stage.
     """
 
-    def __init__(self, raw: dict[str, Any], _inputs: tuple[Any, ...] | None = None) -> None:
+    def __init__(
+        self,
+        raw: dict[str, Any],
+        problem: Problem | None = None,
+        _outcome: _core.MatchOutcome | None = None,
+    ) -> None:
         self._raw = raw
-        self._inputs = _inputs
+        #: The :class:`mentorpair.Problem` this result was solved from (None when built by hand).
+        self.problem = problem
+        self._outcome = _outcome
         self.summary: dict[str, Any] = raw["summary"]
         self.timings: dict[str, float] = raw["timings"]
         #: The fairness-aware solve's report (floors met, iterations, price of fairness) or None.
@@ -318,17 +338,17 @@ class MatchResult:
         ``value``, ``weight``, ``contribution`` (they add up to the score), ``missing`` and
         ``evidence`` such as shared goals or overlapping minutes per week).
         With ``mentor_id``: the explanation of that pair, matched or not, plus ``excluded`` (the
-        hard constraint that forbids it, or None).
+        hard constraint that forbids it, or None), read from the result's prepared problem: the
+        tables are not read again.
         """
         mentee_id = str(mentee_id)
         if mentor_id is not None:
             for p in self._raw["pairs"]:
                 if p["mentee_id"] == mentee_id and p["mentor_id"] == str(mentor_id):
                     return {"explanation": copy.deepcopy(p["explanation"]), "excluded": None}
-            if self._inputs is None:
+            if self.problem is None:
                 raise ValueError("this result was not produced by match(); cannot explain other pairs")
-            a, b, cfg, prot = self._inputs
-            return json.loads(_core.explain_pair(a, b, cfg, prot, mentee_id, str(mentor_id)))
+            return self.problem.explain(mentee_id, str(mentor_id))
         pairs = [copy.deepcopy(p["explanation"]) for p in self._raw["pairs"] if p["mentee_id"] == mentee_id]
         unmatched = next((dict(u) for u in self._raw["unmatched"] if u["mentee_id"] == mentee_id), None)
         if not pairs and unmatched is None:
@@ -343,9 +363,12 @@ class MatchResult:
 
         Returns an :class:`mentorpair.Audit`: ``.groups`` (one row per group), ``.disparate_impact``,
         ``.four_fifths_ok``, ``.max_score_gap`` and the mentors' share of the load when mentors carry
-        the columns. Groups smaller than ``min_group_size`` are marked ``too_small``.
+        the columns. Groups smaller than ``min_group_size`` are marked ``too_small``. Reads the
+        result's prepared problem: the tables are not read again.
         """
-        return _fairness.audit_result(self._inputs, self._raw, by, min_group_size)
+        if self.problem is None:
+            raise ValueError("this result was not produced by match(); cannot audit it")
+        return self.problem.audit(self, by, min_group_size=min_group_size)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as plain Python data (pairs with explanations, unmatched, violations,

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import copy
 import inspect
-import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from . import _core, _fairness
-from ._match import MatchResult, TableLike, _pairs, _prepare, match
+from ._match import MatchResult, TableLike, _pairs, match
 
 __all__ = ["rematch", "RematchResult"]
 
@@ -48,6 +46,9 @@ def rematch(
     **options: Any,
 ) -> RematchResult:
     """Re-solve a programme after goals, people or constraints changed, moving only what should move.
+
+    The same as ``Problem(mentees, mentors, **options).rematch(previous_pairs, ...)``: this
+    round's tables are read and scored once, and the new matching is reported from that.
 
     Pairs of ``previous_pairs`` that now break a hard constraint (reporting line, department,
     ``forbid``, ``min_score``, a mentor with capacity 0) or name someone no longer in the tables are
@@ -89,28 +90,14 @@ def rematch(
         Bad input or options (as for :func:`mentorpair.match`), a frozen pair that breaks a hard
         constraint, a duplicate previous or frozen pair, a negative ``keep_bonus``.
     """
+    from ._problem import Problem
+
     try:
-        bound = inspect.signature(match).bind(mentees, mentors, **options)
+        inspect.signature(match).bind(mentees, mentors, **options)
     except TypeError as e:
         raise TypeError(f"rematch(): {e}") from None
-    bound.apply_defaults()
-    args = dict(bound.arguments)
-    a, b, cfg, prot = _prepare(args)
-    fair = _fairness.fairness_config(args["fairness"], args["by"], args["tolerance"], args["rate_parity"])
-    if fair is not None:
-        cfg = json.dumps({**json.loads(cfg), "fairness": fair})
-    raw = json.loads(
-        _core.rematch_cohort(
-            a,
-            b,
-            cfg,
-            prot,
-            [tuple(p) for p in _previous_pairs(previous_pairs)],
-            [tuple(p) for p in _pairs(freeze, "freeze")],
-            float(keep_bonus),
-        )
-    )
-    return RematchResult(raw, _inputs=(a, b, cfg, prot))
+    problem = Problem(mentees, mentors, **options)
+    return problem.rematch(previous_pairs, keep_bonus=keep_bonus, freeze=freeze)
 
 
 class RematchResult:
@@ -136,10 +123,10 @@ class RematchResult:
         the difference.
     """
 
-    def __init__(self, raw: dict[str, Any], _inputs: tuple[Any, ...] | None = None) -> None:
+    def __init__(self, raw: dict[str, Any], result: MatchResult | None = None) -> None:
         self._raw = raw
         rm = raw["rematch"]
-        self.result = MatchResult(raw["result"], _inputs=_inputs)
+        self.result = MatchResult(raw["result"]) if result is None else result
         self.counts: dict[str, int] = dict(rm["counts"])
         self.total_score: float = rm["total_score"]
         self.baseline_score: float = rm["baseline_score"]

@@ -65,36 +65,7 @@ fn fairness_audit(
     serde_json::to_string(&report).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
-/// Audit a `MatchResult` (as JSON) against the cohort it was matched from (the same table
-/// sources, config and protected list as `match_cohort`). Returns the `AuditReport` as JSON text.
-#[pyfunction]
-#[pyo3(signature = (mentees, mentors, config_json, protected, result_json, by, min_group_size=5))]
-#[allow(clippy::too_many_arguments)]
-fn audit_match(
-    py: Python<'_>,
-    mentees: (String, String),
-    mentors: (String, String),
-    config_json: &str,
-    protected: Vec<String>,
-    result_json: &str,
-    by: Vec<String>,
-    min_group_size: usize,
-) -> PyResult<String> {
-    py.detach(|| {
-        let (cohort, _) =
-            super::matching::cohort_and_config(&mentees, &mentors, config_json, &protected)?;
-        let result: crate::matching::MatchResult =
-            serde_json::from_str(result_json).map_err(|e| format!("invalid match result: {e}"))?;
-        let opts = AuditOptions { min_group_size };
-        let report = crate::matching::audit_match(&cohort, &result, &by, &opts)
-            .map_err(|e| e.to_string())?;
-        serde_json::to_string(&report).map_err(|e| e.to_string())
-    })
-    .map_err(super::errors::MentorpairError::new_err)
-}
-
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fairness_audit, m)?)?;
-    m.add_function(wrap_pyfunction!(audit_match, m)?)?;
     Ok(())
 }

@@ -7,8 +7,8 @@ mod errors;
 mod fairness;
 mod lsap;
 mod matching;
+mod problem;
 mod quality;
-mod rematch;
 mod synthetic;
 mod threads;
 
@@ -24,8 +24,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     cli::register(m)?;
-    matching::register(m)?;
-    rematch::register(m)?;
+    problem::register(m)?;
     synthetic::register(m)?;
     quality::register(m)?;
     fairness::register(m)?;

@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 use super::errors::MentorpairError;
 use super::threads::run_detached;
 
-use crate::cohort::{Cohort, Role, Table};
-use crate::io;
+use super::matching::{read_cohort, Source};
+use crate::cohort::Cohort;
 use crate::matching::MatchConfig;
 use crate::quality::{self, QualityError, Strategy};
 use crate::synthetic::CohortSpec;
@@ -18,24 +18,6 @@ fn strategies(names: &[String]) -> Result<Vec<Strategy>, String> {
         .iter()
         .map(|n| n.parse::<Strategy>().map_err(|e| e.to_string()))
         .collect()
-}
-
-/// A table handed over by `mentorpair._match._source`: `("path", file)` or `("records", json)`.
-type Source = (String, String);
-
-fn table(role: Role, (kind, payload): &Source, protected: &[String]) -> Result<Table, String> {
-    let read = match kind.as_str() {
-        "path" => io::read_path(role, std::path::Path::new(payload), protected),
-        _ => io::read_json(role, payload.as_bytes(), protected),
-    };
-    read.map_err(|e| e.to_string())
-}
-
-fn cohort(mentees: &Source, mentors: &Source, protected: &[String]) -> Result<Cohort, String> {
-    Ok(Cohort {
-        mentees: table(Role::Mentee, mentees, protected)?,
-        mentors: table(Role::Mentor, mentors, protected)?,
-    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
@@ -80,7 +62,7 @@ fn on_tables<T: serde::Serialize>(
     seed: u64,
     work: CohortWork<T>,
 ) -> Result<String, String> {
-    let c = cohort(mentees, mentors, protected)?;
+    let c = read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
     let out = work(&c, &quality::benchmark_config(), &strategies(names)?, seed)
         .map_err(|e| e.to_string())?;
     to_json(&out)

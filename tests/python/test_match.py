@@ -132,8 +132,11 @@ def test_empty_mentor_table_is_a_defined_result():
 def test_score_matrix_marks_exclusions_nan_and_protected_columns_do_not_matter():
     mentees, mentors = random_cohort(2, 25, 10)
     opts = dict(reference_date=REF, exclude_same_department=True, protected=["gender"])
-    m, ei, mi = mentorpair.score_matrix(mentees, mentors, **opts)
+    frame = mentorpair.score_matrix(mentees, mentors, **opts)
+    assert frame.index.name == "mentee_id" and frame.columns.name == "mentor_id"
+    ei, mi, m = list(frame.index), list(frame.columns), frame.to_numpy()
     assert m.shape == (25, 10) and ei[0] == "e0" and mi[-1] == "m9"
+    assert frame.loc["e0", "m9"] == m[0, 9] or np.isnan(m[0, 9])
     for i, e in enumerate(mentees):
         for j, t in enumerate(mentors):
             if e["department"] == t["department"] or e["manager_id"] == t["id"]:
@@ -141,9 +144,11 @@ def test_score_matrix_marks_exclusions_nan_and_protected_columns_do_not_matter()
     assert np.isfinite(m).any()
     rng = np.random.default_rng(0)
     shuffled = [dict(p, gender=g) for p, g in zip(mentees, rng.permutation([p["gender"] for p in mentees]))]
-    m2, _, _ = mentorpair.score_matrix(shuffled, mentors, **opts)
+    m2 = mentorpair.score_matrix(shuffled, mentors, **opts).to_numpy()
     np.testing.assert_array_equal(m, m2)
-    assert m.flags.writeable and m.dtype == np.float64
+    # A read-only view of the prepared problem's own matrix; copy=True gives a writeable one.
+    assert not m.flags.writeable and m.dtype == np.float64
+    assert frame.to_numpy(copy=True).flags.writeable
 
 
 def scipy_optimum(m: np.ndarray, capacity: list[int]) -> tuple[int, float]:
@@ -163,7 +168,7 @@ def test_optimum_matches_scipy_on_expanded_matrix(seed):
     opts = dict(reference_date=REF, min_score=0.45, exclude_same_department=seed % 2 == 0)
     r = mentorpair.match(mentees, mentors, **opts)
     assert r.violations.empty
-    m, _, _ = mentorpair.score_matrix(mentees, mentors, **opts)
+    m = mentorpair.score_matrix(mentees, mentors, **opts).to_numpy()
     n, total = scipy_optimum(m, [p["capacity"] for p in mentors])
     assert len(r.pairs) == n
     assert r.pairs["score"].sum() == pytest.approx(total, abs=1e-9)
@@ -237,7 +242,7 @@ def test_score_objective_matches_scipy(seed):
     opts = dict(reference_date=REF, min_score=0.5)
     r = mentorpair.match(mentees, mentors, objective="score", **opts)
     assert r.violations.empty
-    m, _, _ = mentorpair.score_matrix(mentees, mentors, **opts)
+    m = mentorpair.score_matrix(mentees, mentors, **opts).to_numpy()
     cols = [j for j, p in enumerate(mentors) for _ in range(p["capacity"])]
     w = np.nan_to_num(m[:, cols], nan=0.0)  # a forbidden pair adds nothing, like no pair
     rows, cs = linear_sum_assignment(w, maximize=True)
