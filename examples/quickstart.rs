@@ -1,22 +1,22 @@
-//! The Rust quickstart: generate a cohort, match it, explain a pair, audit it by a protected
-//! attribute, then rematch after some goals change.
+//! The Rust quickstart: generate a cohort, prepare it once, match it, explain a pair (matched or
+//! not), audit it by a protected attribute, then rematch after some goals change.
 //!
 //! Run: `cargo run --release --example quickstart`
 
 use mentorpair::cohort::Goal;
 use mentorpair::fairness::AuditOptions;
-use mentorpair::matching::audit_match;
-use mentorpair::matching::{match_cohort, MatchConfig};
-use mentorpair::rematch::{rematch_cohort, PairId, RematchOptions};
+use mentorpair::problem::{MatchConfig, Problem};
+use mentorpair::rematch::{PairId, RematchOptions};
 use mentorpair::synthetic::{generate, CohortSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A seeded synthetic programme: 400 mentees, 160 mentors (capacities 1-3).
     let cohort = generate(&CohortSpec::new(400, 160).seed(7))?;
 
-    // Match with the default weights and constraints.
+    // Prepare once (features, scores, the mask with its reasons, pins), then match.
     let config = MatchConfig::default();
-    let result = match_cohort(&cohort, &config)?;
+    let problem = Problem::new(cohort.clone(), config.clone())?;
+    let result = problem.match_result()?;
     let s = &result.summary;
     println!(
         "matched {} of {} mentees in {} pairs, mean score {:.3}, {} violations",
@@ -45,13 +45,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    // Any other pair, straight from the prepared problem: its score and why it is excluded.
+    let other = problem.explain(&cohort.mentees.people[0].id, &cohort.mentors.people[0].id)?;
+    println!(
+        "{} -> {}: {:.3}, excluded: {}",
+        other.explanation.mentee_id,
+        other.explanation.mentor_id,
+        other.explanation.score,
+        other.excluded.as_deref().unwrap_or("no")
+    );
+
     // Audit by a protected attribute: match rate and scores per group.
-    let audit = audit_match(
-        &cohort,
-        &result,
-        &["gender".to_string()],
-        &AuditOptions::default(),
-    )?;
+    let audit = problem.audit(&result, &["gender".to_string()], &AuditOptions::default())?;
     for g in &audit.mentees.groups {
         println!(
             "  {:<12} {:>4} mentees, match rate {:.3}, mean score {}",
@@ -82,7 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keep_bonus: 0.1,
         freeze: Vec::new(),
     };
-    let again = rematch_cohort(&changed, &config, &previous, &options)?;
+    // This round's cohort is prepared once; the rematch and its report both read it.
+    let again = Problem::new(changed, config)?.rematch(&previous, &options)?;
     let c = &again.rematch.counts;
     println!(
         "rematch: {} kept, {} moved, {} new, {} dissolved; score gained {:+.3}",

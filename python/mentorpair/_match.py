@@ -288,6 +288,9 @@ class MatchResult:
         Counts, total and mean score, unmatched by reason, the reference date.
     timings : dict
         Milliseconds per stage.
+    problem : mentorpair.Problem or None
+        The prepared problem the result was solved from: ``explain`` of any pair and ``audit``
+        answer from it, without reading the tables again.
     """
 
     def __init__(
