@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::CliError;
 use crate::cohort::{Cohort, Person, Table};
 use crate::fairness::FairnessReport;
+use crate::io::safe_csv::{CsvCells, CsvWriter};
 use crate::matching::{MatchConfig, MatchResult};
-use crate::rematch::{PairId, Rematch};
+use crate::rematch::Rematch;
 use crate::score::Component;
 
 /// Marks a result file written by this command line, with its layout version.
@@ -59,7 +60,7 @@ impl ResultFile {
         }
     }
 
-    pub(super) fn write(&self, w: &mut impl Write) -> io::Result<()> {
+    pub(super) fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer(&mut *w, self).map_err(io::Error::other)?;
         writeln!(w)
     }
@@ -119,11 +120,12 @@ fn result_components(result: &MatchResult) -> Vec<Component> {
 /// Pairs CSV: mentee_id, mentor_id, score, one column per component, pinned (and status when a
 /// rematch says which pairs were kept).
 pub(super) fn write_pairs(
-    w: &mut impl Write,
+    w: &mut dyn Write,
     result: &MatchResult,
     rematch: Option<&Rematch>,
+    cells: CsvCells,
 ) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = CsvWriter::new(w, cells);
     let components = result_components(result);
     let mut header = vec!["mentee_id", "mentor_id", "score"];
     header.extend(components.iter().map(|c| c.name()));
@@ -131,7 +133,7 @@ pub(super) fn write_pairs(
     if rematch.is_some() {
         header.push("status");
     }
-    csv.write_record(&header)?;
+    csv.row(&header)?;
     for p in &result.pairs {
         let mut row = vec![
             p.mentee_id.clone(),
@@ -152,15 +154,19 @@ pub(super) fn write_pairs(
                 .any(|x| x.kept && x.mentee_id == p.mentee_id && x.mentor_id == p.mentor_id);
             row.push(if kept { "kept" } else { "new" }.to_string());
         }
-        csv.write_record(&row)?;
+        csv.row(&row)?;
     }
     csv.flush()
 }
 
 /// Changes CSV: every previous and new pair with its status and reason.
-pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
+pub(super) fn write_changes(
+    w: &mut dyn Write,
+    rematch: &Rematch,
+    cells: CsvCells,
+) -> io::Result<()> {
+    let mut csv = CsvWriter::new(w, cells);
+    csv.row([
         "mentee_id",
         "mentor_id",
         "status",
@@ -169,7 +175,7 @@ pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result
         "reason",
     ])?;
     for c in &rematch.changes {
-        csv.write_record([
+        csv.row([
             c.mentee_id.as_str(),
             c.mentor_id.as_str(),
             &c.status.to_string(),
@@ -179,44 +185,6 @@ pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result
         ])?;
     }
     csv.flush()
-}
-
-/// Read previous pairs from a CSV with `mentee_id` and `mentor_id` columns (others ignored).
-pub(super) fn read_pairs(path: &Path) -> Result<Vec<PairId>, CliError> {
-    let bad = |msg: String| CliError::Input(format!("{}: {msg}", path.display()));
-    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::file(path, "read", e))?;
-    let header = reader
-        .headers()
-        .map_err(|e| bad(format!("cannot read the header: {e}")))?
-        .clone();
-    let column = |name: &str| {
-        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            bad(format!(
-                "missing column `{name}`; previous pairs need mentee_id and mentor_id (columns found: {})",
-                header.iter().collect::<Vec<_>>().join(", ")
-            ))
-        })
-    };
-    let (a, b) = (column("mentee_id")?, column("mentor_id")?);
-    let mut pairs = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        let row = k + 1;
-        let record = record.map_err(|e| bad(format!("row {row}: {e}")))?;
-        let cell = |i: usize, name: &str| {
-            record
-                .get(i)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .ok_or_else(|| {
-                    bad(format!(
-                        "row {row}: column `{name}` is empty; every pair needs both ids"
-                    ))
-                })
-        };
-        pairs.push(PairId::new(cell(a, "mentee_id")?, cell(b, "mentor_id")?));
-    }
-    Ok(pairs)
 }
 
 fn secs(ms: f64) -> String {
@@ -450,26 +418,5 @@ mod tests {
         let v = serde_json::json!({"kind": "language", "shared": ["english", "hindi"], "n": 2});
         assert_eq!(evidence_text(&v), "n: 2; shared: [\"english\",\"hindi\"]");
         assert_eq!(evidence_text(&serde_json::json!("x")), "\"x\"");
-    }
-
-    #[test]
-    fn previous_pairs_name_the_bad_row() {
-        let dir = std::env::temp_dir().join(format!("mentorpair-cli-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("pairs.csv");
-        std::fs::write(&path, "mentor_id,mentee_id,score\nm1,a,0.5\n,b,0.4\n").expect("write");
-        let err = read_pairs(&path)
-            .expect_err("row 2 has no mentor")
-            .to_string();
-        assert!(
-            err.contains("pairs.csv") && err.contains("row 2") && err.contains("mentor_id"),
-            "{err}"
-        );
-        std::fs::write(&path, "mentor_id,mentee_id\nm1,a\nm2,b\n").expect("write");
-        assert_eq!(
-            read_pairs(&path).expect("valid"),
-            [PairId::new("a", "m1"), PairId::new("b", "m2")]
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -2,17 +2,21 @@
 //! Every source goes through one parse + validate path; errors name table, row, id, column, value
 //! and the fix. No row is ever dropped silently.
 
+pub mod atomic;
 mod cells;
 mod csv;
 mod json;
+mod pairs;
 mod records;
+pub mod safe_csv;
 mod table;
 mod write;
 
 pub use self::csv::read_csv;
 pub use json::read_json;
+pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, PairsError};
 pub use records::read_records;
-pub use write::{columns, write_csv, write_json};
+pub use write::{columns, write_csv, write_csv_cells, write_json};
 
 use crate::cohort::{Role, Table};
 use serde_json::Value;

@@ -1,5 +1,6 @@
 //! Table writers (CSV, JSON) that the readers read back to an equal table.
 
+use super::safe_csv::{CsvCells, CsvWriter};
 use super::SCHEMA;
 use crate::cohort::{Person, Role, Table};
 use serde_json::Value;
@@ -76,14 +77,25 @@ pub fn columns(table: &Table) -> Vec<String> {
     cols
 }
 
-/// Write a table as CSV with a header; [`read_csv`] with the same `protected` list reads it back
-/// to an equal table.
+/// Write a table as CSV with a header, spreadsheet-safe (see [`CsvCells::Safe`]);
+/// [`read_csv`](super::read_csv) with the same `protected` list reads it back to an equal table.
+///
+/// # Errors
+/// The writer's error.
 pub fn write_csv<W: Write>(table: &Table, writer: W) -> std::io::Result<()> {
+    write_csv_cells(table, writer, CsvCells::Safe)
+}
+
+/// [`write_csv`] with the choice of neutralising formula-like cells or writing them raw.
+///
+/// # Errors
+/// The writer's error.
+pub fn write_csv_cells<W: Write>(table: &Table, writer: W, cells: CsvCells) -> std::io::Result<()> {
     let cols = columns(table);
-    let mut w = csv::Writer::from_writer(writer);
-    w.write_record(&cols)?;
+    let mut w = CsvWriter::new(writer, cells);
+    w.row(&cols)?;
     for (i, p) in table.people.iter().enumerate() {
-        w.write_record(
+        w.row(
             person_cells(table, i, p, &cols)
                 .into_iter()
                 .map(|c| c.unwrap_or_default()),
