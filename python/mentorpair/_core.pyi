@@ -109,6 +109,16 @@ def rematch_cohort(
 ) -> str:
     """Rematch both tables against previous pairs; returns the CohortRematch as JSON."""
 
+__all__ += ["previous_pairs"]
+
+def previous_pairs(
+    source: str,
+    path: str | None = None,
+    cells: list[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Previous pairs through the shared reader: a CSV file at `path`, else `cells`; ids trimmed,
+    empty ids and repeated pairs rejected naming `source` and the row."""
+
 def cli_main(argv: list[str]) -> int:
     """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
 

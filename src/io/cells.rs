@@ -32,10 +32,7 @@ pub(super) fn split_list<'a>(s: &'a str, seps: &'a [char]) -> impl Iterator<Item
 }
 
 pub(super) fn normalise_tag(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::cohort::normalise_label(s)
 }
 
 pub(super) fn parse_goals(c: &Cell) -> Result<Vec<Goal>, InputError> {

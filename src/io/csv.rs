@@ -63,7 +63,15 @@ pub fn read_csv<R: Read>(role: Role, reader: R, protected: &[String]) -> Result<
         }
         rows.push(row);
     }
-    parse_table(role, RawTable { columns, rows }, protected)
+    parse_table(
+        role,
+        RawTable {
+            columns,
+            rows,
+            typed: None,
+        },
+        protected,
+    )
 }
 
 /// A header read as one column that holds `;`, tabs or `|` is a table with another delimiter.

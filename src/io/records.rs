@@ -7,18 +7,46 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// booleans and `null` are accepted; a list is joined with `;` (e.g. `["en", "de"]`).
+///
+/// # Errors
+/// See [`InputError`].
 pub fn read_records(
     role: Role,
     records: &[Record],
     protected: &[String],
 ) -> Result<Table, InputError> {
+    read_records_with_columns(role, None, records, protected)
+}
+
+/// [`read_records`] with the table's `columns` when they are known (a DataFrame's), so that a
+/// table without rows is still checked: an empty DataFrame without an `id` column is an error.
+/// Without `columns` and without rows there is nothing to check: an empty table.
+///
+/// # Errors
+/// See [`InputError`].
+pub fn read_records_with_columns(
+    role: Role,
+    known_columns: Option<&[String]>,
+    records: &[Record],
+    protected: &[String],
+) -> Result<Table, InputError> {
     let table = role.table();
-    if records.is_empty() {
-        // No rows means no columns to check either: an empty table, not a missing `id`.
+    if records.is_empty() && known_columns.is_none() {
         return Ok(Table::new(role));
     }
     let mut columns: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    for name in known_columns.unwrap_or_default() {
+        let name = name.trim().to_string();
+        if index.contains_key(&name) {
+            return Err(InputError::DuplicateColumn {
+                table: table.to_string(),
+                column: name,
+            });
+        }
+        index.insert(name.clone(), columns.len());
+        columns.push(name);
+    }
     for rec in records {
         for k in rec.keys() {
             let name = k.trim().to_string();
@@ -29,8 +57,10 @@ pub fn read_records(
         }
     }
     let mut rows = Vec::with_capacity(records.len());
+    let mut typed = Vec::with_capacity(records.len());
     for (i, rec) in records.iter().enumerate() {
         let mut row = vec![None; columns.len()];
+        let mut values = vec![None; columns.len()];
         for (k, v) in rec {
             let Some(&c) = index.get(k.trim()) else {
                 continue;
@@ -54,14 +84,27 @@ pub fn read_records(
             }
             if cell.is_some() {
                 row[c] = cell;
+                values[c] = Some(match v {
+                    Value::String(s) => Value::String(s.trim().to_string()),
+                    other => other.clone(),
+                });
             }
         }
         rows.push(row);
+        typed.push(values);
     }
-    parse_table(role, RawTable { columns, rows }, protected)
+    parse_table(
+        role,
+        RawTable {
+            columns,
+            rows,
+            typed: Some(typed),
+        },
+        protected,
+    )
 }
 
-fn value_to_cell(v: &Value) -> Result<Option<String>, String> {
+pub(super) fn value_to_cell(v: &Value) -> Result<Option<String>, String> {
     Ok(match v {
         Value::Null => None,
         Value::Bool(b) => Some(b.to_string()),

@@ -9,6 +9,9 @@ use std::collections::{BTreeSet, HashMap};
 pub(super) struct RawTable {
     pub(super) columns: Vec<String>,
     pub(super) rows: Vec<Vec<Option<String>>>,
+    /// The cells as typed values, when the source has types (JSON, records): what extra columns
+    /// carry through. `None` for CSV, whose cells are all text.
+    pub(super) typed: Option<Vec<Vec<Option<serde_json::Value>>>>,
 }
 
 /// Positions of the schema columns in a raw table.
@@ -171,7 +174,17 @@ pub(super) fn parse_table(
         }
         for (name, i) in &lay.extra {
             if let Some(Some(v)) = cells.get(*i) {
-                p.extra.insert(name.clone(), v.clone());
+                let typed = raw
+                    .typed
+                    .as_ref()
+                    .and_then(|t| t.get(r))
+                    .and_then(|row| row.get(*i))
+                    .cloned()
+                    .flatten();
+                p.extra.insert(
+                    name.clone(),
+                    typed.unwrap_or_else(|| serde_json::Value::String(v.clone())),
+                );
             }
         }
         table.protected.values.push(

@@ -1,5 +1,6 @@
 //! Table writers (CSV, JSON) that the readers read back to an equal table.
 
+use super::records::value_to_cell;
 use super::safe_csv::{CsvCells, CsvWriter};
 use super::SCHEMA;
 use crate::cohort::{Person, Role, Table};
@@ -50,10 +51,17 @@ fn person_cells(table: &Table, i: usize, p: &Person, columns: &[String]) -> Vec<
                     .and_then(|v| v.get(k))
                     .cloned()
                     .flatten(),
-                None => p.extra.get(other).cloned(),
+                None => p
+                    .extra
+                    .get(other)
+                    .and_then(|v| value_to_cell(v).ok().flatten()),
             },
         })
         .collect()
+}
+
+fn is_protected(table: &Table, column: &str) -> bool {
+    table.protected.columns.iter().any(|c| c == column)
 }
 
 fn join(it: impl Iterator<Item = String>) -> Option<String> {
@@ -115,7 +123,11 @@ pub fn write_json<W: Write>(table: &Table, writer: W) -> std::io::Result<()> {
         .map(|(i, p)| {
             cols.iter()
                 .zip(person_cells(table, i, p, &cols))
-                .filter_map(|(c, v)| v.map(|v| (c.clone(), Value::String(v))))
+                .filter_map(|(c, v)| match p.extra.get(c) {
+                    // Extra columns keep their types; every other column is written as text.
+                    Some(typed) if !is_protected(table, c) => Some((c.clone(), typed.clone())),
+                    _ => v.map(|v| (c.clone(), Value::String(v))),
+                })
                 .collect()
         })
         .collect();
