@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 mod audit;
+mod check;
 pub use audit::audit_match;
+pub use check::{check_result, InconsistentResult};
 
 /// Default memory budget for dense matrices: 8 GiB.
 pub const DEFAULT_MEMORY_LIMIT: u64 = 8 << 30;
@@ -314,6 +316,12 @@ fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Prepared, MatchError> {
     let mut scores = score::fill_matrix(&features, &cfg.weights, &cfg.scoring);
     let affinity = crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
     affinity.add_to(&mut scores, cfg.weights.affinity);
+    // NaN marks an excluded pair from here on: a computed score must never be one. Bounded weights
+    // (`score::MAX_WEIGHT`, `io::MAX_GOAL_WEIGHT`) keep every sum finite.
+    debug_assert!(
+        scores.iter().all(|s| s.is_finite()),
+        "a computed score is not finite"
+    );
     timings.score_ms = ms(t);
     let t = Instant::now();
     let mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);

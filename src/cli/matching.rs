@@ -124,7 +124,8 @@ pub(super) struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct RematchArgs {
-    /// Last round's pairs (CSV with mentee_id and mentor_id columns, e.g. a `match --out` file).
+    /// Last round's pairs: a CSV with mentee_id and mentor_id columns (e.g. a `match --out` file,
+    /// neutralised or raw) or a result file written by `match --json`.
     #[arg(long)]
     previous: PathBuf,
     #[command(flatten)]
@@ -231,9 +232,13 @@ pub(super) fn match_config(
         };
     }
     if let Some(d) = &flags.reference_date {
-        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+        let four_digit_year = d.split('-').next().is_some_and(|y| y.trim().len() == 4);
+        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .ok()
+            .filter(|_| four_digit_year)
+            .ok_or(()).map_err(|()| {
             CliError::Usage(format!(
-                "--reference-date {d:?}: write the date as YYYY-MM-DD"
+                "--reference-date {d:?}: write the date as YYYY-MM-DD with a four-digit year, e.g. 2026-01-01"
             ))
         })?;
         cfg.scoring.reference_date = Some(date);
@@ -296,10 +301,12 @@ pub(super) fn read_cohort(
         stage.finish();
         Ok(table)
     };
-    Ok(Cohort {
+    let cohort = Cohort {
         mentees: read(Role::Mentee, &inputs.mentees)?,
         mentors: read(Role::Mentor, &inputs.mentors)?,
-    })
+    };
+    table_io::check_protected(&cohort, protected).map_err(|e| CliError::Input(e.to_string()))?;
+    Ok(cohort)
 }
 
 pub(super) fn match_error(e: MatchError) -> CliError {
@@ -397,8 +404,23 @@ pub(super) fn run_rematch<W: Write>(
     }
     let mut outputs = prepare_outputs(&inputs, &targets)?;
     let (cfg, protected) = match_config(&args.inputs, &args.flags)?;
-    let previous =
-        table_io::read_pairs_path(&args.previous).map_err(|e| CliError::Input(e.to_string()))?;
+    // Last round's pairs: a pairs CSV, or a result file (checked before it is trusted).
+    let is_json = args
+        .previous
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let previous = if is_json {
+        let file = ResultFile::read(&args.previous)?;
+        let cells = file
+            .result
+            .pairs
+            .iter()
+            .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()));
+        table_io::pairs_from_cells(cells, &args.previous.display().to_string())
+    } else {
+        table_io::read_pairs_path(&args.previous)
+    }
+    .map_err(|e| CliError::Input(e.to_string()))?;
     let cohort = read_cohort(&args.inputs, &protected, progress)?;
     let freeze = args
         .freeze

@@ -67,6 +67,23 @@ impl CliError {
     }
 }
 
+/// `text` with control characters (terminal escapes, carriage returns, bells, ...) shown escaped
+/// (`\u{1b}`), so that an id from a table can never drive the terminal.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Output that ends quietly when the reader goes away (`mentorpair ... | head`).
 struct Out<W: Write> {
     inner: W,
@@ -76,6 +93,8 @@ struct Out<W: Write> {
 
 impl<W: Write> Out<W> {
     fn line(&mut self, text: impl std::fmt::Display) -> Result<(), CliError> {
+        let text = text.to_string();
+        let text = terminal_safe(&text);
         if self.to_stderr {
             eprintln!("{text}");
             return Ok(());
@@ -190,7 +209,7 @@ where
         // The reader stopped listening: not an error of ours.
         Err(CliError::Internal(m)) if m.contains("Broken pipe") => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal_safe(&e.to_string()));
             e.exit_code()
         }
     }

@@ -73,6 +73,10 @@ impl ResultFile {
                 path.display()
             ))
         })?;
+        if file.format == RESULT_FORMAT {
+            crate::matching::check_result(&file.result, &file.cohort)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        }
         if file.format != RESULT_FORMAT {
             return Err(CliError::Input(format!(
                 "{}: result format {:?} is not {RESULT_FORMAT:?}; re-run `mentorpair match --json` with this version",

@@ -1,6 +1,6 @@
 //! Parsers for the structured cells: goals, skills, availability, time zone, level, capacity.
 
-use super::{BadValue, InputError, MAX_CAPACITY};
+use super::{BadValue, InputError, MAX_CAPACITY, MAX_GOAL_WEIGHT};
 use crate::cohort::{Goal, Skill, Slot, Weekday};
 use std::str::FromStr;
 
@@ -50,9 +50,9 @@ pub(super) fn parse_goals(c: &Cell) -> Result<Vec<Goal>, InputError> {
             }
             None => (part, 1.0),
         };
-        if !(weight.is_finite() && weight > 0.0) {
+        if !(weight > 0.0 && weight <= MAX_GOAL_WEIGHT) {
             return Err(c.err(
-                format!("goal weight {weight} in {part:?} must be a positive finite number"),
+                format!("goal weight {weight} in {part:?} must be a number above 0 and at most {MAX_GOAL_WEIGHT}"),
                 "use a weight such as 1 or 2, or leave it out (weight 1)",
             ));
         }

@@ -18,7 +18,7 @@ pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, PairsError};
 pub use records::read_records;
 pub use write::{columns, write_csv, write_csv_cells, write_json};
 
-use crate::cohort::{Role, Table};
+use crate::cohort::{Cohort, Role, Table};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +26,9 @@ use std::path::Path;
 /// One input row as a map from column name to JSON value (the shape of a list of dicts or a
 /// pandas `to_dict("records")`). `null` means a missing value.
 pub type Record = BTreeMap<String, Value>;
+
+/// Largest accepted goal weight (`leadership:2`); goal weights lie in (0, 1000].
+pub const MAX_GOAL_WEIGHT: f64 = 1000.0;
 
 /// Largest accepted `capacity` / `mentors_wanted`.
 pub const MAX_CAPACITY: u32 = 10_000;
@@ -161,4 +164,62 @@ pub fn read_path(role: Role, path: &Path, protected: &[String]) -> Result<Table,
             message: format!("unknown file type `.{other}`; use a .csv or .json file"),
         }),
     }
+}
+
+/// Every column named in `protected` must be a column of at least one table: a name found in
+/// neither is a typo (`gendr`), and the audit would silently find no groups.
+///
+/// # Errors
+/// [`InputError::MissingColumn`] naming the column and the closest column the tables have.
+pub fn check_protected(cohort: &Cohort, protected: &[String]) -> Result<(), InputError> {
+    let tables = [&cohort.mentees, &cohort.mentors];
+    for name in protected {
+        let name = name.trim();
+        if tables
+            .iter()
+            .any(|t| t.protected.columns.iter().any(|c| c == name))
+        {
+            continue;
+        }
+        let mut seen: Vec<String> = SCHEMA.iter().map(|s| s.to_string()).collect();
+        for t in tables {
+            seen.extend(t.protected.columns.iter().cloned());
+            seen.extend(t.people.iter().flat_map(|p| p.extra.keys().cloned()));
+        }
+        seen.sort();
+        seen.dedup();
+        let close = seen
+            .iter()
+            .map(|c| (edit_distance(&c.to_lowercase(), &name.to_lowercase()), c))
+            .filter(|(d, _)| *d <= 2.max(name.chars().count() / 3))
+            .min();
+        let hint = match close {
+            Some((_, c)) => format!("did you mean `{c}`? "),
+            None => String::new(),
+        };
+        return Err(InputError::MissingColumn {
+            table: "mentees and mentors".to_string(),
+            column: name.to_string(),
+            fix: format!(
+                "`{name}` is listed as protected but neither table has it; {hint}fix the name in --protected / protected = [...]"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Levenshtein distance between two short strings (column names).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }

@@ -39,6 +39,7 @@ pub(super) fn cohort_and_config(
         mentees: load(Role::Mentee, mentees, protected).map_err(|e| e.to_string())?,
         mentors: load(Role::Mentor, mentors, protected).map_err(|e| e.to_string())?,
     };
+    io::check_protected(&cohort, protected).map_err(|e| e.to_string())?;
     Ok((cohort, config))
 }
 
