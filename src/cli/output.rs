@@ -67,7 +67,13 @@ impl ResultFile {
 
     pub(super) fn read(path: &Path) -> Result<Self, CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
-        let file: ResultFile = serde_json::from_str(&text).map_err(|e| {
+        Self::parse(&text, path)
+    }
+
+    /// A result file from its text, checked against itself and its cohort; `path` names it in
+    /// errors.
+    pub(super) fn parse(text: &str, path: &Path) -> Result<Self, CliError> {
+        let file: ResultFile = serde_json::from_str(text).map_err(|e| {
             CliError::Input(format!(
                 "{}: not a mentorpair result file ({e}); write one with `mentorpair match --json FILE`",
                 path.display()
@@ -415,6 +421,62 @@ mod tests {
         assert!(protected.contains("protected"), "{protected}");
         let syntax = parse_config("min_score = \n").expect_err("bad TOML");
         assert!(!syntax.is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        #[test]
+        fn config_parser_never_panics(text in "[a-z_=\\[\\]\"., 0-9\n-]{0,120}") {
+            let _ = parse_config(&text);
+        }
+
+        #[test]
+        fn config_parser_never_panics_on_any_string(text in proptest::prelude::any::<String>()) {
+            let _ = parse_config(&text);
+        }
+
+        #[test]
+        fn result_reader_never_panics(text in proptest::prelude::any::<String>(), cut in 0usize..4000) {
+            let p = Path::new("r.json");
+            let _ = ResultFile::parse(&text, p);
+            // A real result file, cut or with a span replaced, is rejected, never trusted blindly.
+            let good = sample_result();
+            let cut = cut.min(good.len());
+            if good.is_char_boundary(cut) {
+                let _ = ResultFile::parse(&good[..cut], p);
+                let spliced = format!("{}{text}{}", &good[..cut], &good[cut..]);
+                let _ = ResultFile::parse(&spliced, p);
+            }
+        }
+    }
+
+    fn sample_result() -> String {
+        let mentees = crate::io::read_csv(
+            crate::cohort::Role::Mentee,
+            "id,goals,gender\na,python,f\nb,sql,m\n".as_bytes(),
+            &["gender".to_string()],
+        )
+        .expect("mentees");
+        let mentors = crate::io::read_csv(
+            crate::cohort::Role::Mentor,
+            "id,goals,capacity,gender\nm1,python,2,f\n".as_bytes(),
+            &["gender".to_string()],
+        )
+        .expect("mentors");
+        let cohort = Cohort { mentees, mentors };
+        let result =
+            crate::matching::match_cohort(&cohort, &MatchConfig::default()).expect("match");
+        let mut buf = Vec::new();
+        ResultFile::new(&cohort, result, None)
+            .write(&mut buf)
+            .expect("write");
+        String::from_utf8(buf).expect("utf-8")
+    }
+
+    #[test]
+    fn a_sample_result_reads_back() {
+        ResultFile::parse(&sample_result(), Path::new("r.json")).expect("valid");
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod write;
 pub use self::csv::read_csv;
 pub use json::read_json;
 pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, PairsError};
-pub use records::read_records;
+pub use records::{read_records, read_records_with_columns};
 pub use write::{columns, write_csv, write_csv_cells, write_json};
 
 use crate::cohort::{Cohort, Role, Table};
