@@ -68,14 +68,16 @@ impl CliError {
 }
 
 /// `text` with control characters (terminal escapes, carriage returns, bells, ...) shown escaped
-/// (`\u{1b}`), so that an id from a table can never drive the terminal.
+/// (`\u{1b}`), so that an id from a table can never drive the terminal. Line breaks stay: the
+/// printed tables are multi-line text.
 pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    let unsafe_char = |c: char| c.is_control() && c != '\n';
+    if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if unsafe_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);
