@@ -52,7 +52,7 @@ pub(super) fn parse_goals(c: &Cell) -> Result<Vec<Goal>, InputError> {
         };
         if !(weight > 0.0 && weight <= MAX_GOAL_WEIGHT) {
             return Err(c.err(
-                format!("goal weight {weight} in {part:?} must be a number above 0 and at most {MAX_GOAL_WEIGHT}"),
+                format!("goal weight {weight:?} in {part:?} must be a positive number, at most {MAX_GOAL_WEIGHT}"),
                 "use a weight such as 1 or 2, or leave it out (weight 1)",
             ));
         }

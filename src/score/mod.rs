@@ -127,7 +127,8 @@ impl Weights {
             let w = self.get(c);
             if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return Err(format!(
-                    "weights.{} is {w}; a component weight must be a number from 0 to {MAX_WEIGHT}",
+                    "weight of `{}` is {w:?}; weights.{} must be a number from 0 to {MAX_WEIGHT}",
+                    c.name(),
                     c.name()
                 ));
             }
