@@ -169,3 +169,8 @@ def audit_match(
     min_group_size: int = 5,
 ) -> str:
     """Audit a MatchResult (JSON) against the cohort it was matched from; returns AuditReport JSON."""
+
+__all__ += ["write_csv"]
+
+def write_csv(path: str, header: list[str], rows: list[list[str]], raw: bool = False) -> None:
+    """Write a CSV for people: formula-like cells neutralised unless `raw`, atomically; `-` is stdout."""

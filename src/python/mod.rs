@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod cli;
+mod csv_out;
 mod errors;
 mod fairness;
 mod lsap;
@@ -24,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     lsap::register(m)?;
     capacitated::register(m)?;
     cli::register(m)?;
+    csv_out::register(m)?;
     matching::register(m)?;
     rematch::register(m)?;
     synthetic::register(m)?;

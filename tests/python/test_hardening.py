@@ -101,3 +101,18 @@ def test_unknown_protected_column_names_the_close_match() -> None:
     mentees = pd.DataFrame({"id": ["a"], "gender": ["f"]})
     with pytest.raises(ValueError, match="did you mean `gender`"):
         mp.match(mentees, MENTORS, reference_date=DATE, protected=["gendr"])
+
+
+def test_to_csv_is_spreadsheet_safe_atomic_and_read_back(tmp_path: Path) -> None:
+    mentees = pd.DataFrame({"id": ["=1+1", "@x"], "goals": ["python", "sql"]})
+    r = mp.match(mentees, MENTORS, reference_date=DATE)
+    out = tmp_path / "pairs.csv"
+    mp.to_csv(r.pairs, out)
+    text = out.read_text()
+    assert "\"'=1+1\"" in text and "\"'@x\"" in text
+    assert mp.rematch(out, mentees, MENTORS, reference_date=DATE).counts["kept"] == 2
+    mp.to_csv(r.pairs, out, raw_csv=True)
+    assert "'=1+1" not in out.read_text()
+    with pytest.raises(ValueError, match="folder"):
+        mp.to_csv(r.pairs, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]
