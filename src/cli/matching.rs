@@ -420,7 +420,10 @@ pub(super) fn run_rematch<W: Write>(
     } else {
         table_io::read_pairs_path(&args.previous)
     }
-    .map_err(|e| CliError::Input(e.to_string()))?;
+    .map_err(|e| CliError::Input(e.to_string()))?
+    .into_iter()
+    .map(|(a, b)| PairId::new(a, b))
+    .collect::<Vec<_>>();
     let cohort = read_cohort(&args.inputs, &protected, progress)?;
     let freeze = args
         .freeze

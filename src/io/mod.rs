@@ -14,7 +14,7 @@ mod write;
 
 pub use self::csv::read_csv;
 pub use json::read_json;
-pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, PairsError};
+pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, IdPair, PairsError};
 pub use records::{read_records, read_records_with_columns};
 pub use write::{columns, write_csv, write_csv_cells, write_json};
 

@@ -2,7 +2,6 @@
 //! columns (others ignored), such as a pairs file written by `match`, neutralised or raw.
 
 use super::safe_csv::restore;
-use crate::rematch::PairId;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -40,7 +39,7 @@ pub enum PairsError {
         column: String,
     },
     /// The same pair appears on two rows.
-    #[error("{source_name} row {row}: pair {pair} repeats row {first_row}; list each previous pair once")]
+    #[error("{source_name} row {row}: pair (mentee {mentee_id:?}, mentor {mentor_id:?}) repeats row {first_row}; list each previous pair once")]
     Duplicate {
         /// The file.
         source_name: String,
@@ -48,23 +47,28 @@ pub enum PairsError {
         row: usize,
         /// 1-based data row of the first occurrence.
         first_row: usize,
-        /// The pair.
-        pair: PairId,
+        /// The pair's mentee.
+        mentee_id: String,
+        /// The pair's mentor.
+        mentor_id: String,
     },
 }
+
+/// A previous pair: `(mentee_id, mentor_id)`.
+pub type IdPair = (String, String);
 
 /// Previous pairs from `(mentee_id, mentor_id)` cells, in order: ids are trimmed, both must be
 /// non-empty and no pair may repeat.
 ///
 /// # Errors
 /// [`PairsError::EmptyId`] or [`PairsError::Duplicate`], naming `source_name` and the row.
-pub fn pairs_from_cells<I, A, B>(cells: I, source_name: &str) -> Result<Vec<PairId>, PairsError>
+pub fn pairs_from_cells<I, A, B>(cells: I, source_name: &str) -> Result<Vec<IdPair>, PairsError>
 where
     I: IntoIterator<Item = (A, B)>,
     A: AsRef<str>,
     B: AsRef<str>,
 {
-    let mut first: HashMap<PairId, usize> = HashMap::new();
+    let mut first: HashMap<IdPair, usize> = HashMap::new();
     let mut out = Vec::new();
     for (k, (a, b)) in cells.into_iter().enumerate() {
         let row = k + 1;
@@ -80,13 +84,14 @@ where
                 Ok(v.to_string())
             }
         };
-        let pair = PairId::new(id(a.as_ref(), "mentee_id")?, id(b.as_ref(), "mentor_id")?);
+        let pair = (id(a.as_ref(), "mentee_id")?, id(b.as_ref(), "mentor_id")?);
         if let Some(&first_row) = first.get(&pair) {
             return Err(PairsError::Duplicate {
                 source_name: source_name.to_string(),
                 row,
                 first_row,
-                pair,
+                mentee_id: pair.0,
+                mentor_id: pair.1,
             });
         }
         first.insert(pair.clone(), row);
@@ -99,7 +104,7 @@ where
 ///
 /// # Errors
 /// See [`PairsError`].
-pub fn read_pairs_csv<R: Read>(reader: R, source_name: &str) -> Result<Vec<PairId>, PairsError> {
+pub fn read_pairs_csv<R: Read>(reader: R, source_name: &str) -> Result<Vec<IdPair>, PairsError> {
     let malformed = |message: String| PairsError::Malformed {
         source_name: source_name.to_string(),
         message,
@@ -150,7 +155,7 @@ pub fn read_pairs_csv<R: Read>(reader: R, source_name: &str) -> Result<Vec<PairI
 ///
 /// # Errors
 /// See [`PairsError`]; an unreadable file is [`PairsError::Malformed`].
-pub fn read_pairs_path(path: &Path) -> Result<Vec<PairId>, PairsError> {
+pub fn read_pairs_path(path: &Path) -> Result<Vec<IdPair>, PairsError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| PairsError::Malformed {
         source_name: name.clone(),

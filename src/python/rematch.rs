@@ -53,10 +53,7 @@ fn previous_pairs(
         None => crate::io::pairs_from_cells(cells.unwrap_or_default(), source),
     }
     .map_err(|e| MentorpairError::new_err(e.to_string()))?;
-    Ok(pairs
-        .into_iter()
-        .map(|p| (p.mentee_id, p.mentor_id))
-        .collect())
+    Ok(pairs)
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
