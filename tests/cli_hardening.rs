@@ -161,6 +161,17 @@ fn control_characters_in_ids_are_printed_escaped() {
     let out = text(&o.stdout);
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
     assert!(out.contains("\\u{1b}"), "{out}");
+    // A line break in an id cannot fake a line of its own.
+    std::fs::write(&a, r#"[{"id": "two\nlines", "goals": "python"}]"#).expect("write");
+    let o = run_match(
+        &a,
+        &b,
+        &["--out", s(&dir.join("p.csv")), "--json", s(&json)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = mentorpair(&["explain", "--result", s(&json), "two\nlines"]);
+    let out = text(&o.stdout);
+    assert!(out.starts_with("two\\nlines -> m1"), "{out}");
 }
 
 #[test]

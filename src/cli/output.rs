@@ -325,6 +325,16 @@ fn evidence_text(value: &serde_json::Value) -> String {
         .join("; ")
 }
 
+/// An id as printed inside a line: a line break in it is shown as `\n`, so that it cannot fake
+/// another line (other control characters are escaped when the line is printed).
+fn one_line(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.contains(['\n', '\r']) {
+        std::borrow::Cow::Owned(id.replace('\n', "\\n").replace('\r', "\\r"))
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
 /// The lines `explain` prints for one mentee, or `None` when the id is not in the result.
 pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<String>> {
     let result = &file.result;
@@ -353,8 +363,8 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
     for p in pairs {
         lines.push(format!(
             "{} -> {}: score {:.3}{}",
-            p.mentee_id,
-            p.mentor_id,
+            one_line(&p.mentee_id),
+            one_line(&p.mentor_id),
             p.score,
             if p.pinned { " (pinned)" } else { "" }
         ));
@@ -383,7 +393,10 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
             .unwrap_or_default();
         lines.push(format!(
             "{}: matched {} of {} wanted; {reason}: {}",
-            u.mentee_id, u.matched, u.wanted, u.detail
+            one_line(&u.mentee_id),
+            u.matched,
+            u.wanted,
+            one_line(&u.detail)
         ));
     }
     Some(lines)
