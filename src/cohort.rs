@@ -123,11 +123,28 @@ pub struct Person {
     pub capacity: u32,
     /// Mentees only: protected attributes the mentee asks to share with a mentor.
     pub shared_background: Vec<String>,
-    /// Other columns, carried through to the result untouched.
-    pub extra: BTreeMap<String, String>,
+    /// Other columns, carried through to the result untouched, with their types: text from a CSV,
+    /// the JSON value (number, boolean, text, list) from JSON or records. Integers beyond 64 bits
+    /// are kept exactly as decimal text.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A tag, skill, language or department as compared: words separated by single spaces, lower
+/// case (`"  Public  Speaking"` and `"public speaking"` are the same tag).
+pub fn normalise_label(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Person {
+    /// The department as compared by `exclude_same_department`: case and spacing do not count,
+    /// as for tags (`Finance` and `finance` are one department).
+    pub fn department_key(&self) -> Option<String> {
+        self.department.as_deref().map(normalise_label)
+    }
+
     /// A person with only an id and defaults everywhere else (capacity 1).
     pub fn new(id: impl Into<String>) -> Self {
         Person {

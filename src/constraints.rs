@@ -180,9 +180,9 @@ impl Mask {
         let departments = exclude_same_department.then(|| {
             let mut ids: HashMap<String, u32> = HashMap::new();
             let mut intern = |p: &Person| {
-                p.department.as_ref().map(|d| {
+                p.department_key().map(|d| {
                     let n = ids.len() as u32;
-                    *ids.entry(d.clone()).or_insert(n)
+                    *ids.entry(d).or_insert(n)
                 })
             };
             let a: Vec<Option<u32>> = mentees.iter().map(&mut intern).collect();
@@ -366,8 +366,13 @@ pub fn audit(
         }
         if rules.exclude_same_department {
             if let (Some(x), Some(y)) = (&pa.department, &pb.department) {
-                if x == y {
-                    flag(a, b, "same_department", format!("both in department {x:?}"));
+                if pa.department_key() == pb.department_key() {
+                    flag(
+                        a,
+                        b,
+                        "same_department",
+                        format!("both in department {x:?} / {y:?}"),
+                    );
                 }
             }
         }

@@ -6,7 +6,7 @@ use crate::cohort::Cohort;
 use crate::problem::Problem;
 
 pub use crate::problem::{
-    audit_match, MatchConfig, MatchError, MatchResult, MatchedPair, Objective, PairReport,
+    audit_match, check_result, InconsistentResult, MatchConfig, MatchError, MatchResult, MatchedPair, Objective, PairReport,
     ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason, DEFAULT_MEMORY_LIMIT,
     DENSE_MATRICES,
 };

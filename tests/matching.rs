@@ -169,10 +169,13 @@ fn extra_columns_and_explanations_are_carried() {
     let r = match_cohort(&c, &cfg()).unwrap();
     let p = &r.pairs[0];
     assert_eq!(
-        p.mentee_extra.get("site").map(String::as_str),
+        p.mentee_extra.get("site").and_then(|v| v.as_str()),
         Some("paris")
     );
-    assert_eq!(p.mentor_extra.get("room").map(String::as_str), Some("12"));
+    assert_eq!(
+        p.mentor_extra.get("room").and_then(|v| v.as_str()),
+        Some("12")
+    );
     assert_eq!(p.components[&Component::Goals], 1.0);
     assert_eq!(p.explanation.score, p.score);
     let json = serde_json::to_string(&r).unwrap();

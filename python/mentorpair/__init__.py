@@ -43,3 +43,7 @@ __all__ += ["benchmark", "synthetic"]
 from ._fairness import Audit, audit_groups
 
 __all__ += ["Audit", "audit_groups"]
+
+from ._csv import to_csv
+
+__all__ += ["to_csv"]

@@ -124,6 +124,16 @@ class Problem:
     def excluded_pairs(self) -> int:
         """Pairs excluded by a hard constraint or the minimum score."""
 
+__all__ += ["previous_pairs"]
+
+def previous_pairs(
+    source: str,
+    path: str | None = None,
+    cells: list[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Previous pairs through the shared reader: a CSV file at `path`, else `cells`; ids trimmed,
+    empty ids and repeated pairs rejected naming `source` and the row."""
+
 # --- the command line (src/python/cli.rs) ---
 def cli_main(argv: list[str]) -> int:
     """Run the mentorpair command line with `argv` (`argv[0]` is the program name); return the exit code."""
@@ -164,3 +174,8 @@ def fairness_audit(
     min_group_size: int = 5,
 ) -> str:
     """Audit a matching by protected group; returns the AuditReport as JSON text."""
+
+__all__ += ["write_csv"]
+
+def write_csv(path: str, header: list[str], rows: list[list[str]], raw: bool = False) -> None:
+    """Write a CSV for people: formula-like cells neutralised unless `raw`, atomically; `-` is stdout."""

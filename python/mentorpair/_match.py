@@ -61,7 +61,9 @@ def _source(table: TableLike, name: str) -> tuple[str, str]:
     """Convert a table argument to the ``(kind, payload)`` pair the core reads."""
     if isinstance(table, (str, os.PathLike)):
         return ("path", os.fspath(table))
+    columns = None
     if isinstance(table, pd.DataFrame):
+        columns = [str(c) for c in table.columns]  # checked by the core even when there are no rows
         records = table.to_dict(orient="records")
     elif isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
         records = list(table)
@@ -75,6 +77,8 @@ def _source(table: TableLike, name: str) -> tuple[str, str]:
         if not isinstance(rec, Mapping):
             raise TypeError(f"{name} row {i} is {type(rec).__name__}, expected a dict of column -> value")
         rows.append({str(k): _clean(v) for k, v in rec.items()})
+    if columns is not None:
+        return ("records", json.dumps({"columns": columns, "rows": rows}))
     return ("records", json.dumps(rows))
 
 

@@ -20,11 +20,13 @@ PairsLike = Any  # MatchResult | RematchResult | DataFrame | Sequence[(mentee_id
 
 def _previous_pairs(previous: PairsLike) -> list[list[str]]:
     """Previous pairs from a result, a DataFrame with ``mentee_id``/``mentor_id``, a CSV path or a
-    list of ``(mentee_id, mentor_id)``."""
+    list of ``(mentee_id, mentor_id)``; checked by the core's previous-pairs reader (the one the
+    command line uses)."""
     if isinstance(previous, (MatchResult, RematchResult)):
         previous = previous.pairs
     if isinstance(previous, (str, os.PathLike)):
-        previous = pd.read_csv(previous, dtype=str, keep_default_na=False)
+        pairs = _core.previous_pairs(os.fspath(previous), path=os.fspath(previous))
+        return [list(p) for p in pairs]
     if isinstance(previous, pd.DataFrame):
         missing = {"mentee_id", "mentor_id"} - set(previous.columns)
         if missing:
@@ -33,7 +35,8 @@ def _previous_pairs(previous: PairsLike) -> list[list[str]]:
                 f"(columns given: {list(previous.columns)})"
             )
         previous = list(zip(previous["mentee_id"].astype(str), previous["mentor_id"].astype(str)))
-    return _pairs(previous, "previous_pairs")
+    cells = [tuple(p) for p in _pairs(previous, "previous_pairs")]
+    return [list(p) for p in _core.previous_pairs("previous_pairs", cells=cells)]
 
 
 def rematch(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::ResultFile;
-use super::{write_file, CliError, Out};
+use super::{commit, prepare_outputs, CliError, Out};
 use crate::fairness::{AuditOptions, AuditReport};
 
 #[derive(Debug, Args)]
@@ -26,6 +26,9 @@ pub(super) struct AuditArgs {
 }
 
 pub(super) fn run<W: Write>(args: &AuditArgs, out: &mut Out<W>) -> Result<(), CliError> {
+    let targets: Vec<(&str, &std::path::Path)> =
+        args.json.iter().map(|j| ("--json", j.as_path())).collect();
+    let mut outputs = prepare_outputs(&[("--result", args.result.as_path())], &targets)?;
     let file = ResultFile::read(&args.result)?;
     let opts = AuditOptions {
         min_group_size: args.min_group_size,
@@ -34,12 +37,13 @@ pub(super) fn run<W: Write>(args: &AuditArgs, out: &mut Out<W>) -> Result<(), Cl
     // without preparing (scoring) the slimmed cohort the file keeps.
     let report = crate::problem::audit_match(&file.cohort, &file.result, &args.by, &opts)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.result.display())))?;
-    if let Some(path) = &args.json {
-        write_file(path, |w| {
+    if args.json.is_some() {
+        super::stage(&mut outputs, 0, |w| {
             serde_json::to_writer_pretty(&mut *w, &report).map_err(io::Error::other)?;
             writeln!(w)
         })?;
     }
+    commit(outputs, out)?;
     for line in audit_text(&report) {
         out.line(line)?;
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::progress::Progress;
-use super::{write_file, CliError, Out};
+use super::{commit, prepare_outputs, CliError, Out};
 use crate::matching::MatchError;
 use crate::quality::{self, QualityError, Strategy};
 use crate::synthetic;
@@ -61,6 +61,9 @@ pub(super) fn run<W: Write>(
     let spec = synthetic::CohortSpec::new(args.mentees, args.mentors).bias(args.bias);
     spec.validate()
         .map_err(|e| CliError::Usage(e.to_string()))?;
+    let targets: Vec<(&str, &std::path::Path)> =
+        args.json.iter().map(|j| ("--json", j.as_path())).collect();
+    let mut outputs = prepare_outputs(&[], &targets)?;
     let stage = progress.steps("cohorts", args.seeds);
     let mut runs = Vec::new();
     for seed in 0..args.seeds {
@@ -72,12 +75,13 @@ pub(super) fn run<W: Write>(
         stage.inc();
     }
     let elapsed = stage.finish();
-    if let Some(path) = &args.json {
-        write_file(path, |w| {
+    if args.json.is_some() {
+        super::stage(&mut outputs, 0, |w| {
             serde_json::to_writer_pretty(&mut *w, &runs).map_err(io::Error::other)?;
             writeln!(w)
         })?;
     }
+    commit(outputs, out)?;
     out.line(format!(
         "{} mentees x {} mentors, {} seed(s), {:.1} s in all",
         args.mentees,

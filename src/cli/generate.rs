@@ -1,13 +1,14 @@
 //! `mentorpair generate`: a seeded synthetic cohort written as the two input tables.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::progress::Progress;
-use super::{write_file, CliError, Out};
+use super::{commit, prepare_outputs, CliError, Out};
 use crate::cohort::Table;
+use crate::io::safe_csv::CsvCells;
 use crate::{io as table_io, synthetic};
 
 #[derive(Debug, Args)]
@@ -40,6 +41,7 @@ pub(super) struct GenerateArgs {
 
 pub(super) fn run<W: Write>(
     args: &GenerateArgs,
+    cells: CsvCells,
     progress: Progress,
     out: &mut Out<W>,
 ) -> Result<(), CliError> {
@@ -52,13 +54,25 @@ pub(super) fn run<W: Write>(
     if let Some(x) = args.availability_tightness {
         spec = spec.availability_tightness(x);
     }
+    let ext = if args.json { "json" } else { "csv" };
+    let paths: Vec<_> = ["mentees", "mentors"]
+        .map(|t| args.out.join(format!("{t}.{ext}")))
+        .into();
+    let mut outputs = prepare_outputs(
+        &[],
+        &[
+            ("mentees", paths[0].as_path()),
+            ("mentors", paths[1].as_path()),
+        ],
+    )?;
     let stage = progress.stage("generating the cohort");
     let cohort = synthetic::generate(&spec).map_err(|e| CliError::Usage(e.to_string()))?;
     let generated = stage.finish();
-    let ext = if args.json { "json" } else { "csv" };
-    for table in [&cohort.mentees, &cohort.mentors] {
-        let path = args.out.join(format!("{}.{ext}", table.role.table()));
-        write_table(&path, table, args.json)?;
+    for (k, table) in [&cohort.mentees, &cohort.mentors].into_iter().enumerate() {
+        super::stage(&mut outputs, k, |w| write_table(w, table, args.json, cells))?;
+    }
+    commit(outputs, out)?;
+    for (table, path) in [&cohort.mentees, &cohort.mentors].into_iter().zip(&paths) {
         out.line(format!(
             "wrote {} {} to {}",
             table.people.len(),
@@ -78,12 +92,15 @@ pub(super) fn run<W: Write>(
     ))
 }
 
-pub(super) fn write_table(path: &Path, table: &Table, json: bool) -> Result<(), CliError> {
-    write_file(path, |w| {
-        if json {
-            table_io::write_json(table, w)
-        } else {
-            table_io::write_csv(table, w)
-        }
-    })
+fn write_table(
+    w: &mut dyn Write,
+    table: &Table,
+    json: bool,
+    cells: CsvCells,
+) -> std::io::Result<()> {
+    if json {
+        table_io::write_json(table, w)
+    } else {
+        table_io::write_csv_cells(table, w, cells)
+    }
 }

@@ -8,10 +8,11 @@ use clap::{Args, ValueEnum};
 
 use super::output::{self, ResultFile};
 use super::progress::Progress;
-use super::{write_file, CliError, Out};
+use super::{commit, prepare_outputs, CliError, Out};
 use crate::cohort::{Cohort, Role, Table};
 use crate::fairness::Fairness;
 use crate::io as table_io;
+use crate::io::safe_csv::CsvCells;
 use crate::problem::{MatchConfig, MatchError, Objective, Problem};
 use crate::rematch::{CohortRematchError, PairId, RematchError, RematchOptions};
 use crate::score::Weights;
@@ -123,7 +124,8 @@ pub(super) struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct RematchArgs {
-    /// Last round's pairs (CSV with mentee_id and mentor_id columns, e.g. a `match --out` file).
+    /// Last round's pairs: a CSV with mentee_id and mentor_id columns (e.g. a `match --out` file,
+    /// neutralised or raw) or a result file written by `match --json`.
     #[arg(long)]
     previous: PathBuf,
     #[command(flatten)]
@@ -230,9 +232,13 @@ pub(super) fn match_config(
         };
     }
     if let Some(d) = &flags.reference_date {
-        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+        let four_digit_year = d.split('-').next().is_some_and(|y| y.trim().len() == 4);
+        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .ok()
+            .filter(|_| four_digit_year)
+            .ok_or(()).map_err(|()| {
             CliError::Usage(format!(
-                "--reference-date {d:?}: write the date as YYYY-MM-DD"
+                "--reference-date {d:?}: write the date as YYYY-MM-DD with a four-digit year, e.g. 2026-01-01"
             ))
         })?;
         cfg.scoring.reference_date = Some(date);
@@ -295,10 +301,12 @@ pub(super) fn read_cohort(
         stage.finish();
         Ok(table)
     };
-    Ok(Cohort {
+    let cohort = Cohort {
         mentees: read(Role::Mentee, &inputs.mentees)?,
         mentors: read(Role::Mentor, &inputs.mentors)?,
-    })
+    };
+    table_io::check_protected(&cohort, protected).map_err(|e| CliError::Input(e.to_string()))?;
+    Ok(cohort)
 }
 
 pub(super) fn match_error(e: MatchError) -> CliError {
@@ -307,16 +315,40 @@ pub(super) fn match_error(e: MatchError) -> CliError {
         MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
             CliError::Infeasible(e.to_string())
         }
+        // A shared_background request naming an undeclared column is a problem of the tables.
+        MatchError::Fairness(crate::fairness::FairnessError::Affinity(_)) => {
+            CliError::Input(e.to_string())
+        }
         MatchError::Fairness(_) => CliError::Usage(e.to_string()),
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }
 
+impl Inputs {
+    /// The input files, by option, for checking that no output overwrites one.
+    fn paths(&self) -> Vec<(&'static str, &Path)> {
+        let mut v = vec![
+            ("--mentees", self.mentees.as_path()),
+            ("--mentors", self.mentors.as_path()),
+        ];
+        if let Some(c) = &self.config {
+            v.push(("--config", c.as_path()));
+        }
+        v
+    }
+}
+
 pub(super) fn run_match<W: Write>(
     args: &MatchArgs,
+    cells: CsvCells,
     progress: Progress,
     out: &mut Out<W>,
 ) -> Result<(), CliError> {
+    let mut targets = vec![("--out", args.out.as_path())];
+    if let Some(j) = &args.json {
+        targets.push(("--json", j.as_path()));
+    }
+    let mut outputs = prepare_outputs(&args.inputs.paths(), &targets)?;
     let (cfg, protected) = match_config(&args.inputs, &args.flags)?;
     let cohort = read_cohort(&args.inputs, &protected, progress)?;
     let stage = progress.stage(&format!(
@@ -328,11 +360,14 @@ pub(super) fn run_match<W: Write>(
     let problem = Problem::new(cohort, cfg).map_err(match_error)?;
     let result = problem.match_result().map_err(match_error)?;
     let elapsed = stage.finish();
-    write_file(&args.out, |w| output::write_pairs(w, &result, None))?;
+    super::stage(&mut outputs, 0, |w| {
+        output::write_pairs(w, &result, None, cells)
+    })?;
     let file = ResultFile::new(problem.cohort(), result, None);
-    if let Some(path) = &args.json {
-        write_file(path, |w| file.write(w))?;
+    if args.json.is_some() {
+        super::stage(&mut outputs, 1, |w| file.write(w))?;
     }
+    commit(outputs, out)?;
     for line in output::match_summary(&file.result, elapsed) {
         out.line(line)?;
     }
@@ -356,11 +391,41 @@ pub(super) fn explain<W: Write>(args: &ExplainArgs, out: &mut Out<W>) -> Result<
 
 pub(super) fn run_rematch<W: Write>(
     args: &RematchArgs,
+    cells: CsvCells,
     progress: Progress,
     out: &mut Out<W>,
 ) -> Result<(), CliError> {
+    let mut inputs = args.inputs.paths();
+    inputs.push(("--previous", args.previous.as_path()));
+    let mut targets = vec![("--out", args.out.as_path())];
+    if let Some(c) = &args.changes {
+        targets.push(("--changes", c.as_path()));
+    }
+    if let Some(j) = &args.json {
+        targets.push(("--json", j.as_path()));
+    }
+    let mut outputs = prepare_outputs(&inputs, &targets)?;
     let (cfg, protected) = match_config(&args.inputs, &args.flags)?;
-    let previous = output::read_pairs(&args.previous)?;
+    // Last round's pairs: a pairs CSV, or a result file (checked before it is trusted).
+    let is_json = args
+        .previous
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let previous = if is_json {
+        let file = ResultFile::read(&args.previous)?;
+        let cells = file
+            .result
+            .pairs
+            .iter()
+            .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()));
+        table_io::pairs_from_cells(cells, &args.previous.display().to_string())
+    } else {
+        table_io::read_pairs_path(&args.previous)
+    }
+    .map_err(|e| CliError::Input(e.to_string()))?
+    .into_iter()
+    .map(|(a, b)| PairId::new(a, b))
+    .collect::<Vec<_>>();
     let cohort = read_cohort(&args.inputs, &protected, progress)?;
     let freeze = args
         .freeze
@@ -389,16 +454,21 @@ pub(super) fn run_rematch<W: Write>(
         e => CliError::Internal(e.to_string()),
     })?;
     let elapsed = stage.finish();
-    write_file(&args.out, |w| {
-        output::write_pairs(w, &done.result, Some(&done.rematch))
+    super::stage(&mut outputs, 0, |w| {
+        output::write_pairs(w, &done.result, Some(&done.rematch), cells)
     })?;
-    if let Some(path) = &args.changes {
-        write_file(path, |w| output::write_changes(w, &done.rematch))?;
+    let mut next = 1;
+    if args.changes.is_some() {
+        super::stage(&mut outputs, next, |w| {
+            output::write_changes(w, &done.rematch, cells)
+        })?;
+        next += 1;
     }
     let file = ResultFile::new(problem.cohort(), done.result, Some(done.rematch));
-    if let Some(path) = &args.json {
-        write_file(path, |w| file.write(w))?;
+    if args.json.is_some() {
+        super::stage(&mut outputs, next, |w| file.write(w))?;
     }
+    commit(outputs, out)?;
     if let Some(r) = &file.rematch {
         for line in output::rematch_summary(r) {
             out.line(line)?;

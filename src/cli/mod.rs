@@ -12,12 +12,13 @@ mod output;
 mod progress;
 
 use std::ffi::OsString;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use clap::{Parser, Subcommand};
 
+use crate::io::atomic::{OutputError, OutputSet};
+use crate::io::safe_csv::CsvCells;
 use progress::Progress;
 
 /// Exit code: success.
@@ -66,31 +67,79 @@ impl CliError {
     }
 }
 
+/// `text` with control characters (terminal escapes, carriage returns, bells, ...) shown escaped
+/// (`\u{1b}`), so that an id from a table can never drive the terminal. Line breaks stay: the
+/// printed tables are multi-line text.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Output that ends quietly when the reader goes away (`mentorpair ... | head`).
 struct Out<W: Write> {
     inner: W,
+    /// Print to standard error instead (standard output carries a data file).
+    to_stderr: bool,
 }
 
 impl<W: Write> Out<W> {
     fn line(&mut self, text: impl std::fmt::Display) -> Result<(), CliError> {
+        let text = text.to_string();
+        let text = terminal_safe(&text);
+        if self.to_stderr {
+            eprintln!("{text}");
+            return Ok(());
+        }
         writeln!(self.inner, "{text}")
             .map_err(|e| CliError::Internal(format!("writing output: {e}")))
     }
 }
 
-/// Create `path` (and its parent folders) and write it with `write`; errors name the file.
-fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
-) -> Result<(), CliError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, "create folder", e))?;
+/// Check every output of a command against its inputs and each other, and stage it in a temporary
+/// file next to its target; nothing is written until [`commit`].
+fn prepare_outputs(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, &Path)],
+) -> Result<OutputSet, CliError> {
+    OutputSet::prepare(inputs, outputs).map_err(output_error)
+}
+
+fn output_error(e: OutputError) -> CliError {
+    match e {
+        OutputError::SameAsInput { .. } | OutputError::SameOutput { .. } => {
+            CliError::Usage(e.to_string())
+        }
+        _ => CliError::Input(e.to_string()),
     }
-    let file = File::create(path).map_err(|e| CliError::file(path, "create file", e))?;
-    let mut w = BufWriter::new(file);
-    write(&mut w)
-        .and_then(|()| w.flush())
-        .map_err(|e| CliError::file(path, "write", e))
+}
+
+/// Write staged output `index` with `write`.
+fn stage(
+    set: &mut OutputSet,
+    index: usize,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    set.write(index, write).map_err(output_error)
+}
+
+/// Put every staged output in place; outputs to `-` go to standard output, and the command's own
+/// summary then goes to standard error so that the two never mix.
+fn commit<W: Write>(set: OutputSet, out: &mut Out<W>) -> Result<(), CliError> {
+    if set.any_stdout() {
+        out.to_stderr = true;
+    }
+    set.commit(&mut out.inner).map_err(output_error)
 }
 
 /// mentorpair: match mentees with mentors, explain every score, audit the result.
@@ -103,6 +152,11 @@ struct Cli {
     /// No progress display on stderr (it is shown only when stderr is a terminal anyway).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Write CSV cells exactly as they are. By default a cell starting with =, +, -, @, a tab or a
+    /// carriage return (and not a plain number) gets a leading ' so that no spreadsheet runs it
+    /// as a formula; mentorpair reads either form back.
+    #[arg(long, global = true)]
+    raw_csv: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -110,16 +164,20 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Write a seeded synthetic cohort: DIR/mentees.csv and DIR/mentors.csv.
+    #[command(allow_negative_numbers = true)]
     Generate(generate::GenerateArgs),
     /// Match mentees with mentors: write the pairs (CSV) and optionally the full result (JSON).
+    #[command(allow_negative_numbers = true)]
     Match(matching::MatchArgs),
     /// Explain a mentee's result: every pair's score taken apart, or why they are unmatched.
     Explain(matching::ExplainArgs),
     /// Re-solve after goals, people or constraints changed, keeping still-valid pairs when it pays.
+    #[command(allow_negative_numbers = true)]
     Rematch(matching::RematchArgs),
     /// Fairness audit of a result by protected attributes: match rates and scores per group.
     Audit(audit::AuditArgs),
     /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
+    #[command(allow_negative_numbers = true)]
     BenchQuality(bench::BenchArgs),
 }
 
@@ -141,6 +199,7 @@ where
     let stdout = io::stdout();
     let mut out = Out {
         inner: stdout.lock(),
+        to_stderr: false,
     };
     let result = execute(cli, &mut out).and_then(|()| {
         out.inner
@@ -152,7 +211,7 @@ where
         // The reader stopped listening: not an error of ours.
         Err(CliError::Internal(m)) if m.contains("Broken pipe") => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal_safe(&e.to_string()));
             e.exit_code()
         }
     }
@@ -160,11 +219,16 @@ where
 
 fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
     let progress = Progress::new(cli.quiet);
+    let cells = if cli.raw_csv {
+        CsvCells::Raw
+    } else {
+        CsvCells::Safe
+    };
     match cli.command {
-        Command::Generate(args) => generate::run(&args, progress, out),
-        Command::Match(args) => matching::run_match(&args, progress, out),
+        Command::Generate(args) => generate::run(&args, cells, progress, out),
+        Command::Match(args) => matching::run_match(&args, cells, progress, out),
         Command::Explain(args) => matching::explain(&args, out),
-        Command::Rematch(args) => matching::run_rematch(&args, progress, out),
+        Command::Rematch(args) => matching::run_rematch(&args, cells, progress, out),
         Command::Audit(args) => audit::run(&args, out),
         Command::BenchQuality(args) => bench::run(&args, progress, out),
     }

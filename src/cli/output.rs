@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::CliError;
 use crate::cohort::{Cohort, Person, Table};
 use crate::fairness::FairnessReport;
+use crate::io::safe_csv::{CsvCells, CsvWriter};
 use crate::matching::{MatchConfig, MatchResult};
-use crate::rematch::{PairId, Rematch};
+use crate::rematch::Rematch;
 use crate::score::Component;
 
 /// Marks a result file written by this command line, with its layout version.
@@ -59,19 +60,29 @@ impl ResultFile {
         }
     }
 
-    pub(super) fn write(&self, w: &mut impl Write) -> io::Result<()> {
+    pub(super) fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer(&mut *w, self).map_err(io::Error::other)?;
         writeln!(w)
     }
 
     pub(super) fn read(path: &Path) -> Result<Self, CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
-        let file: ResultFile = serde_json::from_str(&text).map_err(|e| {
+        Self::parse(&text, path)
+    }
+
+    /// A result file from its text, checked against itself and its cohort; `path` names it in
+    /// errors.
+    pub(super) fn parse(text: &str, path: &Path) -> Result<Self, CliError> {
+        let file: ResultFile = serde_json::from_str(text).map_err(|e| {
             CliError::Input(format!(
                 "{}: not a mentorpair result file ({e}); write one with `mentorpair match --json FILE`",
                 path.display()
             ))
         })?;
+        if file.format == RESULT_FORMAT {
+            crate::matching::check_result(&file.result, &file.cohort)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        }
         if file.format != RESULT_FORMAT {
             return Err(CliError::Input(format!(
                 "{}: result format {:?} is not {RESULT_FORMAT:?}; re-run `mentorpair match --json` with this version",
@@ -119,11 +130,12 @@ fn result_components(result: &MatchResult) -> Vec<Component> {
 /// Pairs CSV: mentee_id, mentor_id, score, one column per component, pinned (and status when a
 /// rematch says which pairs were kept).
 pub(super) fn write_pairs(
-    w: &mut impl Write,
+    w: &mut dyn Write,
     result: &MatchResult,
     rematch: Option<&Rematch>,
+    cells: CsvCells,
 ) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
+    let mut csv = CsvWriter::new(w, cells);
     let components = result_components(result);
     let mut header = vec!["mentee_id", "mentor_id", "score"];
     header.extend(components.iter().map(|c| c.name()));
@@ -131,7 +143,7 @@ pub(super) fn write_pairs(
     if rematch.is_some() {
         header.push("status");
     }
-    csv.write_record(&header)?;
+    csv.row(&header)?;
     for p in &result.pairs {
         let mut row = vec![
             p.mentee_id.clone(),
@@ -152,15 +164,19 @@ pub(super) fn write_pairs(
                 .any(|x| x.kept && x.mentee_id == p.mentee_id && x.mentor_id == p.mentor_id);
             row.push(if kept { "kept" } else { "new" }.to_string());
         }
-        csv.write_record(&row)?;
+        csv.row(&row)?;
     }
     csv.flush()
 }
 
 /// Changes CSV: every previous and new pair with its status and reason.
-pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record([
+pub(super) fn write_changes(
+    w: &mut dyn Write,
+    rematch: &Rematch,
+    cells: CsvCells,
+) -> io::Result<()> {
+    let mut csv = CsvWriter::new(w, cells);
+    csv.row([
         "mentee_id",
         "mentor_id",
         "status",
@@ -169,7 +185,7 @@ pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result
         "reason",
     ])?;
     for c in &rematch.changes {
-        csv.write_record([
+        csv.row([
             c.mentee_id.as_str(),
             c.mentor_id.as_str(),
             &c.status.to_string(),
@@ -179,44 +195,6 @@ pub(super) fn write_changes(w: &mut impl Write, rematch: &Rematch) -> io::Result
         ])?;
     }
     csv.flush()
-}
-
-/// Read previous pairs from a CSV with `mentee_id` and `mentor_id` columns (others ignored).
-pub(super) fn read_pairs(path: &Path) -> Result<Vec<PairId>, CliError> {
-    let bad = |msg: String| CliError::Input(format!("{}: {msg}", path.display()));
-    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::file(path, "read", e))?;
-    let header = reader
-        .headers()
-        .map_err(|e| bad(format!("cannot read the header: {e}")))?
-        .clone();
-    let column = |name: &str| {
-        header.iter().position(|h| h.trim() == name).ok_or_else(|| {
-            bad(format!(
-                "missing column `{name}`; previous pairs need mentee_id and mentor_id (columns found: {})",
-                header.iter().collect::<Vec<_>>().join(", ")
-            ))
-        })
-    };
-    let (a, b) = (column("mentee_id")?, column("mentor_id")?);
-    let mut pairs = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        let row = k + 1;
-        let record = record.map_err(|e| bad(format!("row {row}: {e}")))?;
-        let cell = |i: usize, name: &str| {
-            record
-                .get(i)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .ok_or_else(|| {
-                    bad(format!(
-                        "row {row}: column `{name}` is empty; every pair needs both ids"
-                    ))
-                })
-        };
-        pairs.push(PairId::new(cell(a, "mentee_id")?, cell(b, "mentor_id")?));
-    }
-    Ok(pairs)
 }
 
 fn secs(ms: f64) -> String {
@@ -347,6 +325,16 @@ fn evidence_text(value: &serde_json::Value) -> String {
         .join("; ")
 }
 
+/// An id as printed inside a line: a line break in it is shown as `\n`, so that it cannot fake
+/// another line (other control characters are escaped when the line is printed).
+fn one_line(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.contains(['\n', '\r']) {
+        std::borrow::Cow::Owned(id.replace('\n', "\\n").replace('\r', "\\r"))
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
 /// The lines `explain` prints for one mentee, or `None` when the id is not in the result.
 pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<String>> {
     let result = &file.result;
@@ -375,8 +363,8 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
     for p in pairs {
         lines.push(format!(
             "{} -> {}: score {:.3}{}",
-            p.mentee_id,
-            p.mentor_id,
+            one_line(&p.mentee_id),
+            one_line(&p.mentor_id),
             p.score,
             if p.pinned { " (pinned)" } else { "" }
         ));
@@ -405,7 +393,10 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
             .unwrap_or_default();
         lines.push(format!(
             "{}: matched {} of {} wanted; {reason}: {}",
-            u.mentee_id, u.matched, u.wanted, u.detail
+            one_line(&u.mentee_id),
+            u.matched,
+            u.wanted,
+            one_line(&u.detail)
         ));
     }
     Some(lines)
@@ -445,31 +436,66 @@ mod tests {
         assert!(!syntax.is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        #[test]
+        fn config_parser_never_panics(text in "[a-z_=\\[\\]\"., 0-9\n-]{0,120}") {
+            let _ = parse_config(&text);
+        }
+
+        #[test]
+        fn config_parser_never_panics_on_any_string(text in proptest::prelude::any::<String>()) {
+            let _ = parse_config(&text);
+        }
+
+        #[test]
+        fn result_reader_never_panics(text in proptest::prelude::any::<String>(), cut in 0usize..4000) {
+            let p = Path::new("r.json");
+            let _ = ResultFile::parse(&text, p);
+            // A real result file, cut or with a span replaced, is rejected, never trusted blindly.
+            let good = sample_result();
+            let cut = cut.min(good.len());
+            if good.is_char_boundary(cut) {
+                let _ = ResultFile::parse(&good[..cut], p);
+                let spliced = format!("{}{text}{}", &good[..cut], &good[cut..]);
+                let _ = ResultFile::parse(&spliced, p);
+            }
+        }
+    }
+
+    fn sample_result() -> String {
+        let mentees = crate::io::read_csv(
+            crate::cohort::Role::Mentee,
+            "id,goals,gender\na,python,f\nb,sql,m\n".as_bytes(),
+            &["gender".to_string()],
+        )
+        .expect("mentees");
+        let mentors = crate::io::read_csv(
+            crate::cohort::Role::Mentor,
+            "id,goals,capacity,gender\nm1,python,2,f\n".as_bytes(),
+            &["gender".to_string()],
+        )
+        .expect("mentors");
+        let cohort = Cohort { mentees, mentors };
+        let result =
+            crate::matching::match_cohort(&cohort, &MatchConfig::default()).expect("match");
+        let mut buf = Vec::new();
+        ResultFile::new(&cohort, result, None)
+            .write(&mut buf)
+            .expect("write");
+        String::from_utf8(buf).expect("utf-8")
+    }
+
+    #[test]
+    fn a_sample_result_reads_back() {
+        ResultFile::parse(&sample_result(), Path::new("r.json")).expect("valid");
+    }
+
     #[test]
     fn evidence_prints_as_key_value_text() {
         let v = serde_json::json!({"kind": "language", "shared": ["english", "hindi"], "n": 2});
         assert_eq!(evidence_text(&v), "n: 2; shared: [\"english\",\"hindi\"]");
         assert_eq!(evidence_text(&serde_json::json!("x")), "\"x\"");
-    }
-
-    #[test]
-    fn previous_pairs_name_the_bad_row() {
-        let dir = std::env::temp_dir().join(format!("mentorpair-cli-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("pairs.csv");
-        std::fs::write(&path, "mentor_id,mentee_id,score\nm1,a,0.5\n,b,0.4\n").expect("write");
-        let err = read_pairs(&path)
-            .expect_err("row 2 has no mentor")
-            .to_string();
-        assert!(
-            err.contains("pairs.csv") && err.contains("row 2") && err.contains("mentor_id"),
-            "{err}"
-        );
-        std::fs::write(&path, "mentor_id,mentee_id\nm1,a\nm2,b\n").expect("write");
-        assert_eq!(
-            read_pairs(&path).expect("valid"),
-            [PairId::new("a", "m1"), PairId::new("b", "m2")]
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

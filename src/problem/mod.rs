@@ -40,6 +40,7 @@
 //! ```
 
 mod audit;
+mod check;
 mod config;
 mod mask;
 mod report;
@@ -48,6 +49,7 @@ mod scores;
 mod solve;
 
 pub use audit::audit_match;
+pub use check::{check_result, InconsistentResult};
 pub use config::{MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DENSE_MATRICES};
 pub use mask::Mask;
 pub use result::{
@@ -147,6 +149,12 @@ impl Problem {
         let mut matrix = score::fill_matrix(&features, &config.weights, &config.scoring);
         let affinity = SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
         affinity.add_to(&mut matrix, config.weights.affinity);
+        // NaN marks an excluded pair from here on: a computed score must never be one. Bounded weights
+        // (`score::MAX_WEIGHT`, `io::MAX_GOAL_WEIGHT`) keep every sum finite.
+        debug_assert!(
+            matrix.iter().all(|s| s.is_finite()),
+            "a computed score is not finite"
+        );
         timings.score_ms = ms(t);
         let t = Instant::now();
         let constraint_mask =

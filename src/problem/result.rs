@@ -42,9 +42,9 @@ pub struct MatchedPair {
     /// The full explanation (weights, contributions, evidence).
     pub explanation: Explanation,
     /// The mentee's extra columns.
-    pub mentee_extra: BTreeMap<String, String>,
+    pub mentee_extra: BTreeMap<String, serde_json::Value>,
     /// The mentor's extra columns.
-    pub mentor_extra: BTreeMap<String, String>,
+    pub mentor_extra: BTreeMap<String, serde_json::Value>,
 }
 
 /// A mentee with fewer mentors than wanted.

@@ -23,10 +23,12 @@ pub(super) fn read_cohort(
     mentors: &Source,
     protected: &[String],
 ) -> Result<Cohort, InputError> {
-    Ok(Cohort {
+    let cohort = Cohort {
         mentees: load(Role::Mentee, mentees, protected)?,
         mentors: load(Role::Mentor, mentors, protected)?,
-    })
+    };
+    io::check_protected(&cohort, protected)?;
+    Ok(cohort)
 }
 
 /// The match configuration from its JSON form.

@@ -3,12 +3,14 @@
 
 mod capacitated;
 mod cli;
+mod csv_out;
 mod errors;
 mod fairness;
 mod lsap;
 mod matching;
 mod problem;
 mod quality;
+mod rematch;
 mod synthetic;
 mod threads;
 
@@ -25,6 +27,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     capacitated::register(m)?;
     cli::register(m)?;
     problem::register(m)?;
+    csv_out::register(m)?;
+    rematch::register(m)?;
     synthetic::register(m)?;
     quality::register(m)?;
     fairness::register(m)?;

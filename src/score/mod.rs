@@ -66,6 +66,10 @@ impl Component {
     }
 }
 
+/// The largest component weight accepted: weights are relative, so this bounds sums of weighted
+/// components far from overflow.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
 /// Weight of each component. Defaults sum to 1, so scores lie in [0, 1]:
 /// goals 0.35, skills 0.20, availability 0.20, language 0.15, seniority 0.10.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -117,13 +121,14 @@ impl Weights {
         Component::ALL.map(|c| self.get(c))
     }
 
-    /// Every weight finite and non-negative, and at least one positive.
+    /// Every weight in `[0, MAX_WEIGHT]`, and at least one positive.
     pub fn validate(&self) -> Result<(), String> {
         for c in Component::ALL.into_iter().chain([Component::Affinity]) {
             let w = self.get(c);
-            if !(w.is_finite() && w >= 0.0) {
+            if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return Err(format!(
-                    "weight of `{}` is {w}; weights must be finite and non-negative",
+                    "weight of `{}` is {w:?}; weights.{} must be a number from 0 to {MAX_WEIGHT}",
+                    c.name(),
                     c.name()
                 ));
             }
@@ -186,6 +191,14 @@ impl ScoreConfig {
         }
         if self.full_credit_skill_lead == 0 || self.full_credit_skill_lead > 4 {
             return Err("full_credit_skill_lead must be from 1 to 4, e.g. 2".into());
+        }
+        if let Some(d) = self.reference_date {
+            use chrono::Datelike;
+            if !(1970..=9999).contains(&d.year()) {
+                return Err(format!(
+                    "reference_date is {d}; write the date as YYYY-MM-DD with a four-digit year from 1970, e.g. 2026-03-02 (a two-digit year such as 26-03-02 reads as year 0026)"
+                ));
+            }
         }
         if !(0.0..=1.0).contains(&self.neutral) {
             return Err(format!(

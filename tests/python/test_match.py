@@ -69,7 +69,7 @@ def test_pairs_frame_components_and_extras():
     r = mentorpair.match(mentees, mentors, reference_date=REF)
     row = r.pairs.iloc[0]
     assert list(r.pairs.columns[:9]) == ["mentee_id", "mentor_id", "score", *COMPONENTS, "pinned"]
-    assert row["mentee_site"] == "Paris" and row["mentor_room"] == "12"
+    assert row["mentee_site"] == "Paris" and row["mentor_room"] == 12  # types carried through
     assert row["goals"] == 0.5 and row["language"] == 1.0
     # Components x weights add up to the score exactly (same order as the core sums).
     total = 0.0
