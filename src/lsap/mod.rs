@@ -4,6 +4,7 @@
 mod capacitated;
 mod dense;
 pub mod instances;
+pub mod memory;
 
 pub use capacitated::{
     solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
@@ -41,6 +42,15 @@ pub enum LsapError {
     /// Warm-start duals that do not fit the problem (wrong length or not finite).
     #[error("invalid warm start: {0}")]
     WarmStart(String),
+    /// A buffer the solver needs does not fit in the memory available (or the configured limit,
+    /// see [`memory`]); nothing was allocated beyond what fits.
+    #[error("problem too large: the solver needs about {} MiB more memory but only {} MiB are available; split the problem, free memory or raise the limit", needed_bytes >> 20, limit_bytes >> 20)]
+    TooLarge {
+        /// Bytes the refused buffer (or the whole solve, when refused up front) needs.
+        needed_bytes: u64,
+        /// Bytes available under the configured limit and the system's free memory.
+        limit_bytes: u64,
+    },
 }
 
 /// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.

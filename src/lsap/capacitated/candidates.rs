@@ -1,8 +1,10 @@
 //! Per-row candidate lists that let a search skip columns that cannot beat its best exit.
 
+use super::super::memory;
 use super::cost::Cost;
 use super::problem::Problem;
 use super::solver::DEAD;
+use super::LsapError;
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -114,23 +116,24 @@ impl<C: Cost> Ord for Keyed<C> {
 }
 
 impl<C: Cost> Candidates<C> {
-    pub(super) fn build(p: &Problem<'_>, pot_c: &[C], flags: &[u8]) -> Self {
+    pub(super) fn build(p: &Problem<'_>, pot_c: &[C], flags: &[u8]) -> Result<Self, LsapError> {
+        let slots = p.n.saturating_mul(CANDIDATES);
+        let mut c = Candidates {
+            cols: memory::try_vec(u32::MAX, slots)?,
+            keys: memory::try_vec(C::INF, slots)?,
+            sw: memory::try_vec(f64::NAN, slots)?,
+            len: vec![0; p.n],
+            theta: vec![C::INF; p.n],
+        };
         let lists: Vec<(Vec<(C, u32)>, C)> = (0..p.n)
             .into_par_iter()
             .with_min_len(8)
             .map(|k| candidate_list(p, k, pot_c, flags))
             .collect();
-        let mut c = Candidates {
-            cols: vec![u32::MAX; p.n * CANDIDATES],
-            keys: vec![C::INF; p.n * CANDIDATES],
-            sw: vec![f64::NAN; p.n * CANDIDATES],
-            len: vec![0; p.n],
-            theta: vec![C::INF; p.n],
-        };
         for (k, (list, theta)) in lists.into_iter().enumerate() {
             c.store(p, k, &list, theta);
         }
-        c
+        Ok(c)
     }
 
     pub(super) fn store(&mut self, p: &Problem<'_>, k: usize, list: &[(C, u32)], theta: C) {

@@ -48,10 +48,12 @@ mod problem;
 mod search;
 mod solver;
 
+use super::memory;
 use super::LsapError;
 use cost::{Cost, Lex};
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 use problem::{validate, Problem};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use solver::{run, Warm};
 
@@ -250,12 +252,14 @@ fn solve_impl(
     }
     // Rust reads the matrix row by row; a non-standard layout (a transposed or strided view) is
     // copied once into row-major order.
-    let owned: Option<Array2<f64>>;
+    let owned: Vec<f64>;
     let data: &[f64] = match weights.as_slice() {
         Some(s) => s,
         None => {
-            owned = Some(weights.as_standard_layout().into_owned());
-            owned.as_ref().and_then(|a| a.as_slice()).unwrap_or(&[])
+            let mut copy = memory::try_with_capacity(nr.saturating_mul(nc))?;
+            copy.extend(weights.iter());
+            owned = copy;
+            &owned
         }
     };
     let (row_allowed, col_allowed) = validate(data, nr, nc, opts.maximize)?;
@@ -271,12 +275,18 @@ fn solve_impl(
     // spare capacity a search can end at, the shorter it is. Starting from the columns needs the
     // matrix transposed (one extra rows × cols buffer).
     let transpose = units(&col_cap) < units(&row_cap);
-    let transposed: Option<Array2<f64>> = transpose.then(|| {
-        ArrayView2::from_shape((nr, nc), data)
-            .map(|v| v.t().as_standard_layout().into_owned())
-            .unwrap_or_else(|_| Array2::zeros((nc, nr)))
-    });
-    let problem = match transposed.as_ref().and_then(|t| t.as_slice()) {
+    memory::check_big(memory::capacitated_bytes(
+        nr,
+        nc,
+        weights.is_standard_layout(),
+        transpose,
+    ))?;
+    let transposed = if transpose {
+        Some(transposed_copy(data, nr, nc)?)
+    } else {
+        None
+    };
+    let problem = match transposed.as_deref() {
         Some(t) => Problem {
             w: t,
             n: nc,
@@ -333,8 +343,8 @@ fn solve_impl(
         }
     };
     let result = match opts.objective {
-        Objective::Score => run::<f64>(&problem, &warm),
-        Objective::Coverage => run::<Lex>(&problem, &warm),
+        Objective::Score => run::<f64>(&problem, &warm)?,
+        Objective::Coverage => run::<Lex>(&problem, &warm)?,
     };
     let (int_rc, int_cc) = if transpose {
         (col_capacity, row_capacity)
@@ -367,6 +377,22 @@ fn solve_impl(
         row_count_duals,
         col_count_duals,
     })
+}
+
+/// The `cols × rows` row-major transpose of the `rows × cols` row-major `data`, allocated
+/// fallibly and filled in parallel bands of output rows.
+fn transposed_copy(data: &[f64], rows: usize, cols: usize) -> Result<Vec<f64>, LsapError> {
+    let mut out = memory::try_vec(0.0, rows.saturating_mul(cols))?;
+    if rows > 0 {
+        out.par_chunks_mut(rows)
+            .enumerate()
+            .for_each(|(j, out_row)| {
+                for (i, o) in out_row.iter_mut().enumerate() {
+                    *o = data[i * cols + j];
+                }
+            });
+    }
+    Ok(out)
 }
 
 fn check_counts(v: &[i64], len: usize, side: &str) -> Result<(), LsapError> {

@@ -5,6 +5,7 @@ use super::cost::{Cost, Lex};
 use super::duals::{Duals, RunResult};
 use super::problem::Problem;
 use super::search::{ColItem, RowItem};
+use super::LsapError;
 use std::collections::BinaryHeap;
 
 /// Column flags for the searches.
@@ -52,10 +53,10 @@ pub(super) enum Warm {
     Previous(Vec<Lex>, Vec<Lex>, Vec<(usize, usize)>),
 }
 
-pub(super) fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> RunResult {
+pub(super) fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> Result<RunResult, LsapError> {
     let mut s = Solver::<C>::new(p);
     s.initialise(warm);
-    s.cand = Candidates::build(p, &s.pot_c, &s.flags);
+    s.cand = Candidates::build(p, &s.pot_c, &s.flags)?;
     for i in 0..p.n {
         let pending = p.row_cap[i] as usize - s.row_cols[i].len().min(p.row_cap[i] as usize);
         for _ in 0..pending {
@@ -73,7 +74,7 @@ pub(super) fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> RunResult {
         v: s.pot_c.iter().map(|&x| x.lex()).collect(),
         coverage: C::COVERAGE,
     };
-    RunResult { pairs, duals }
+    Ok(RunResult { pairs, duals })
 }
 
 impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
