@@ -51,6 +51,15 @@ pub enum LsapError {
         /// Bytes available under the configured limit and the system's free memory.
         limit_bytes: u64,
     },
+    /// The solve was stopped through its [`crate::cancel::Cancel`] token before it finished.
+    #[error("solve interrupted before it finished (no result was produced)")]
+    Interrupted,
+}
+
+impl From<crate::cancel::Interrupted> for LsapError {
+    fn from(_: crate::cancel::Interrupted) -> Self {
+        LsapError::Interrupted
+    }
 }
 
 /// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.

@@ -57,7 +57,9 @@ pub(super) fn run<C: Cost>(p: &Problem<'_>, warm: &Warm) -> Result<RunResult, Ls
     let mut s = Solver::<C>::new(p);
     s.initialise(warm);
     s.cand = Candidates::build(p, &s.pot_c, &s.flags)?;
+    let cancel = crate::cancel::current();
     for i in 0..p.n {
+        cancel.check()?;
         let pending = p.row_cap[i] as usize - s.row_cols[i].len().min(p.row_cap[i] as usize);
         for _ in 0..pending {
             s.search(i);
