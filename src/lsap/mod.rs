@@ -5,12 +5,17 @@ mod capacitated;
 mod dense;
 pub mod instances;
 pub mod memory;
+mod sparse;
 
 pub use capacitated::{
     solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
     Matching, Objective,
 };
 pub use dense::solve_dense;
+pub use sparse::{
+    certify, solve_certified, solve_sparse, solve_sparse_from, Budget, CandidateGraph, Certificate,
+    Certified, Check, Violation,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::ops::{Add, Sub};
 
 /// A distance or potential: `f64` for [`Objective::Score`], [`Lex`] for [`Objective::Coverage`].
-pub(super) trait Cost:
+pub(in crate::lsap) trait Cost:
     Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Send + Sync + std::fmt::Debug
 {
     const ZERO: Self;
@@ -65,9 +65,9 @@ impl Cost for f64 {
 
 /// Lexicographic cost `(coverage, score)`: the derived order compares `k` first.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-pub(super) struct Lex {
-    pub(super) k: i64,
-    pub(super) f: f64,
+pub(in crate::lsap) struct Lex {
+    pub(in crate::lsap) k: i64,
+    pub(in crate::lsap) f: f64,
 }
 
 impl Add for Lex {
@@ -93,7 +93,7 @@ impl Sub for Lex {
 }
 
 impl Lex {
-    pub(super) const ZERO: Self = Lex { k: 0, f: 0.0 };
+    pub(in crate::lsap) const ZERO: Self = Lex { k: 0, f: 0.0 };
 }
 
 impl Cost for Lex {
@@ -139,7 +139,7 @@ impl Cost for Lex {
     }
 }
 
-pub(super) fn min_cost<C: Cost>(a: C, b: C) -> C {
+pub(in crate::lsap) fn min_cost<C: Cost>(a: C, b: C) -> C {
     if b < a {
         b
     } else {
@@ -147,7 +147,7 @@ pub(super) fn min_cost<C: Cost>(a: C, b: C) -> C {
     }
 }
 
-pub(super) fn max_cost<C: Cost>(a: C, b: C) -> C {
+pub(in crate::lsap) fn max_cost<C: Cost>(a: C, b: C) -> C {
     if b > a {
         b
     } else {

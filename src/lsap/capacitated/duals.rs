@@ -9,10 +9,10 @@ pub(super) struct RunResult {
 }
 
 /// LP duals in minimisation form (`u, v ≤ 0`, reduced cost `c' − u − v`), lexicographic.
-pub(super) struct Duals {
-    pub(super) u: Vec<Lex>,
-    pub(super) v: Vec<Lex>,
-    pub(super) coverage: bool,
+pub(in crate::lsap) struct Duals {
+    pub(in crate::lsap) u: Vec<Lex>,
+    pub(in crate::lsap) v: Vec<Lex>,
+    pub(in crate::lsap) coverage: bool,
 }
 
 impl Duals {

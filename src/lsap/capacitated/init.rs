@@ -13,15 +13,15 @@ pub(super) const BID_ROUNDS: usize = 0;
 
 /// A row's best option (value `π_j − c_ij`, column, spare) and second-best value.
 #[derive(Clone, Copy)]
-pub(super) struct Top2<C> {
-    pub(super) v1: C,
-    pub(super) j1: usize,
-    pub(super) spare1: bool,
-    pub(super) v2: C,
+pub(in crate::lsap) struct Top2<C> {
+    pub(in crate::lsap) v1: C,
+    pub(in crate::lsap) j1: usize,
+    pub(in crate::lsap) spare1: bool,
+    pub(in crate::lsap) v2: C,
 }
 
 impl<C: Cost> Top2<C> {
-    const NONE: Self = Top2 {
+    pub(in crate::lsap) const NONE: Self = Top2 {
         v1: C::NEG_INF,
         j1: usize::MAX,
         spare1: false,
@@ -29,7 +29,7 @@ impl<C: Cost> Top2<C> {
     };
     /// Offers arrive in increasing column order.
     #[inline(always)]
-    pub(super) fn offer(&mut self, v: C, spare: bool, j: usize) {
+    pub(in crate::lsap) fn offer(&mut self, v: C, spare: bool, j: usize) {
         if v > self.v1 || (self.j1 != usize::MAX && v == self.v1 && spare && !self.spare1) {
             self.v2 = max_cost(self.v2, self.v1);
             self.v1 = v;
@@ -39,7 +39,7 @@ impl<C: Cost> Top2<C> {
             self.v2 = max_cost(self.v2, v);
         }
     }
-    pub(super) fn merge(a: Self, b: Self) -> Self {
+    pub(in crate::lsap) fn merge(a: Self, b: Self) -> Self {
         if b.j1 == usize::MAX {
             return Top2 {
                 v2: max_cost(a.v2, b.v2),

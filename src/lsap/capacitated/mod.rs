@@ -41,12 +41,12 @@
 //! satisfies every reduced-cost condition before the searches start.
 
 mod candidates;
-mod cost;
-mod duals;
-mod init;
+pub(super) mod cost;
+pub(super) mod duals;
+pub(super) mod init;
 mod problem;
-mod search;
-mod solver;
+pub(super) mod search;
+pub(super) mod solver;
 
 use super::memory;
 use super::LsapError;
@@ -238,17 +238,7 @@ fn solve_impl(
             check_warm(wr, nr, "row")?;
             check_warm(wc, nc, "column")?;
         }
-        Start::Previous(prev) => {
-            check_warm(&prev.row_duals, nr, "row")?;
-            check_warm(&prev.col_duals, nc, "column")?;
-            check_counts(&prev.row_count_duals, nr, "row")?;
-            check_counts(&prev.col_count_duals, nc, "column")?;
-            if let Some(&(r, c)) = prev.pairs.iter().find(|&&(r, c)| r >= nr || c >= nc) {
-                return Err(LsapError::WarmStart(format!(
-                    "previous pair ({r}, {c}) is outside the {nr} x {nc} matrix (restart only from a result on a matrix of the same shape)"
-                )));
-            }
-        }
+        Start::Previous(prev) => check_previous(prev, nr, nc)?,
     }
     // Rust reads the matrix row by row; a non-standard layout (a transposed or strided view) is
     // copied once into row-major order.
@@ -314,31 +304,7 @@ fn solve_impl(
         Start::Cold => Warm::Cold,
         Start::Duals(r, c) => Warm::Prices(side(r, c).into_iter().map(Lex::from_score).collect()),
         Start::Previous(prev) => {
-            // Both sides' earlier duals as lexicographic minimisation-sense LP duals.
-            let ks = if opts.maximize { -1 } else { 1 };
-            let lp = |f: &[f64], k: &[i64]| -> Vec<Lex> {
-                f.iter()
-                    .zip(k)
-                    .map(|(&f, &k)| Lex {
-                        k: ks * k,
-                        f: sign * f,
-                    })
-                    .collect()
-            };
-            let rows_lp = lp(&prev.row_duals, &prev.row_count_duals);
-            let cols_lp = lp(&prev.col_duals, &prev.col_count_duals);
-            let (int_rows, prices) = if transpose {
-                (cols_lp, rows_lp)
-            } else {
-                (rows_lp, cols_lp)
-            };
-            // Network row potentials are the negated LP row duals.
-            let row_prices = int_rows.into_iter().map(|u| Lex::ZERO - u).collect();
-            let pairs = prev
-                .pairs
-                .iter()
-                .map(|&(r, c)| if transpose { (c, r) } else { (r, c) })
-                .collect();
+            let (prices, row_prices, pairs) = previous_start(prev, transpose, opts.maximize);
             Warm::Previous(prices, row_prices, pairs)
         }
     };
@@ -393,6 +359,55 @@ fn transposed_copy(data: &[f64], rows: usize, cols: usize) -> Result<Vec<f64>, L
             });
     }
     Ok(out)
+}
+
+/// Column potentials, network row potentials and pairs of an earlier result, in the internal
+/// orientation (`transpose`: the searches start from the columns) and minimisation sense.
+pub(super) fn previous_start(prev: &Matching, transpose: bool, maximize: bool) -> PreviousStart {
+    let sign = if maximize { -1.0 } else { 1.0 };
+    // Both sides' earlier duals as lexicographic minimisation-sense LP duals.
+    let ks = if maximize { -1 } else { 1 };
+    let lp = |f: &[f64], k: &[i64]| -> Vec<Lex> {
+        f.iter()
+            .zip(k)
+            .map(|(&f, &k)| Lex {
+                k: ks * k,
+                f: sign * f,
+            })
+            .collect()
+    };
+    let rows_lp = lp(&prev.row_duals, &prev.row_count_duals);
+    let cols_lp = lp(&prev.col_duals, &prev.col_count_duals);
+    let (int_rows, prices) = if transpose {
+        (cols_lp, rows_lp)
+    } else {
+        (rows_lp, cols_lp)
+    };
+    // Network row potentials are the negated LP row duals.
+    let row_prices = int_rows.into_iter().map(|u| Lex::ZERO - u).collect();
+    let pairs = prev
+        .pairs
+        .iter()
+        .map(|&(r, c)| if transpose { (c, r) } else { (r, c) })
+        .collect();
+    (prices, row_prices, pairs)
+}
+
+/// See [`previous_start`].
+pub(super) type PreviousStart = (Vec<Lex>, Vec<Lex>, Vec<(usize, usize)>);
+
+/// A previous result fits an `nr × nc` problem: duals of the right lengths, finite, pairs inside.
+pub(super) fn check_previous(prev: &Matching, nr: usize, nc: usize) -> Result<(), LsapError> {
+    check_warm(&prev.row_duals, nr, "row")?;
+    check_warm(&prev.col_duals, nc, "column")?;
+    check_counts(&prev.row_count_duals, nr, "row")?;
+    check_counts(&prev.col_count_duals, nc, "column")?;
+    if let Some(&(r, c)) = prev.pairs.iter().find(|&&(r, c)| r >= nr || c >= nc) {
+        return Err(LsapError::WarmStart(format!(
+            "previous pair ({r}, {c}) is outside the {nr} x {nc} problem (restart only from a result on a problem of the same shape)"
+        )));
+    }
+    Ok(())
 }
 
 fn check_counts(v: &[i64], len: usize, side: &str) -> Result<(), LsapError> {

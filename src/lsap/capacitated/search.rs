@@ -6,9 +6,9 @@ use super::solver::{Solver, BLOCKED, DEAD, SCANNED, SPARE};
 use std::cmp::Ordering;
 
 /// A row waiting in the search heap (min-heap on label, then row index).
-pub(super) struct RowItem<C> {
-    pub(super) lab: C,
-    pub(super) row: u32,
+pub(in crate::lsap) struct RowItem<C> {
+    pub(in crate::lsap) lab: C,
+    pub(in crate::lsap) row: u32,
 }
 
 impl<C: Cost> PartialEq for RowItem<C> {
@@ -29,10 +29,10 @@ impl<C: Cost> Ord for RowItem<C> {
 }
 
 /// A column waiting in the search heap: lowest label first, then spare before full, then index.
-pub(super) struct ColItem<C> {
-    pub(super) lab: C,
-    pub(super) spare: bool,
-    pub(super) col: u32,
+pub(in crate::lsap) struct ColItem<C> {
+    pub(in crate::lsap) lab: C,
+    pub(in crate::lsap) spare: bool,
+    pub(in crate::lsap) col: u32,
 }
 
 impl<C: Cost> PartialEq for ColItem<C> {
@@ -56,7 +56,7 @@ impl<C: Cost> Ord for ColItem<C> {
 }
 
 #[derive(Clone, Copy)]
-pub(super) enum Sink {
+pub(in crate::lsap) enum Sink {
     Col(usize),
     Unmatched(usize),
 }

@@ -9,10 +9,10 @@ use super::LsapError;
 use std::collections::BinaryHeap;
 
 /// Column flags for the searches.
-pub(super) const SCANNED: u8 = 1;
-pub(super) const BLOCKED: u8 = 2;
-pub(super) const SPARE: u8 = 4;
-pub(super) const DEAD: u8 = 8;
+pub(in crate::lsap) const SCANNED: u8 = 1;
+pub(in crate::lsap) const BLOCKED: u8 = 2;
+pub(in crate::lsap) const SPARE: u8 = 4;
+pub(in crate::lsap) const DEAD: u8 = 8;
 
 /// Columns per parallel chunk, and the column count from which the bids' best-two scans go
 /// parallel. Fixed numbers (not derived from the thread count), so every thread count computes the
