@@ -13,8 +13,8 @@ pub use capacitated::{
 };
 pub use dense::solve_dense;
 pub use sparse::{
-    certify, solve_certified, solve_sparse, solve_sparse_from, Budget, CandidateGraph, Certificate,
-    Certified, Check, Violation,
+    certify, solve_certified, solve_sparse, solve_sparse_from, top_candidates, Budget,
+    CandidateGraph, Certificate, Certified, Check, Violation,
 };
 
 use serde::{Deserialize, Serialize};

@@ -90,7 +90,7 @@ pub struct Certified {
 }
 
 /// Rows per oracle call: about 4 MiB of scores per block.
-fn block_rows(cols: usize) -> usize {
+pub(super) fn block_rows(cols: usize) -> usize {
     ((1 << 19) / cols.max(1)).clamp(1, 4096)
 }
 

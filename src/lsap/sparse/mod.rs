@@ -11,8 +11,10 @@
 
 mod certify;
 mod solver;
+mod topk;
 
 pub use certify::{certify, solve_certified, Budget, Certificate, Certified, Check, Violation};
+pub use topk::top_candidates;
 
 use super::capacitated::cost::{Cost, Lex};
 use super::memory;
