@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 pub mod cohort;
 pub mod fairness;
 pub mod lsap;

@@ -5,6 +5,8 @@ mod capacitated;
 mod dense;
 pub mod input;
 pub mod instances;
+pub mod memory;
+mod sparse;
 
 pub use capacitated::{
     solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
@@ -12,6 +14,10 @@ pub use capacitated::{
 };
 pub use dense::solve_dense;
 pub use input::Instance;
+pub use sparse::{
+    certify, solve_certified, solve_sparse, solve_sparse_from, top_candidates, Budget,
+    CandidateGraph, Certificate, Certified, Check, Violation,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +49,24 @@ pub enum LsapError {
     /// Warm-start duals that do not fit the problem (wrong length or not finite).
     #[error("invalid warm start: {0}")]
     WarmStart(String),
+    /// A buffer the solver needs does not fit in the memory available (or the configured limit,
+    /// see [`memory`]); nothing was allocated beyond what fits.
+    #[error("problem too large: the solver needs about {} MiB more memory but only {} MiB are available; split the problem, free memory or raise the limit", needed_bytes >> 20, limit_bytes >> 20)]
+    TooLarge {
+        /// Bytes the refused buffer (or the whole solve, when refused up front) needs.
+        needed_bytes: u64,
+        /// Bytes available under the configured limit and the system's free memory.
+        limit_bytes: u64,
+    },
+    /// The solve was stopped through its [`crate::cancel::Cancel`] token before it finished.
+    #[error("solve interrupted before it finished (no result was produced)")]
+    Interrupted,
+}
+
+impl From<crate::cancel::Interrupted> for LsapError {
+    fn from(_: crate::cancel::Interrupted) -> Self {
+        LsapError::Interrupted
+    }
 }
 
 /// The optimal 1:1 assignment of a dense matrix, with dual potentials that certify it.

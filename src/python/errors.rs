@@ -46,6 +46,8 @@ impl From<LsapError> for PyErr {
             LsapError::Infeasible { .. } => InfeasibleError::new_err(msg),
             LsapError::Shape(_) | LsapError::WarmStart(_) => ShapeError::new_err(msg),
             LsapError::Capacity(_) => CapacityError::new_err(msg),
+            LsapError::TooLarge { .. } => MentorpairError::new_err(msg),
+            LsapError::Interrupted => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
         }
     }
 }

@@ -1,12 +1,16 @@
-//! Running solver work without the GIL, on a rayon pool that is safe to use after `fork()`.
+//! Running solver work without the GIL, interruptible by Ctrl-C, on a rayon pool that is safe to use after `fork()`.
 //! rayon's global pool does not survive `fork()`: its threads stay in the parent, so a forked child
 //! that queued work on it would wait forever. A child gets its own one-thread pool instead.
 
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use rayon::ThreadPool;
+
+use crate::cancel::{self, Cancel};
 
 /// The id of the process that imported `_core`; any other id means we run in a forked child.
 static IMPORT_PID: OnceLock<u32> = OnceLock::new();
@@ -55,17 +59,72 @@ fn child_pool() -> PyResult<Option<Arc<ThreadPool>>> {
     Ok(Some(pool))
 }
 
-/// Run `work` with the GIL released, on a rayon pool that is usable in this process.
+/// How often a thread waiting for detached work looks for a pending signal (Ctrl-C).
+const SIGNAL_POLL: Duration = Duration::from_millis(100);
+
+/// Run `work` with the GIL released, on a rayon pool that is usable in this process, and keep
+/// it interruptible: the work runs on its own thread under a fresh [`Cancel`] token (its
+/// [`cancel::current`]), while the calling thread wakes every [`SIGNAL_POLL`], takes the GIL just
+/// long enough to run Python's signal handlers, and on an exception (a `KeyboardInterrupt`)
+/// cancels the token, waits for the work to stop at its next check and raises that exception.
+/// The result of interrupted work is dropped, so nothing half-done reaches the caller.
 pub(crate) fn run_detached<T, F>(py: Python<'_>, work: F) -> PyResult<T>
 where
     T: Send,
     F: FnOnce() -> T + Send,
 {
     let pool = child_pool()?;
-    Ok(py.detach(move || match pool {
-        Some(pool) => pool.install(work),
-        None => work(),
-    }))
+    let token = Cancel::new();
+    let outcome = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let worker_token = token.clone();
+            let handle = std::thread::Builder::new()
+                .name("mentorpair-work".to_owned())
+                .spawn_scoped(scope, move || {
+                    let run = move || cancel::with(worker_token, work);
+                    let out = match pool {
+                        Some(pool) => pool.install(run),
+                        None => run(),
+                    };
+                    // The receiver may be gone only if the caller stopped waiting, which it never
+                    // does before joining.
+                    let _ = done_tx.send(());
+                    out
+                });
+            let handle = match handle {
+                Ok(h) => h,
+                Err(e) => {
+                    return Err(PyRuntimeError::new_err(format!(
+                        "could not start a solver thread: {e}"
+                    )))
+                }
+            };
+            let mut interrupt: Option<PyErr> = None;
+            loop {
+                match done_rx.recv_timeout(SIGNAL_POLL) {
+                    Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if interrupt.is_none() {
+                            if let Err(e) = Python::attach(|py| py.check_signals()) {
+                                token.cancel();
+                                interrupt = Some(e);
+                            }
+                        }
+                    }
+                }
+            }
+            let out = match handle.join() {
+                Ok(out) => out,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            match interrupt {
+                Some(e) => Err(e),
+                None => Ok(out),
+            }
+        })
+    });
+    outcome
 }
 
 /// Number of threads a solve started now would use: rayon's global pool size in the importing

@@ -1,6 +1,7 @@
 //! The working cost matrix (oriented so rows <= columns, minimising, row-major) and the one-pass
 //! input profile (validation plus the cheap features that pick the strategy).
 
+use super::super::memory;
 use super::LsapError;
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -182,11 +183,11 @@ fn profile(cost: &ArrayView2<f64>, maximize: bool) -> Result<Profile, LsapError>
 
 /// Row-major copy of `view` times `sign` (parallel over bands of rows), validated as it is
 /// written.
-fn signed_copy(view: &ArrayView2<f64>, sign: f64) -> (Vec<f64>, Partial) {
+fn signed_copy(view: &ArrayView2<f64>, sign: f64) -> Result<(Vec<f64>, Partial), LsapError> {
     let (n, m) = view.dim();
-    let mut out = vec![0.0; n * m];
+    let mut out = memory::try_vec(0.0, n.saturating_mul(m))?;
     if m == 0 {
-        return (out, EMPTY);
+        return Ok((out, EMPTY));
     }
     let partial = out
         .par_chunks_mut(PROFILE_ROWS_PER_TASK * m)
@@ -204,7 +205,7 @@ fn signed_copy(view: &ArrayView2<f64>, sign: f64) -> (Vec<f64>, Partial) {
             acc
         })
         .reduce(|| EMPTY, Partial::join);
-    (out, partial)
+    Ok((out, partial))
 }
 
 /// Minimum of each column of `cost` times `sign`, with its row (lowest row on ties; `NONE` when
@@ -302,6 +303,9 @@ impl<'a> Work<'a> {
             Ok(p.finish())
         };
         if transpose {
+            // Every row of the transpose is gathered on first use: reserve for all of them now.
+            let (n, m) = (cost.ncols(), cost.nrows());
+            memory::check_big(memory::bytes_of::<f64>(n.saturating_mul(m)))?;
             let (partial, mins) = tall_pass(&cost, maximize);
             let profile = bad_or(partial)?;
             let view = cost.reversed_axes();
@@ -331,7 +335,7 @@ impl<'a> Work<'a> {
             }
             (false, Some(s)) => (Cow::Borrowed(s), profile(&cost, maximize)?),
             _ => {
-                let (data, partial) = signed_copy(&cost, sign);
+                let (data, partial) = signed_copy(&cost, sign)?;
                 (Cow::Owned(data), bad_or(partial)?)
             }
         };

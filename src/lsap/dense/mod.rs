@@ -128,6 +128,7 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
     }
     };
 
+    let cancel = crate::cancel::current();
     let mut st = State::new(n, m);
     if !profile.forbidden && profile.lo == profile.hi {
         // Every pair costs the same: any complete matching is optimal; take the identity (what
@@ -140,11 +141,14 @@ pub fn solve_dense(cost: ArrayView2<f64>, maximize: bool) -> Result<Assignment, 
     } else {
         init::initialise(&work, &mut st, &profile).map_err(infeasible)?;
     }
+    cancel.check()?;
     let mut sap = sap::Sap::new(m);
     if n == m && n >= TIGHT_MIN_ROWS && profile.integral && !profile.forbidden {
         tight::solve(&work, &mut st, &mut sap);
+        cancel.check()?;
     }
     for i in st.free_rows() {
+        cancel.check()?;
         sap.augment(&work, &mut st, i).map_err(|_| infeasible(i))?;
     }
 

@@ -1,0 +1,280 @@
+//! Certificate of optimality for the full problem: stream every pair's score from a block oracle,
+//! check its reduced cost against the sparse solve's duals, and add the violators to the
+//! candidates until none remain (column generation). See docs/matching.md, "Certificate".
+
+use super::{solve_sparse, solve_sparse_from, CandidateGraph};
+use crate::lsap::{CapacitatedOptions, LsapError, Matching, Objective};
+use rayon::prelude::*;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+/// Relative tolerance under which a positive reduced cost counts as rounding, not a violation.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// A pair whose reduced cost says the matching could improve by using it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Violation {
+    /// Row of the pair.
+    pub row: usize,
+    /// Column of the pair.
+    pub col: usize,
+    /// Its score, as the oracle gave it.
+    pub score: f64,
+    /// Coverage part of the violation (pairs; 0 for [`Objective::Score`]).
+    pub coverage: i64,
+    /// Score part of the violation (in the objective's sense, so positive means "better").
+    pub amount: f64,
+}
+
+/// What [`certify`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The worst violators of each row (at most `per_row` of them), by row then amount.
+    pub violations: Vec<Violation>,
+    /// Number of violating pairs in all (also those not kept).
+    pub violating: u64,
+    /// Pairs whose reduced cost was checked (every allowed pair not in the matching).
+    pub pairs_checked: u64,
+    /// Sum of the violations, coverage part: the lexicographic bound is `(coverage_gap, gap)`.
+    pub coverage_gap: i64,
+    /// Sum of the violations, score part.
+    pub gap: f64,
+}
+
+/// Stopping rules for [`solve_certified`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    /// Solve-and-check rounds at most (at least 1).
+    pub max_rounds: usize,
+    /// Stop after the round that ends past this much time since the start.
+    pub time_limit: Option<Duration>,
+    /// Violators added per row per round (the worst ones).
+    pub per_row: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_rounds: 20,
+            time_limit: None,
+            per_row: 16,
+        }
+    }
+}
+
+/// How far a matching is from the optimum of the full problem.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Certificate {
+    /// No pair violates its reduced-cost condition: the matching is optimal for all pairs.
+    pub certified: bool,
+    /// Solve-and-check rounds run.
+    pub rounds: usize,
+    /// Pair checks over all rounds.
+    pub pairs_checked: u64,
+    /// Upper bound on (optimum − total) in score (see docs/matching.md); 0 when certified.
+    pub gap: f64,
+    /// Upper bound on the pairs a matching of the full problem could add (coverage objective;
+    /// 0 for score); the bound is lexicographic, `(coverage_gap, gap)`.
+    pub coverage_gap: i64,
+}
+
+/// The result of [`solve_certified`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certified {
+    /// The matching of the last round.
+    pub matching: Matching,
+    /// Its certificate.
+    pub certificate: Certificate,
+    /// The candidates it was solved on (the initial ones plus every violator added).
+    pub candidates: CandidateGraph,
+}
+
+/// Rows per oracle call: about 4 MiB of scores per block.
+pub(super) fn block_rows(cols: usize) -> usize {
+    ((1 << 19) / cols.max(1)).clamp(1, 4096)
+}
+
+/// Check every pair of a `rows × cols` problem against the duals of `m`.
+///
+/// `oracle(range, out)` writes the scores of rows `range` into `out` (row-major, `range.len() ×
+/// cols`), NaN (or the forbidden infinity) for a forbidden pair; it is called from rayon threads
+/// on disjoint row blocks. Pairs used by `m` are skipped. A pair violates when its reduced cost
+/// in the objective's sense, `(value − row dual − column dual)`, is lexicographically positive
+/// beyond [`TOLERANCE`] (relative to the magnitudes involved).
+///
+/// # Errors
+/// [`LsapError::Shape`] when `m` does not fit the shape, [`LsapError::InvalidEntry`] for a NaN-free
+/// wrong infinity, [`LsapError::Interrupted`] when the current token is cancelled.
+pub fn certify<F>(
+    rows: usize,
+    cols: usize,
+    oracle: &F,
+    m: &Matching,
+    opts: &CapacitatedOptions,
+    per_row: usize,
+) -> Result<Check, LsapError>
+where
+    F: Fn(Range<usize>, &mut [f64]) + Sync,
+{
+    if m.row_duals.len() != rows || m.col_duals.len() != cols {
+        return Err(LsapError::Shape(format!(
+            "the matching has {} row and {} column duals for a {rows} x {cols} problem",
+            m.row_duals.len(),
+            m.col_duals.len()
+        )));
+    }
+    let mut used: Vec<Vec<u32>> = vec![Vec::new(); rows];
+    for &(r, c) in &m.pairs {
+        if r < rows && c < cols {
+            used[r].push(c as u32);
+        }
+    }
+    used.iter_mut().for_each(|u| u.sort_unstable());
+    let coverage = opts.objective == Objective::Coverage;
+    let (s, bad) = if opts.maximize {
+        (1.0, f64::INFINITY)
+    } else {
+        (-1.0, f64::NEG_INFINITY)
+    };
+    let ks: i64 = if opts.maximize { 1 } else { -1 };
+    let cancel = crate::cancel::current();
+    let br = block_rows(cols);
+    let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(br))
+        .into_par_iter()
+        .map(|b| {
+            cancel.check()?;
+            let range = b * br..((b + 1) * br).min(rows);
+            let mut buf = vec![f64::NAN; range.len() * cols];
+            oracle(range.clone(), &mut buf);
+            let mut out = Check {
+                violations: Vec::new(),
+                violating: 0,
+                pairs_checked: 0,
+                coverage_gap: 0,
+                gap: 0.0,
+            };
+            for (di, row) in buf.chunks_exact(cols.max(1)).enumerate() {
+                let i = range.start + di;
+                let (ui, ki) = (
+                    m.row_duals[i],
+                    m.row_count_duals.get(i).copied().unwrap_or(0),
+                );
+                let mut mine: Vec<Violation> = Vec::new();
+                for (j, &w) in row.iter().enumerate() {
+                    if w == bad {
+                        return Err(LsapError::InvalidEntry {
+                            row: i,
+                            col: j,
+                            value: w,
+                        });
+                    }
+                    if !w.is_finite() || used[i].binary_search(&(j as u32)).is_ok() {
+                        continue;
+                    }
+                    out.pairs_checked += 1;
+                    let vj = m.col_duals[j];
+                    let kj = m.col_count_duals.get(j).copied().unwrap_or(0);
+                    // In the objective's sense: value (1, w) maximising, (−1, w) minimising.
+                    let k = if coverage { 1 - ks * (ki + kj) } else { 0 };
+                    let f = s * (w - ui - vj);
+                    let tol = TOLERANCE * (1.0 + w.abs() + ui.abs() + vj.abs());
+                    if k > 0 || (k == 0 && f > tol) {
+                        out.violating += 1;
+                        out.coverage_gap += k;
+                        out.gap += f;
+                        mine.push(Violation {
+                            row: i,
+                            col: j,
+                            score: w,
+                            coverage: k,
+                            amount: f,
+                        });
+                    }
+                }
+                if mine.len() > per_row {
+                    mine.sort_by(|a, b| {
+                        b.coverage
+                            .cmp(&a.coverage)
+                            .then(b.amount.total_cmp(&a.amount))
+                            .then(a.col.cmp(&b.col))
+                    });
+                    mine.truncate(per_row);
+                    mine.sort_by_key(|v| v.col);
+                }
+                out.violations.extend(mine);
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut total = Check {
+        violations: Vec::new(),
+        violating: 0,
+        pairs_checked: 0,
+        coverage_gap: 0,
+        gap: 0.0,
+    };
+    for block in blocks {
+        let b = block?;
+        total.violations.extend(b.violations);
+        total.violating += b.violating;
+        total.pairs_checked += b.pairs_checked;
+        total.coverage_gap += b.coverage_gap;
+        total.gap += b.gap;
+    }
+    Ok(total)
+}
+
+/// Solve on `candidates`, then certify against every pair of the oracle; add the violators and
+/// resume from the duals (column generation) until none violate or `budget` ends.
+///
+/// When it stops early, `certificate.certified` is false and `(coverage_gap, gap)` bounds, in the
+/// lexicographic order of the objective, how much better the optimum of the full problem can be.
+///
+/// # Errors
+/// As [`solve_sparse`] and [`certify`].
+pub fn solve_certified<F>(
+    oracle: &F,
+    candidates: CandidateGraph,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    budget: &Budget,
+) -> Result<Certified, LsapError>
+where
+    F: Fn(Range<usize>, &mut [f64]) + Sync,
+{
+    let start = Instant::now();
+    let (rows, cols) = (candidates.rows(), candidates.cols());
+    let mut graph = candidates;
+    let mut matching = solve_sparse(&graph, row_capacity, col_capacity, opts)?;
+    let mut rounds = 0;
+    let mut pairs_checked = 0;
+    loop {
+        rounds += 1;
+        let check = certify(rows, cols, oracle, &matching, opts, budget.per_row.max(1))?;
+        pairs_checked += check.pairs_checked;
+        let out_of_budget = rounds >= budget.max_rounds.max(1)
+            || budget.time_limit.is_some_and(|t| start.elapsed() >= t);
+        if check.violations.is_empty() || out_of_budget {
+            let certified = check.violations.is_empty();
+            return Ok(Certified {
+                matching,
+                certificate: Certificate {
+                    certified,
+                    rounds,
+                    pairs_checked,
+                    gap: if certified { 0.0 } else { check.gap },
+                    coverage_gap: if certified { 0 } else { check.coverage_gap },
+                },
+                candidates: graph,
+            });
+        }
+        let extra: Vec<(usize, usize, f64)> = check
+            .violations
+            .iter()
+            .map(|v| (v.row, v.col, v.score))
+            .collect();
+        graph = graph.with_pairs(&extra)?;
+        matching = solve_sparse_from(&graph, row_capacity, col_capacity, opts, &matching)?;
+    }
+}
