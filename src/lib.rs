@@ -21,4 +21,5 @@ pub mod io;
 pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod schedule;
 pub mod score;
