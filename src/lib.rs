@@ -21,5 +21,6 @@ pub mod io;
 pub mod matching;
 #[cfg(feature = "python")]
 mod python;
+pub mod report;
 pub mod schedule;
 pub mod score;

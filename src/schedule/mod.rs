@@ -161,6 +161,12 @@ impl ScheduleOptions {
     }
 }
 
+/// The default programme start for a result: the first Monday on or after `date` (the matching's
+/// reference date).
+pub fn first_monday_from(date: NaiveDate) -> NaiveDate {
+    date + Duration::days((7 - date.weekday().num_days_from_monday() as i64) % 7)
+}
+
 /// A weekly slot in one zone's local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklySlot {
