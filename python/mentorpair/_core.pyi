@@ -159,3 +159,39 @@ def audit_match(
     min_group_size: int = 5,
 ) -> str:
     """Audit a MatchResult (JSON) against the cohort it was matched from; returns AuditReport JSON."""
+
+# --- programme: schedule and report (src/python/programme.rs) ---
+__all__ += ["schedule_rows", "schedule_ics", "report_html"]
+
+def schedule_rows(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    result_json: str,
+    options_json: str,
+) -> str:
+    """The meeting schedule of a MatchResult (JSON) as JSON: {"columns", "rows", "summary"}."""
+
+def schedule_ics(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    result_json: str,
+    options_json: str,
+    path: str,
+) -> str:
+    """Write the schedule as iCalendar to path (atomically); returns the summary as JSON."""
+
+def report_html(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    config_json: str,
+    protected: list[str],
+    result_json: str,
+    options_json: str,
+    by: list[str],
+    path: str,
+) -> None:
+    """Write the HTML programme report to path (atomically)."""

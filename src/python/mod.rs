@@ -7,6 +7,7 @@ mod errors;
 mod fairness;
 mod lsap;
 mod matching;
+mod programme;
 mod quality;
 mod rematch;
 mod synthetic;
@@ -29,5 +30,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     synthetic::register(m)?;
     quality::register(m)?;
     fairness::register(m)?;
+    programme::register(m)?;
     Ok(())
 }

@@ -72,7 +72,13 @@ pub fn explain_line(p: &MatchedPair) -> String {
 
 /// The shared items or overlap behind a component, read from its serialised evidence.
 fn evidence_words(v: &serde_json::Value) -> Option<String> {
-    let inner = v.as_object()?.values().next()?;
+    // Internally tagged (`{"kind": ..., fields}`) or wrapped once (`{"goals": {fields}}`).
+    let obj = v.as_object()?;
+    let inner = if obj.contains_key("kind") || obj.len() != 1 {
+        v
+    } else {
+        obj.values().next()?
+    };
     if let Some(m) = inner
         .get("overlap_minutes_per_week")
         .and_then(|m| m.as_u64())
@@ -107,7 +113,7 @@ main{max-width:1200px;margin:0 auto;padding:10px 28px 40px}section{background:#f
 h2{margin:0 0 10px;font-size:18px}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 140px;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
 .card b{display:block;font-size:22px}.card span{color:var(--muted)}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{background:#f0f4f8;position:sticky;top:0}
-td.num{text-align:right;white-space:nowrap}.pct{display:inline-block;height:8px;background:var(--bar);border-radius:4px;margin-right:6px;vertical-align:middle}
+td.num,td.id{white-space:nowrap}td.num{text-align:right}.pct{display:inline-block;height:8px;background:var(--bar);border-radius:4px;margin-right:6px;vertical-align:middle}
 .scroll{max-height:480px;overflow:auto;border:1px solid var(--line);border-radius:6px}input[type=search]{width:100%;max-width:420px;padding:7px 10px;border:1px solid #9fb3c8;border-radius:6px;font-size:14px}
 .count{color:var(--muted);margin:6px 0}.charts{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0}figcaption{color:var(--muted);margin-top:4px}
 svg.chart{max-width:100%;height:auto;font-size:11px}svg .bar{fill:var(--bar)}svg .grid{stroke:var(--line)}svg .tick{fill:var(--muted)}svg .label{fill:var(--ink)}
@@ -415,7 +421,7 @@ pub fn html(
         let pct = match_pct(p);
         let _ = write!(
             s,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\"><span class=\"pct\" style=\"width:{:.0}px\"></span>{pct:.0}%</td><td class=\"num\">{:.3}</td><td>{}{}</td></tr>",
+            "<tr><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"num\"><span class=\"pct\" style=\"width:{:.0}px\"></span>{pct:.0}%</td><td class=\"num\">{:.3}</td><td>{}{}</td></tr>",
             esc(&p.mentee_id),
             esc(&p.mentor_id),
             pct.clamp(0.0, 100.0) * 0.6,

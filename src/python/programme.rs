@@ -1,0 +1,150 @@
+//! Binding for the programme tools: the meeting schedule (rows, iCalendar) and the HTML report of
+//! a `MatchResult`. Conversions only; the logic is in `crate::schedule` and `crate::report`.
+
+use pyo3::prelude::*;
+use serde::Deserialize;
+
+use super::errors::MentorpairError;
+use crate::cohort::Cohort;
+use crate::matching::MatchResult;
+use crate::schedule::{self, Schedule, ScheduleOptions};
+
+/// The options the user set (`None` = the Rust default).
+#[derive(Deserialize)]
+struct Options {
+    start: Option<String>,
+    weeks: Option<u32>,
+    meeting_minutes: Option<u32>,
+    cadence_weeks: Option<u32>,
+}
+
+type Source = (String, String);
+
+fn prepare(
+    mentees: &Source,
+    mentors: &Source,
+    config_json: &str,
+    protected: &[String],
+    result_json: &str,
+    options_json: &str,
+) -> Result<(Cohort, MatchResult, Schedule), String> {
+    let (cohort, _) = super::matching::cohort_and_config(mentees, mentors, config_json, protected)?;
+    let result: MatchResult =
+        serde_json::from_str(result_json).map_err(|e| format!("invalid match result: {e}"))?;
+    let o: Options =
+        serde_json::from_str(options_json).map_err(|e| format!("invalid schedule options: {e}"))?;
+    let start = o
+        .start
+        .unwrap_or_else(|| schedule::first_monday_from(result.summary.reference_date).to_string());
+    let opts = ScheduleOptions::new(
+        &start,
+        o.weeks,
+        o.meeting_minutes,
+        o.cadence_weeks,
+        &result.config.scoring,
+    )
+    .map_err(|e| e.to_string())?;
+    let s = schedule::schedule(&cohort, &result, &opts).map_err(|e| e.to_string())?;
+    Ok((cohort, result, s))
+}
+
+fn write(path: &str, bytes: &[u8]) -> Result<(), String> {
+    crate::report::write_atomic(std::path::Path::new(path), bytes)
+        .map_err(|e| format!("{path}: cannot write: {e}"))
+}
+
+/// The schedule of a result as JSON: `{"columns", "rows", "summary"}`.
+#[pyfunction]
+fn schedule_rows(
+    py: Python<'_>,
+    mentees: Source,
+    mentors: Source,
+    config_json: &str,
+    protected: Vec<String>,
+    result_json: &str,
+    options_json: &str,
+) -> PyResult<String> {
+    py.detach(|| {
+        let (_, _, s) = prepare(
+            &mentees,
+            &mentors,
+            config_json,
+            &protected,
+            result_json,
+            options_json,
+        )?;
+        let out = serde_json::json!({
+            "columns": schedule::COLUMNS,
+            "rows": schedule::rows(&s),
+            "summary": s.summary,
+        });
+        Ok::<_, String>(out.to_string())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+/// Write the schedule of a result as iCalendar to `path`; returns the summary as JSON.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn schedule_ics(
+    py: Python<'_>,
+    mentees: Source,
+    mentors: Source,
+    config_json: &str,
+    protected: Vec<String>,
+    result_json: &str,
+    options_json: &str,
+    path: String,
+) -> PyResult<String> {
+    py.detach(|| {
+        let (_, _, s) = prepare(
+            &mentees,
+            &mentors,
+            config_json,
+            &protected,
+            result_json,
+            options_json,
+        )?;
+        write(&path, schedule::ics::to_ics(&s).as_bytes())?;
+        serde_json::to_string(&s.summary).map_err(|e| e.to_string())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+/// Write the HTML programme report of a result to `path` (audited by the protected columns
+/// `by`, with the schedule of `options_json`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn report_html(
+    py: Python<'_>,
+    mentees: Source,
+    mentors: Source,
+    config_json: &str,
+    protected: Vec<String>,
+    result_json: &str,
+    options_json: &str,
+    by: Vec<String>,
+    path: String,
+) -> PyResult<()> {
+    py.detach(|| {
+        let (cohort, result, s) = prepare(
+            &mentees,
+            &mentors,
+            config_json,
+            &protected,
+            result_json,
+            options_json,
+        )?;
+        let html =
+            crate::report::html(&cohort, &result, &by, Some(&s)).map_err(|e| e.to_string())?;
+        write(&path, html.as_bytes())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(schedule_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule_ics, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
+    Ok(())
+}
