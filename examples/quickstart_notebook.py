@@ -17,7 +17,8 @@ CELLS: list[tuple[str, str]] = [
         """# mentorpair quickstart
 
 Generate a cohort, match it, look at the pairs, explain one, audit the result by a protected
-attribute, plot score distributions, then rematch after some goals change.""",
+attribute, plot score distributions, propose a meeting schedule, then rematch after some goals
+change.""",
     ),
     (
         "md",
@@ -99,7 +100,24 @@ by_strategy.groupby(["strategy", "gender"]).score.mean().unstack().round(3)""",
     ),
     (
         "md",
-        """## 6. Rematch after goals change
+        """## 6. A meeting schedule for every pair
+One recurring meeting per pair for a 26-week programme: the slot lies inside both people's weekly
+availability, each in their own time zone at that date's offset, so it survives the daylight-saving
+changes of both zones (which fall on different dates). Weeks where it does not fit are listed in
+`moves` with the alternate slot; `reason` says why a pair has no slot. `result.to_ics(path, ...)`
+writes the same schedule as an iCalendar file and `result.report(path, by="gender")` the HTML
+programme report.""",
+    ),
+    (
+        "code",
+        """plan = result.schedule(start="2027-01-04", weeks=26, meeting_minutes=60, cadence_weeks=2)
+print(plan.attrs["summary"])
+plan[["mentee_id", "mentor_id", "utc_start", "mentee_weekday", "mentee_start", "mentee_timezone",
+      "mentor_start", "mentor_timezone", "moves", "reason"]].head()""",
+    ),
+    (
+        "md",
+        """## 7. Rematch after goals change
 Mid-programme, 40 mentees change their goals and one mentor leaves. `rematch` dissolves pairs
 that lost a person or now break a constraint, gives every still-valid pair a bonus for staying,
 and re-solves: only the pairs that need to move do.""",

@@ -201,7 +201,7 @@ pub fn intersects(a: &[u64], b: &[u64]) -> bool {
 
 /// The UTC instant of a local wall-clock time; in a DST gap the time is moved forward until it
 /// exists, in an overlap the earlier instant is taken.
-fn local_to_utc(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
+pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
     let mut t = local;
     for _ in 0..8 {
         match tz.from_local_datetime(&t) {

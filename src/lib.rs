@@ -23,4 +23,6 @@ pub mod matching;
 pub mod problem;
 #[cfg(feature = "python")]
 mod python;
+pub mod report;
+pub mod schedule;
 pub mod score;

@@ -179,3 +179,30 @@ __all__ += ["write_csv"]
 
 def write_csv(path: str, header: list[str], rows: list[list[str]], raw: bool = False) -> None:
     """Write a CSV for people: formula-like cells neutralised unless `raw`, atomically; `-` is stdout."""
+
+# --- programme: schedule and report (src/python/programme.rs) ---
+__all__ += ["schedule_rows", "schedule_ics", "report_html"]
+
+def schedule_rows(
+    problem: Problem,
+    result_json: str,
+    options_json: str,
+) -> str:
+    """The meeting schedule of a MatchResult (JSON) as JSON: {"columns", "rows", "summary"}."""
+
+def schedule_ics(
+    problem: Problem,
+    result_json: str,
+    options_json: str,
+    path: str,
+) -> str:
+    """Write the schedule as iCalendar to path (atomically); returns the summary as JSON."""
+
+def report_html(
+    problem: Problem,
+    result_json: str,
+    options_json: str,
+    by: list[str],
+    path: str,
+) -> None:
+    """Write the HTML programme report to path (atomically)."""

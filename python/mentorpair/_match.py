@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _fairness
+from . import _core, _fairness, _programme
 
 if TYPE_CHECKING:
     from ._problem import Problem
@@ -376,6 +376,51 @@ class MatchResult:
         if self.problem is None:
             raise ValueError("this result was not produced by match(); cannot audit it")
         return self.problem.audit(self, by, min_group_size=min_group_size)
+
+    def schedule(
+        self,
+        start: _dt.date | str,
+        weeks: int | None = None,
+        meeting_minutes: int | None = None,
+        cadence_weeks: int | None = None,
+    ) -> pd.DataFrame:
+        """One proposed recurring meeting per pair for a programme from ``start`` (``"YYYY-MM-DD"``).
+
+        ``weeks`` defaults to 26, ``meeting_minutes`` and ``cadence_weeks`` to those the result was
+        scored with. Columns: ``mentee_id``, ``mentor_id``, ``utc_start`` (the first meeting at the
+        regular slot, tz-aware UTC), ``mentee_timezone``/``_weekday``/``_start``/``_end`` and the same
+        for ``mentor_``, ``meetings``, ``moves`` (``"date -> new UTC start"`` for each week the slot
+        does not fit) and ``reason`` (why a pair has no slot, or meetings that could not be placed).
+        The slot lies inside both availabilities in every meeting week, at each zone's real offset
+        on that date. ``df.attrs["summary"]`` holds the counts. See docs/programme.md.
+        """
+        return _programme.schedule(self, start, weeks, meeting_minutes, cadence_weeks)
+
+    def to_ics(
+        self,
+        path: str | os.PathLike[str],
+        start: _dt.date | str,
+        weeks: int | None = None,
+        meeting_minutes: int | None = None,
+        cadence_weeks: int | None = None,
+    ) -> dict[str, Any]:
+        """Write the schedule as an iCalendar file (one recurring event per pair, ``EXDATE`` and an
+        alternate event for weeks that move). Returns the schedule's summary counts."""
+        return _programme.to_ics(self, path, start, weeks, meeting_minutes, cadence_weeks)
+
+    def report(
+        self,
+        path: str | os.PathLike[str],
+        by: str | Sequence[str] | None = None,
+        start: _dt.date | str | None = None,
+        weeks: int | None = None,
+        meeting_minutes: int | None = None,
+        cadence_weeks: int | None = None,
+    ) -> str:
+        """Write the programme report: one self-contained HTML file (summary, searchable pairs,
+        unmatched mentees, fairness charts by the protected column(s) ``by``, meeting schedule from
+        ``start``, default the first Monday on or after the reference date). Returns the path."""
+        return _programme.report(self, path, by, start, weeks, meeting_minutes, cadence_weeks)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as plain Python data (pairs with explanations, unmatched, violations,

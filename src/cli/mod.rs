@@ -9,6 +9,7 @@ mod bench;
 mod generate;
 mod matching;
 mod output;
+mod programme;
 mod progress;
 
 use std::ffi::OsString;
@@ -176,6 +177,10 @@ enum Command {
     Rematch(matching::RematchArgs),
     /// Fairness audit of a result by protected attributes: match rates and scores per group.
     Audit(audit::AuditArgs),
+    /// Propose a recurring meeting for every pair of a result: iCalendar and/or CSV.
+    Schedule(programme::ScheduleArgs),
+    /// Write the programme report: one self-contained HTML file.
+    Report(programme::ReportArgs),
     /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
     #[command(allow_negative_numbers = true)]
     BenchQuality(bench::BenchArgs),
@@ -230,6 +235,8 @@ fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
         Command::Explain(args) => matching::explain(&args, out),
         Command::Rematch(args) => matching::run_rematch(&args, cells, progress, out),
         Command::Audit(args) => audit::run(&args, out),
+        Command::Schedule(args) => programme::run_schedule(&args, out),
+        Command::Report(args) => programme::run_report(&args, out),
         Command::BenchQuality(args) => bench::run(&args, progress, out),
     }
 }

@@ -18,8 +18,9 @@ use crate::score::Component;
 /// Marks a result file written by this command line, with its layout version.
 pub(super) const RESULT_FORMAT: &str = "mentorpair-result/1";
 
-/// A table as far as the result file needs it: ids, capacities and protected attributes (what
-/// explaining and auditing a stored result read); the scoring columns are left out.
+/// A table as far as the result file needs it: ids, capacities, protected attributes, time zones
+/// and availability (what explaining, auditing and scheduling a stored result read); the other
+/// scoring columns are left out.
 fn slim(table: &Table) -> Table {
     Table {
         role: table.role,
@@ -29,6 +30,9 @@ fn slim(table: &Table) -> Table {
             .map(|p| {
                 let mut q = Person::new(p.id.clone());
                 q.capacity = p.capacity;
+                // What `schedule` and `report` need to propose meetings from a stored result.
+                q.timezone = p.timezone.clone();
+                q.availability = p.availability.clone();
                 q
             })
             .collect(),

@@ -9,6 +9,7 @@ mod fairness;
 mod lsap;
 mod matching;
 mod problem;
+mod programme;
 mod quality;
 mod rematch;
 mod synthetic;
@@ -32,5 +33,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     synthetic::register(m)?;
     quality::register(m)?;
     fairness::register(m)?;
+    programme::register(m)?;
     Ok(())
 }

@@ -52,7 +52,7 @@ impl MatchOutcome {
 /// A cohort prepared once (features, scores, mask, pins): solve, explain, audit and rematch it.
 #[pyclass(frozen, name = "Problem", module = "mentorpair._core")]
 pub(super) struct PyProblem {
-    inner: Arc<Problem>,
+    pub(super) inner: Arc<Problem>,
 }
 
 #[pymethods]

@@ -1,0 +1,120 @@
+//! Binding for the programme tools: the meeting schedule (rows, iCalendar) and the HTML report of
+//! a `MatchResult`. Conversions only; the logic is in `crate::schedule` and `crate::report`.
+
+use pyo3::prelude::*;
+use serde::Deserialize;
+
+use super::errors::MentorpairError;
+use super::problem::PyProblem;
+use crate::problem::Problem;
+use crate::cohort::Cohort;
+use crate::matching::MatchResult;
+use crate::schedule::{self, Schedule, ScheduleOptions};
+
+/// The options the user set (`None` = the Rust default).
+#[derive(Deserialize)]
+struct Options {
+    start: Option<String>,
+    weeks: Option<u32>,
+    meeting_minutes: Option<u32>,
+    cadence_weeks: Option<u32>,
+}
+
+fn prepare<'a>(
+    problem: &'a Problem,
+    result_json: &str,
+    options_json: &str,
+) -> Result<(&'a Cohort, MatchResult, Schedule), String> {
+    let cohort = problem.cohort();
+    let result: MatchResult =
+        serde_json::from_str(result_json).map_err(|e| format!("invalid match result: {e}"))?;
+    let o: Options =
+        serde_json::from_str(options_json).map_err(|e| format!("invalid schedule options: {e}"))?;
+    let start = o
+        .start
+        .unwrap_or_else(|| schedule::first_monday_from(result.summary.reference_date).to_string());
+    let opts = ScheduleOptions::new(
+        &start,
+        o.weeks,
+        o.meeting_minutes,
+        o.cadence_weeks,
+        &result.config.scoring,
+    )
+    .map_err(|e| e.to_string())?;
+    let s = schedule::schedule(cohort, &result, &opts).map_err(|e| e.to_string())?;
+    Ok((cohort, result, s))
+}
+
+fn write(path: &str, bytes: &[u8]) -> Result<(), String> {
+    crate::report::write_atomic(std::path::Path::new(path), bytes)
+        .map_err(|e| format!("{path}: cannot write: {e}"))
+}
+
+/// The schedule of a result as JSON: `{"columns", "rows", "summary"}`.
+#[pyfunction]
+fn schedule_rows(
+    py: Python<'_>,
+    problem: PyRef<'_, PyProblem>,
+    result_json: &str,
+    options_json: &str,
+) -> PyResult<String> {
+    let inner = std::sync::Arc::clone(&problem.inner);
+    py.detach(move || {
+        let (_, _, s) = prepare(&inner, result_json, options_json)?;
+        let out = serde_json::json!({
+            "columns": schedule::COLUMNS,
+            "rows": schedule::rows(&s),
+            "summary": s.summary,
+        });
+        Ok::<_, String>(out.to_string())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+/// Write the schedule of a result as iCalendar to `path`; returns the summary as JSON.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn schedule_ics(
+    py: Python<'_>,
+    problem: PyRef<'_, PyProblem>,
+    result_json: &str,
+    options_json: &str,
+    path: String,
+) -> PyResult<String> {
+    let inner = std::sync::Arc::clone(&problem.inner);
+    py.detach(move || {
+        let (_, _, s) = prepare(&inner, result_json, options_json)?;
+        write(&path, schedule::ics::to_ics(&s).as_bytes())?;
+        serde_json::to_string(&s.summary).map_err(|e| e.to_string())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+/// Write the HTML programme report of a result to `path` (audited by the protected columns
+/// `by`, with the schedule of `options_json`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn report_html(
+    py: Python<'_>,
+    problem: PyRef<'_, PyProblem>,
+    result_json: &str,
+    options_json: &str,
+    by: Vec<String>,
+    path: String,
+) -> PyResult<()> {
+    let inner = std::sync::Arc::clone(&problem.inner);
+    py.detach(move || {
+        let (cohort, result, s) = prepare(&inner, result_json, options_json)?;
+        let html =
+            crate::report::html(cohort, &result, &by, Some(&s)).map_err(|e| e.to_string())?;
+        write(&path, html.as_bytes())
+    })
+    .map_err(MentorpairError::new_err)
+}
+
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(schedule_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule_ics, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
+    Ok(())
+}
