@@ -18,6 +18,7 @@ pub mod synthetic;
 pub mod constraints;
 pub mod features;
 pub mod io;
+pub mod learn;
 pub mod matching;
 #[cfg(feature = "python")]
 mod python;
