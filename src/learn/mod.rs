@@ -554,7 +554,7 @@ pub fn fit_weights(
                 let col: Vec<f64> = x_test.chunks(k).map(|row| row[m]).collect();
                 let note = if coef <= 0.0 {
                     Some("negative or zero: weight 0".to_string())
-                } else if !(z.abs() >= 2.0) {
+                } else if z.is_nan() || z.abs() < 2.0 {
                     Some("not distinguishable from 0 (|z| < 2): the history cannot tell".into())
                 } else {
                     None

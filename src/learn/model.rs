@@ -227,6 +227,7 @@ pub fn fit(data: &Data<'_>, max_iters: u64) -> Result<Fit, String> {
 
 /// Covariance of the parameters: the inverse of `n ×` the Hessian of the mean objective,
 /// by central differences of the gradient. `None` when the Hessian is not positive definite.
+#[allow(clippy::needless_range_loop)] // index notation of the matrix formulas
 pub fn covariance(data: &Data<'_>, p: &[f64]) -> Option<Vec<Vec<f64>>> {
     let q = p.len();
     let n = data.rows() as f64;
@@ -252,6 +253,7 @@ pub fn covariance(data: &Data<'_>, p: &[f64]) -> Option<Vec<Vec<f64>>> {
 }
 
 /// Inverse of a symmetric positive-definite matrix by its Cholesky factor (`None` if not PD).
+#[allow(clippy::needless_range_loop)] // index notation of the matrix formulas
 pub fn cholesky_inverse(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let q = a.len();
     let mut l = vec![vec![0.0; q]; q];

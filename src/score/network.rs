@@ -72,11 +72,14 @@ pub struct TwoWayEvidence {
     pub learns: Vec<(String, String, f64)>,
 }
 
+/// `(wanted, offered, credit)` per wanted tag that is met.
+type Hits = Vec<(String, String, f64)>;
+
 fn coverage<S: AsRef<str>>(
     wanted: &[S],
     offered: &[S],
     taxonomy: &Taxonomy,
-) -> Option<(f64, Vec<(String, String, f64)>, Vec<String>)> {
+) -> Option<(f64, Hits, Vec<String>)> {
     if wanted.is_empty() || offered.is_empty() {
         return None;
     }

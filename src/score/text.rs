@@ -333,12 +333,12 @@ impl TextIndex {
 
     /// True when mentee `i` wrote nothing usable (or `i` is out of range).
     pub fn mentee_empty(&self, i: usize) -> bool {
-        self.queries.get(i).is_none_or(|q| q.terms.is_empty())
+        self.queries.get(i).map_or(true, |q| q.terms.is_empty())
     }
 
     /// True when mentor `j` wrote nothing usable (or `j` is out of range).
     pub fn mentor_empty(&self, j: usize) -> bool {
-        self.doc_weights.get(j).is_none_or(Vec::is_empty)
+        self.doc_weights.get(j).map_or(true, Vec::is_empty)
     }
 
     /// The BM25 score of mentee `i`'s query against mentor `j`'s document (unnormalised).
