@@ -40,3 +40,7 @@ __all__ += ["benchmark", "synthetic"]
 from ._fairness import Audit, audit_groups
 
 __all__ += ["Audit", "audit_groups"]
+
+from ._learn import WeightFit, embedding_similarity, fit_weights, text_similarity
+
+__all__ += ["WeightFit", "embedding_similarity", "fit_weights", "text_similarity"]

@@ -6,6 +6,7 @@
 
 mod audit;
 mod bench;
+mod fit;
 mod generate;
 mod matching;
 mod output;
@@ -121,6 +122,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
     BenchQuality(bench::BenchArgs),
+    /// Learn component weights from past pairs and outcomes; print the report, write TOML weights.
+    FitWeights(fit::FitArgs),
 }
 
 /// Run the command line `args` (the first item is the program name) and return the exit code.
@@ -167,5 +170,6 @@ fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
         Command::Rematch(args) => matching::run_rematch(&args, progress, out),
         Command::Audit(args) => audit::run(&args, out),
         Command::BenchQuality(args) => bench::run(&args, progress, out),
+        Command::FitWeights(args) => fit::run(&args, out),
     }
 }

@@ -27,6 +27,18 @@ fn load(role: Role, source: &(String, String), protected: &[String]) -> Result<T
     }
 }
 
+/// Read both tables of a cohort.
+pub(super) fn load_cohort(
+    mentees: &(String, String),
+    mentors: &(String, String),
+    protected: &[String],
+) -> Result<Cohort, String> {
+    Ok(Cohort {
+        mentees: load(Role::Mentee, mentees, protected).map_err(|e| e.to_string())?,
+        mentors: load(Role::Mentor, mentors, protected).map_err(|e| e.to_string())?,
+    })
+}
+
 pub(super) fn cohort_and_config(
     mentees: &(String, String),
     mentors: &(String, String),
