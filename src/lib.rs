@@ -19,6 +19,7 @@ pub mod synthetic;
 pub mod constraints;
 pub mod features;
 pub mod io;
+pub mod learn;
 pub mod matching;
 pub mod problem;
 #[cfg(feature = "python")]

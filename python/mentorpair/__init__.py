@@ -47,3 +47,7 @@ __all__ += ["Audit", "audit_groups"]
 from ._csv import to_csv
 
 __all__ += ["to_csv"]
+
+from ._learn import WeightFit, embedding_similarity, fit_weights, text_similarity
+
+__all__ += ["WeightFit", "embedding_similarity", "fit_weights", "text_similarity"]

@@ -206,3 +206,61 @@ def report_html(
     path: str,
 ) -> None:
     """Write the HTML programme report to path (atomically)."""
+
+# --- beyond exact tags (src/python/beyond.rs) ---
+__all__ += [
+    "embedding_similarity",
+    "text_similarity",
+    "text_evidence",
+    "fit_weights_frame",
+    "history_components",
+    "synthetic_history",
+    "_embedding_address",
+]
+
+def embedding_similarity(
+    mentees: npt.NDArray[np.float64], mentors: npt.NDArray[np.float64], neutral: float = 0.5
+) -> tuple[npt.NDArray[np.float64], list[int], list[int]]:
+    """max(0, cos) of every mentee row against every mentor row; (values, zero mentee rows, zero mentor rows)."""
+
+def text_similarity(
+    mentee_texts: list[str | None], mentor_texts: list[str | None], config_json: str = "", neutral: float = 0.5
+) -> npt.NDArray[np.float64]:
+    """BM25 text similarity in [0, 1], mentees x mentors."""
+
+def text_evidence(
+    mentee_texts: list[str | None], mentor_texts: list[str | None], i: int, j: int, config_json: str = ""
+) -> tuple[float | None, list[str]]:
+    """(value, shared terms) of mentee i and mentor j."""
+
+def fit_weights_frame(
+    components: list[str],
+    mentee_ids: list[str],
+    mentor_ids: list[str],
+    outcomes: npt.NDArray[np.float64],
+    values: npt.NDArray[np.float64],
+    options_json: str = "",
+) -> str:
+    """Fit weights to a frame of component values; the WeightFit as JSON."""
+
+def history_components(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    mentee_ids: list[str],
+    mentor_ids: list[str],
+    outcomes: list[float],
+    scoring_json: str = "",
+    protected: list[str] = ...,
+) -> tuple[list[str], list[str], list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Built-in component values of past pairs scored from the cohort tables."""
+
+def synthetic_history(
+    mentees: tuple[str, str],
+    mentors: tuple[str, str],
+    spec_json: str,
+    scoring_json: str = "",
+    protected: list[str] = ...,
+) -> tuple[list[str], list[str], list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """A seeded outcome history (components, mentee ids, mentor ids, outcomes, values)."""
+
+def _embedding_address(m: npt.NDArray[np.float64]) -> int: ...

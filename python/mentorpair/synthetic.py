@@ -84,3 +84,7 @@ def fingerprint(n_mentees: int, n_mentors: int | None = None, seed: int = 0, **k
     """A platform-stable 64-bit fingerprint of the generated cohort (same on every machine)."""
     _, _, fp = _core.synthetic_tables(json.dumps(spec(n_mentees, n_mentors, seed, **knobs)))
     return int(fp)
+
+
+from ._learn import history  # noqa: E402  (the outcome-history generator lives with fit_weights)
+

@@ -6,6 +6,7 @@
 
 mod audit;
 mod bench;
+mod fit;
 mod generate;
 mod matching;
 mod output;
@@ -184,6 +185,8 @@ enum Command {
     /// Compare matching strategies on seeded synthetic cohorts: quality metrics, mean ± sd over seeds.
     #[command(allow_negative_numbers = true)]
     BenchQuality(bench::BenchArgs),
+    /// Learn component weights from past pairs and outcomes; print the report, write TOML weights.
+    FitWeights(fit::FitArgs),
 }
 
 /// Run the command line `args` (the first item is the program name) and return the exit code.
@@ -238,5 +241,6 @@ fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
         Command::Schedule(args) => programme::run_schedule(&args, out),
         Command::Report(args) => programme::run_report(&args, out),
         Command::BenchQuality(args) => bench::run(&args, progress, out),
+        Command::FitWeights(args) => fit::run(&args, out),
     }
 }

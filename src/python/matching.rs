@@ -17,6 +17,15 @@ fn load(role: Role, source: &Source, protected: &[String]) -> Result<Table, Inpu
     }
 }
 
+/// Read both tables of a cohort (for callers that want the message as text).
+pub(super) fn load_cohort(
+    mentees: &Source,
+    mentors: &Source,
+    protected: &[String],
+) -> Result<Cohort, String> {
+    read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())
+}
+
 /// Read both tables: every table that crosses from Python is read here, once per `Problem`.
 pub(super) fn read_cohort(
     mentees: &Source,

@@ -1,6 +1,7 @@
 //! The pyo3 binding: conversions between numpy/Python objects and the plain Rust API. No logic.
 //! One submodule per area; each exposes `register` to add its functions to `mentorpair._core`.
 
+mod beyond;
 mod capacitated;
 mod cli;
 mod csv_out;
@@ -34,5 +35,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     quality::register(m)?;
     fairness::register(m)?;
     programme::register(m)?;
+    beyond::register(m)?;
     Ok(())
 }

@@ -12,6 +12,11 @@ pub mod language;
 pub mod seniority;
 pub mod skills;
 
+pub mod embedding;
+pub mod network;
+pub mod taxonomy;
+pub mod text;
+
 use crate::features::{AvailabilityGap, Features, PersonFeatures};
 use chrono::NaiveDate;
 use ndarray::{Array2, Axis};

@@ -14,6 +14,7 @@
 //! assert_eq!(cohort.mentees.protected.columns, ["gender", "age_band"]);
 //! ```
 
+pub mod history;
 mod vocab;
 
 use rand::{Rng, SeedableRng};
