@@ -16,9 +16,11 @@ pub mod quality;
 pub mod synthetic;
 
 pub mod constraints;
+pub mod criteria;
 pub mod features;
 pub mod io;
 pub mod matching;
 #[cfg(feature = "python")]
 mod python;
 pub mod score;
+pub mod wishes;

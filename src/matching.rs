@@ -57,6 +57,10 @@ pub struct MatchConfig {
     // -- fairness (issue 4) --
     /// Fairness-aware solving instead of the plain solve (default none); see [`crate::fairness`].
     pub fairness: Option<crate::fairness::Fairness>,
+    /// Programme-defined criteria (soft components) and rules (`rule = "must"`) on any column.
+    pub criteria: Vec<crate::criteria::Criterion>,
+    /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
+    pub preferences: crate::wishes::PreferenceMode,
 }
 
 impl Default for MatchConfig {
@@ -71,6 +75,8 @@ impl Default for MatchConfig {
             objective: Objective::Coverage,
             memory_limit_bytes: DEFAULT_MEMORY_LIMIT,
             fairness: None,
+            criteria: Vec::new(),
+            preferences: crate::wishes::PreferenceMode::Bonus,
         }
     }
 }
@@ -117,6 +123,25 @@ pub enum MatchError {
     /// The fairness configuration cannot be applied (e.g. an unknown protected column).
     #[error("fairness: {0}")]
     Fairness(#[from] crate::fairness::FairnessError),
+    /// A wish column (`preferred_mentors`, `avoid_mentors`, `declined_mentees`,
+    /// `target_skills`) names something that cannot be honoured.
+    #[error(transparent)]
+    Wish(Box<crate::wishes::WishError>),
+    /// A programme criterion cannot be applied.
+    #[error(transparent)]
+    Criterion(Box<crate::criteria::CriterionError>),
+}
+
+impl From<Box<crate::wishes::WishError>> for MatchError {
+    fn from(e: Box<crate::wishes::WishError>) -> Self {
+        MatchError::Wish(e)
+    }
+}
+
+impl From<crate::criteria::CriterionError> for MatchError {
+    fn from(e: crate::criteria::CriterionError) -> Self {
+        MatchError::Criterion(Box::new(e))
+    }
 }
 
 impl From<crate::score::affinity::AffinityError> for MatchError {
@@ -155,6 +180,8 @@ pub struct MatchedPair {
     pub components: BTreeMap<Component, f64>,
     /// Whether the pair was pinned.
     pub pinned: bool,
+    /// The score as a whole percentage ("87 % match").
+    pub match_percent: u32,
     /// The full explanation (weights, contributions, evidence).
     pub explanation: Explanation,
     /// The mentee's extra columns.
@@ -289,40 +316,109 @@ fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
     Ok(())
 }
 
+/// Everything that scores and constrains pairs, before any matrix is filled.
+struct Context {
+    features: Features,
+    /// The components beyond the built-in ones: affinity, preference, programme criteria.
+    extras: Vec<score::Weighted>,
+    mask: Mask,
+}
+
+impl Context {
+    fn model<'a>(&'a self, cfg: &'a MatchConfig) -> score::ScoreModel<'a> {
+        score::ScoreModel::new(&self.features, &cfg.weights, &cfg.scoring, &self.extras)
+    }
+}
+
 /// Everything up to the masked matrix, shared by [`score_matrix`] and [`match_cohort`].
 struct Prepared {
-    features: Features,
-    /// Mentee-requested shared background (issue 4): the affinity component.
-    affinity: crate::score::affinity::SharedBackground,
-    mask: Mask,
+    ctx: Context,
     scores: Array2<f64>,
     timings: Timings,
+}
+
+/// Read the wishes and criteria, build the features, the extra components and the mask.
+fn context(
+    cohort: &Cohort,
+    cfg: &MatchConfig,
+    timings: &mut Timings,
+) -> Result<Context, MatchError> {
+    let forbid = constraints::resolve_pairs(cohort, "forbid", &cfg.forbid)?;
+    let wishes = crate::wishes::Wishes::read(cohort)?;
+    let criteria = crate::criteria::prepare(cohort, &cfg.criteria)?;
+    let t = Instant::now();
+    let mut features = Features::build(
+        &cohort.mentees.people,
+        &cohort.mentors.people,
+        cfg.scoring.date(),
+    );
+    score::prepare_features(&mut features, &cfg.scoring, &wishes.target_skills);
+    timings.features_ms = ms(t);
+    let t = Instant::now();
+    let affinity = crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
+    let mut extras: Vec<score::Weighted> = Vec::new();
+    let mut push = |part: Box<dyn score::PairComponent>, weight: f64| {
+        if weight > 0.0 {
+            extras.push(score::Weighted { part, weight });
+        }
+    };
+    if affinity.any() {
+        push(Box::new(affinity), cfg.weights.affinity);
+    }
+    if wishes.preferred.iter().any(|p| !p.is_empty()) {
+        push(
+            Box::new(score::preference::Preferences {
+                ranked: wishes.preferred.clone(),
+            }),
+            cfg.weights.preference,
+        );
+    }
+    for c in criteria
+        .iter()
+        .filter(|c| c.criterion.rule == crate::criteria::Rule::Prefer)
+    {
+        let weight = c.criterion.weight();
+        push(
+            Box::new(score::criteria::CriterionComponent::new(c.clone())),
+            weight,
+        );
+    }
+    let mut mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);
+    let avoided = wishes
+        .avoid
+        .iter()
+        .enumerate()
+        .flat_map(|(i, js)| js.iter().map(move |&j| (i, j, Exclusion::MenteeDeclined)));
+    let declined = wishes
+        .declined
+        .iter()
+        .enumerate()
+        .flat_map(|(j, is)| is.iter().map(move |&i| (i, j, Exclusion::MentorDeclined)));
+    mask.add_exclusions(avoided.chain(declined));
+    if cfg.preferences == crate::wishes::PreferenceMode::Must {
+        mask.restrict_to(&wishes.preferred);
+    }
+    mask.add_rules(criteria);
+    timings.mask_ms = ms(t);
+    Ok(Context {
+        features,
+        extras,
+        mask,
+    })
 }
 
 fn prepare(cohort: &Cohort, cfg: &MatchConfig) -> Result<Prepared, MatchError> {
     validate(cohort, cfg)?;
     let mut timings = Timings::default();
-    let forbid = constraints::resolve_pairs(cohort, "forbid", &cfg.forbid)?;
+    let ctx = context(cohort, cfg, &mut timings)?;
     let t = Instant::now();
-    let features = Features::build(
-        &cohort.mentees.people,
-        &cohort.mentors.people,
-        cfg.scoring.date(),
-    );
-    timings.features_ms = ms(t);
-    let t = Instant::now();
-    let mut scores = score::fill_matrix(&features, &cfg.weights, &cfg.scoring);
-    let affinity = crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
-    affinity.add_to(&mut scores, cfg.weights.affinity);
+    let mut scores = ctx.model(cfg).fill();
     timings.score_ms = ms(t);
     let t = Instant::now();
-    let mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);
-    mask.apply(&mut scores, cfg.min_score);
-    timings.mask_ms = ms(t);
+    ctx.mask.apply(&mut scores, cfg.min_score);
+    timings.mask_ms += ms(t);
     Ok(Prepared {
-        features,
-        affinity,
-        mask,
+        ctx,
         scores,
         timings,
     })
@@ -362,29 +458,12 @@ pub fn explain_pair(
     cfg.scoring.validate().map_err(MatchError::Config)?;
     let pair = [(mentee_id.to_string(), mentor_id.to_string())];
     let (i, j) = constraints::resolve_pairs(cohort, "explain", &pair)?[0];
-    let forbid = constraints::resolve_pairs(cohort, "forbid", &cfg.forbid)?;
-    let features = Features::build(
-        &cohort.mentees.people,
-        &cohort.mentors.people,
-        cfg.scoring.date(),
-    );
-    let mask = Mask::build(cohort, cfg.exclude_same_department, &forbid);
-    let mut explanation = score::explain(
-        &features,
-        i,
-        j,
-        mentee_id,
-        mentor_id,
-        &cfg.weights,
-        &cfg.scoring,
-    )
-    .ok_or_else(|| MatchError::Config("pair index out of range".into()))?;
-    crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?.explain_into(
-        i,
-        j,
-        cfg.weights.affinity,
-        &mut explanation,
-    );
+    let ctx = context(cohort, cfg, &mut Timings::default())?;
+    let mask = &ctx.mask;
+    let explanation = ctx
+        .model(cfg)
+        .explain(i, j, mentee_id, mentor_id)
+        .ok_or_else(|| MatchError::Config("pair index out of range".into()))?;
     let excluded = match mask.excluded(i, j) {
         Some(e) => Some(e.describe().to_string()),
         None if explanation.score < cfg.min_score => Some(format!(
@@ -419,18 +498,10 @@ fn apply_pins(
         if pins[..k].contains(&(i, j)) {
             return Err(fail("pinned twice (never the same mentor twice)".into()));
         }
-        if let Some(e) = prep.mask.excluded(i, j) {
+        if let Some(e) = prep.ctx.mask.excluded(i, j) {
             return Err(fail(e.describe().to_string()));
         }
-        let mut s = score::pair_score(
-            &prep.features.mentees[i],
-            &prep.features.mentors[j],
-            &cfg.weights,
-            &cfg.scoring,
-        );
-        if prep.affinity.any() {
-            s += cfg.weights.affinity * prep.affinity.value(i, j);
-        }
+        let s = prep.ctx.model(cfg).score(i, j);
         if s < cfg.min_score {
             return Err(fail(format!(
                 "score {s} is below min_score {}",
@@ -521,21 +592,12 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         )
     }));
     all.sort_unstable_by_key(|&(i, j, _, _)| (i, j));
+    let model = prep.ctx.model(cfg);
     let pairs: Vec<MatchedPair> = all
         .iter()
         .filter_map(|&(i, j, score, is_pin)| {
             let (a, b) = (mentees.get(i)?, mentors.get(j)?);
-            let mut explanation = score::explain(
-                &prep.features,
-                i,
-                j,
-                &a.id,
-                &b.id,
-                &cfg.weights,
-                &cfg.scoring,
-            )?;
-            prep.affinity
-                .explain_into(i, j, cfg.weights.affinity, &mut explanation);
+            let explanation = model.explain(i, j, &a.id, &b.id)?;
             Some(MatchedPair {
                 mentee_id: a.id.clone(),
                 mentor_id: b.id.clone(),
@@ -543,9 +605,10 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
                 components: explanation
                     .components
                     .iter()
-                    .map(|c| (c.component, c.value))
+                    .map(|c| (c.component.clone(), c.value))
                     .collect(),
                 pinned: is_pin,
+                match_percent: score::match_percent(score),
                 explanation,
                 mentee_extra: a.extra.clone(),
                 mentor_extra: b.extra.clone(),
@@ -581,7 +644,7 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         .iter()
         .map(|p| (p.mentee_id.clone(), p.mentor_id.clone(), p.score))
         .collect();
-    let violations = constraints::audit(
+    let mut violations = constraints::audit(
         cohort,
         AuditRules {
             exclude_same_department: cfg.exclude_same_department,
@@ -591,6 +654,14 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         },
         &audit_pairs,
     );
+    violations.extend(constraints::audit_wishes(
+        cohort,
+        constraints::WishRules {
+            criteria: &cfg.criteria,
+            preferred_only: cfg.preferences == crate::wishes::PreferenceMode::Must,
+        },
+        &audit_pairs,
+    ));
     let total_score: f64 = pairs.iter().fold(0.0, |s, p| s + p.score);
     let mut unmatched_by_reason = BTreeMap::new();
     for u in &unmatched {
@@ -613,7 +684,7 @@ pub fn match_cohort(cohort: &Cohort, cfg: &MatchConfig) -> Result<MatchResult, M
         excluded_pairs: prep.scores.iter().filter(|x| x.is_nan()).count() as u64
             - pinned.len() as u64,
         unmatched_by_reason,
-        reference_date: prep.features.reference_date,
+        reference_date: prep.ctx.features.reference_date,
     };
     prep.timings.report_ms = ms(t);
     prep.timings.total_ms = ms(start);
@@ -649,7 +720,7 @@ fn unmatched_reason(
         if partners.contains(&j) {
             continue;
         }
-        if let Some(e) = prep.mask.excluded(i, j) {
+        if let Some(e) = prep.ctx.mask.excluded(i, j) {
             *excluded.entry(e).or_insert(0) += 1;
         } else if prep.scores.get((i, j)).map_or(true, |s| s.is_nan()) {
             // Masked but not excluded by a constraint: below the minimum score.

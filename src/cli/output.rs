@@ -111,7 +111,7 @@ pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), Str
 fn result_components(result: &MatchResult) -> Vec<Component> {
     let mut all: std::collections::BTreeSet<Component> = Component::ALL.into_iter().collect();
     for p in &result.pairs {
-        all.extend(p.components.keys().copied());
+        all.extend(p.components.keys().cloned());
     }
     all.into_iter().collect()
 }
