@@ -192,7 +192,12 @@ fn has_column(t: &Table, column: &str) -> bool {
 /// An unknown kind, a negative or non-finite weight / scale / `by`, a `must` rule of a kind that
 /// has no hard form, a protected column or one neither table has, and a value that is not a
 /// number (or not in `order`) where the kind compares numerically.
-pub fn prepare(cohort: &Cohort, criteria: &[Criterion]) -> Result<Vec<Prepared>, CriterionError> {
+/// `reserved` says which component names are taken by other components.
+pub fn prepare(
+    cohort: &Cohort,
+    criteria: &[Criterion],
+    reserved: impl Fn(&str) -> bool,
+) -> Result<Vec<Prepared>, CriterionError> {
     let mut out = Vec::with_capacity(criteria.len());
     let mut names: Vec<String> = Vec::new();
     for (index, c) in criteria.iter().enumerate() {
@@ -245,7 +250,7 @@ pub fn prepare(cohort: &Cohort, criteria: &[Criterion]) -> Result<Vec<Prepared>,
             ));
         }
         let label = c.label();
-        if names.contains(&label) || crate::score::builtin_name(&label) {
+        if names.contains(&label) || reserved(&label) {
             return Err(decl(
                 index,
                 c,

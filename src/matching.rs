@@ -345,7 +345,7 @@ fn context(
 ) -> Result<Context, MatchError> {
     let forbid = constraints::resolve_pairs(cohort, "forbid", &cfg.forbid)?;
     let wishes = crate::wishes::Wishes::read(cohort)?;
-    let criteria = crate::criteria::prepare(cohort, &cfg.criteria)?;
+    let criteria = crate::criteria::prepare(cohort, &cfg.criteria, score::builtin_name)?;
     let t = Instant::now();
     let mut features = Features::build(
         &cohort.mentees.people,
