@@ -334,8 +334,8 @@ class MatchResult:
             for name, value in p["components"].items():
                 if name not in COMPONENTS:
                     row[name] = value  # affinity, preference, programme criteria
-            row["match_percent"] = p.get("match_percent")
             row["pinned"] = p["pinned"]
+            row["match_percent"] = p.get("match_percent")
             for k, v in p["mentee_extra"].items():
                 row[f"mentee_{k}"] = v
             for k, v in p["mentor_extra"].items():
