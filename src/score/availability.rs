@@ -105,7 +105,10 @@ fn stats(
         &mentee.availability_all_seasons,
         &mentor.availability_all_seasons,
     ) {
-        (Ok(a), Ok(b)) if n > 0 => slots(a, b, meeting).0,
+        _ if n == 0 => 0,
+        // Neither week changes with the seasons (no daylight saving): every slot is robust.
+        (Ok(x), Ok(y)) if x == a && y == b => n,
+        (Ok(a), Ok(b)) => slots(a, b, meeting).0,
         _ => 0,
     };
     Some((n, days.count_ones(), robust))
