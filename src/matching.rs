@@ -6,9 +6,9 @@ use crate::cohort::Cohort;
 use crate::problem::Problem;
 
 pub use crate::problem::{
-    audit_match, check_result, InconsistentResult, MatchConfig, MatchError, MatchResult, MatchedPair, Objective, PairReport,
-    ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason, DEFAULT_MEMORY_LIMIT,
-    DENSE_MATRICES,
+    audit_match, check_result, InconsistentResult, MatchConfig, MatchError, MatchResult,
+    MatchedPair, Objective, PairReport, ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason,
+    DEFAULT_MEMORY_LIMIT, DENSE_MATRICES,
 };
 
 /// Score every pair; pairs excluded by a hard constraint or below `min_score` are NaN.

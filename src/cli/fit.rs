@@ -221,7 +221,8 @@ pub(super) fn run<W: Write>(args: &FitArgs, out: &mut Out<W>) -> Result<(), CliE
     }
     if let Some(path) = &args.out {
         let text = weights_toml(&fit);
-        let mut outputs = prepare_outputs(&[("--history", args.history.as_path())], &[("--out", path)])?;
+        let mut outputs =
+            prepare_outputs(&[("--history", args.history.as_path())], &[("--out", path)])?;
         stage(&mut outputs, 0, |w| w.write_all(text.as_bytes()))?;
         commit(outputs, out)?;
         out.line(format!("weights written to {}", path.display()))?;

@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use super::errors::MentorpairError;
 use super::problem::PyProblem;
-use crate::problem::Problem;
 use crate::cohort::Cohort;
 use crate::matching::MatchResult;
+use crate::problem::Problem;
 use crate::schedule::{self, Schedule, ScheduleOptions};
 
 /// The options the user set (`None` = the Rust default).
