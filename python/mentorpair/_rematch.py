@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import _core
 from ._match import MatchResult, TableLike, _pairs, match
 
 __all__ = ["rematch", "RematchResult"]
