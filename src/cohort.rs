@@ -162,6 +162,27 @@ impl Person {
             extra: BTreeMap::new(),
         }
     }
+
+    /// The text of column `column` for this person: a carried-through column, or one of the
+    /// schema columns `department`, `level`, `timezone` and `manager_id`. The one place where
+    /// programme-defined criteria and wishes read a column by name.
+    pub fn column_value(&self, column: &str) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        match column {
+            "department" => self.department.as_deref().map(Cow::Borrowed),
+            "timezone" => self.timezone.as_deref().map(Cow::Borrowed),
+            "manager_id" => self.manager_id.as_deref().map(Cow::Borrowed),
+            "level" => self.level.map(|l| Cow::Owned(l.to_string())),
+            other => self.extra.get(other).and_then(|v| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+                serde_json::Value::Number(n) => Some(Cow::Owned(n.to_string())),
+                serde_json::Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+                v => Some(Cow::Owned(v.to_string())),
+            }),
+        }
+        .filter(|v| !v.trim().is_empty())
+    }
 }
 
 /// Protected attributes (e.g. gender, age band) of one table, held apart from [`Person`]:

@@ -26,6 +26,14 @@ pub enum Exclusion {
     /// The pair passes every constraint above but scores below `min_score`. Only the prepared
     /// problem's mask reports it ([`Mask`] looks at no score).
     BelowMinScore,
+    /// The mentee listed the mentor in `avoid_mentors`.
+    MenteeDeclined,
+    /// The mentor listed the mentee in `declined_mentees`.
+    MentorDeclined,
+    /// `preferences = "must"` and the mentor is not on the mentee's `preferred_mentors`.
+    NotPreferred,
+    /// The pair breaks a programme rule (a criterion with `rule = "must"`).
+    ProgrammeRule,
 }
 
 impl Exclusion {
@@ -38,6 +46,10 @@ impl Exclusion {
             Exclusion::Forbidden => "forbidden pair",
             Exclusion::NoCapacity => "mentor capacity is 0",
             Exclusion::BelowMinScore => "score below min_score",
+            Exclusion::MenteeDeclined => "the mentee would rather not (avoid_mentors)",
+            Exclusion::MentorDeclined => "the mentor declined the mentee (declined_mentees)",
+            Exclusion::NotPreferred => "not on the mentee's preferred_mentors (preferences = must)",
+            Exclusion::ProgrammeRule => "breaks a programme rule (criteria with rule = must)",
         }
     }
 }
@@ -112,6 +124,10 @@ pub struct Mask {
     departments: Option<Departments>,
     /// Mentor columns with capacity 0.
     no_capacity: Vec<bool>,
+    /// Programme rules (criteria with `rule = "must"`), checked pair by pair.
+    rules: Vec<crate::criteria::Prepared>,
+    /// Per mentee row: the only mentor columns allowed, sorted (empty = no restriction).
+    only: Vec<Vec<u32>>,
 }
 
 /// Every id reachable up the manager chain from `start` (not `start` itself unless in a cycle).
@@ -193,7 +209,45 @@ impl Mask {
             sparse,
             departments,
             no_capacity: mentors.iter().map(|p| p.capacity == 0).collect(),
+            rules: Vec::new(),
+            only: Vec::new(),
         }
+    }
+
+    /// Allow mentee row `i` only the mentor columns in `allowed[i]` (an empty list = no
+    /// restriction); the others are excluded as [`Exclusion::NotPreferred`].
+    pub fn restrict_to(&mut self, allowed: &[Vec<usize>]) {
+        self.only = allowed
+            .iter()
+            .map(|a| {
+                let mut v: Vec<u32> = a.iter().map(|&j| j as u32).collect();
+                v.sort_unstable();
+                v
+            })
+            .collect();
+    }
+
+    /// Exclude further `(row, column, reason)` pairs (the participants' own wishes); a pair keeps
+    /// the first reason in [`Exclusion`] order.
+    pub fn add_exclusions(&mut self, pairs: impl IntoIterator<Item = (usize, usize, Exclusion)>) {
+        for (i, j, e) in pairs {
+            if let Some(row) = self.sparse.get_mut(i) {
+                row.push((j as u32, e));
+            }
+        }
+        for row in &mut self.sparse {
+            row.sort_unstable();
+            row.dedup_by_key(|e| e.0);
+        }
+    }
+
+    /// Add programme rules (criteria with `rule = "must"`; others are ignored).
+    pub fn add_rules(&mut self, rules: impl IntoIterator<Item = crate::criteria::Prepared>) {
+        self.rules.extend(
+            rules
+                .into_iter()
+                .filter(|r| r.criterion.rule == crate::criteria::Rule::Must),
+        );
     }
 
     /// Why mentee row `i` and mentor column `j` may not be paired, if they may not.
@@ -209,6 +263,14 @@ impl Mask {
                     return Some(Exclusion::SameDepartment);
                 }
             }
+        }
+        if let Some(only) = self.only.get(i) {
+            if !only.is_empty() && only.binary_search(&(j as u32)).is_err() {
+                return Some(Exclusion::NotPreferred);
+            }
+        }
+        if self.rules.iter().any(|r| !r.allows(i, j)) {
+            return Some(Exclusion::ProgrammeRule);
         }
         if self.no_capacity.get(j).copied().unwrap_or(false) {
             return Some(Exclusion::NoCapacity);
@@ -422,6 +484,115 @@ pub fn audit(
                 "pin_missing",
                 "a pinned pair is not in the result".into(),
             );
+        }
+    }
+    out
+}
+
+/// The participants' wishes and the programme rules the audit re-checks.
+#[derive(Debug, Clone, Copy)]
+pub struct WishRules<'a> {
+    /// Programme criteria; those with `rule = "must"` are checked.
+    pub criteria: &'a [crate::criteria::Criterion],
+    /// A mentee with `preferred_mentors` may only have mentors from that list.
+    pub preferred_only: bool,
+}
+
+fn listed(p: &Person, column: &str, id: &str) -> bool {
+    p.column_value(column)
+        .is_some_and(|v| v.split([';', ',']).map(str::trim).any(|x| x == id))
+}
+
+/// The value of `column` as a number for a rule: its position in `order` when given, else the
+/// text parsed as a number.
+fn rule_number(value: &str, order: Option<&[String]>) -> Option<f64> {
+    match order {
+        Some(o) => o
+            .iter()
+            .position(|x| x.trim().to_lowercase() == value.trim().to_lowercase())
+            .map(|k| k as f64),
+        None => value.trim().parse().ok(),
+    }
+}
+
+/// Re-check every pair against `avoid_mentors`, `declined_mentees`, `preferred_mentors` (when
+/// only preferred mentors are allowed) and each programme rule, reading the raw columns.
+pub fn audit_wishes(
+    cohort: &Cohort,
+    rules: WishRules,
+    pairs: &[(String, String, f64)],
+) -> Vec<Violation> {
+    let mentee_ix: HashMap<&str, usize> = index(&cohort.mentees.people);
+    let mentor_ix: HashMap<&str, usize> = index(&cohort.mentors.people);
+    let mut out = Vec::new();
+    for (a, b, _) in pairs {
+        let (Some(&i), Some(&j)) = (mentee_ix.get(a.as_str()), mentor_ix.get(b.as_str())) else {
+            continue;
+        };
+        let (pa, pb) = (&cohort.mentees.people[i], &cohort.mentors.people[j]);
+        let mut flag = |constraint: &str, detail: String| {
+            out.push(Violation {
+                mentee_id: a.clone(),
+                mentor_id: b.clone(),
+                constraint: constraint.to_string(),
+                detail,
+            })
+        };
+        if listed(pa, "avoid_mentors", b) {
+            flag(
+                "mentee_declined",
+                format!("{a} listed {b} in avoid_mentors"),
+            );
+        }
+        if listed(pb, "declined_mentees", a) {
+            flag(
+                "mentor_declined",
+                format!("{b} listed {a} in declined_mentees"),
+            );
+        }
+        if rules.preferred_only
+            && pa.column_value("preferred_mentors").is_some()
+            && !listed(pa, "preferred_mentors", b)
+        {
+            flag(
+                "not_preferred",
+                format!("{b} is not on {a}'s preferred_mentors"),
+            );
+        }
+        for c in rules.criteria {
+            if c.rule != crate::criteria::Rule::Must {
+                continue;
+            }
+            let (x, y) = (pa.column_value(&c.column), pb.column_value(&c.column));
+            let ok = match (x.as_deref(), y.as_deref()) {
+                (Some(x), Some(y)) => match c.kind.as_str() {
+                    "same" => x.trim().to_lowercase() == y.trim().to_lowercase(),
+                    "different" => x.trim().to_lowercase() != y.trim().to_lowercase(),
+                    kind => match (
+                        rule_number(x, c.order.as_deref()),
+                        rule_number(y, c.order.as_deref()),
+                    ) {
+                        (Some(x), Some(y)) if kind == "closeness" => {
+                            (x - y).abs() <= c.scale.unwrap_or(1.0)
+                        }
+                        (Some(x), Some(y)) => y - x >= c.by.unwrap_or(1.0),
+                        _ => false,
+                    },
+                },
+                _ => false,
+            };
+            if !ok {
+                flag(
+                    "programme_rule",
+                    format!(
+                        "`{}` must be {} ({:?} vs {:?})",
+                        c.column,
+                        c.kind,
+                        x.as_deref().unwrap_or(""),
+                        y.as_deref().unwrap_or("")
+                    ),
+                );
+            }
         }
     }
     out

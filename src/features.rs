@@ -79,6 +79,13 @@ pub struct PersonFeatures {
     pub language_bits: Vec<u64>,
     /// Seniority grade.
     pub level: Option<i32>,
+    /// Position of each entry of `goals` in the person's own list (0 = listed first).
+    pub goal_ranks: Vec<u16>,
+    /// Per entry of `skill_targets`: the level the mentee aims for (0 = not given).
+    pub skill_aims: Vec<u8>,
+    /// The UTC intervals free in the reference week and in a winter and a summer week alike:
+    /// what survives every daylight-saving shift of the person's zone.
+    pub availability_all_seasons: Result<Vec<(u16, u16)>, AvailabilityGap>,
 }
 
 /// Features of both tables plus the name tables needed to explain them.
@@ -103,17 +110,27 @@ impl Features {
     pub fn build(mentees: &[Person], mentors: &[Person], reference_date: NaiveDate) -> Features {
         let week_monday =
             reference_date - Duration::days(reference_date.weekday().num_days_from_monday() as i64);
+        let season_mondays = season_mondays(reference_date);
         let mut tags = Interner::default();
         let mut languages = Interner::default();
         let mut tz_cache: HashMap<String, Option<Tz>> = HashMap::new();
         let mut one = |p: &Person| -> PersonFeatures {
-            let mut goals: Vec<(u32, f64)> = p
+            let mut ranked: Vec<(u32, f64, u16)> = p
                 .goals
                 .iter()
-                .map(|g| (tags.intern(&g.tag), g.weight))
+                .enumerate()
+                .map(|(r, g)| {
+                    (
+                        tags.intern(&g.tag),
+                        g.weight,
+                        r.min(u16::MAX as usize) as u16,
+                    )
+                })
                 .collect();
-            goals.sort_by_key(|g| g.0);
-            goals.dedup_by_key(|g| g.0);
+            ranked.sort_by_key(|g| (g.0, g.2));
+            ranked.dedup_by_key(|g| g.0);
+            let goals: Vec<(u32, f64)> = ranked.iter().map(|g| (g.0, g.1)).collect();
+            let goal_ranks: Vec<u16> = ranked.iter().map(|g| g.2).collect();
             let mut skills: Vec<(u32, u8)> = p
                 .skills
                 .iter()
@@ -124,17 +141,27 @@ impl Features {
             let mut langs: Vec<u32> = p.languages.iter().map(|l| languages.intern(l)).collect();
             langs.sort_unstable();
             langs.dedup();
-            let availability = if p.availability.is_empty() {
-                Err(AvailabilityGap::NoSlots)
+            let tz = p.timezone.as_ref().and_then(|name| {
+                *tz_cache
+                    .entry(name.clone())
+                    .or_insert_with(|| Tz::from_str(name).ok())
+            });
+            let (availability, availability_all_seasons) = if p.availability.is_empty() {
+                (Err(AvailabilityGap::NoSlots), Err(AvailabilityGap::NoSlots))
             } else {
-                let tz = p.timezone.as_ref().and_then(|name| {
-                    *tz_cache
-                        .entry(name.clone())
-                        .or_insert_with(|| Tz::from_str(name).ok())
-                });
                 match tz {
-                    Some(tz) => Ok(utc_intervals(&p.availability, tz, week_monday)),
-                    None => Err(AvailabilityGap::NoTimezone),
+                    Some(tz) => {
+                        let here = utc_intervals(&p.availability, tz, week_monday);
+                        let mut all = here.clone();
+                        for monday in season_mondays {
+                            all = intersect(&all, &utc_intervals(&p.availability, tz, monday));
+                        }
+                        (Ok(here), Ok(all))
+                    }
+                    None => (
+                        Err(AvailabilityGap::NoTimezone),
+                        Err(AvailabilityGap::NoTimezone),
+                    ),
                 }
             };
             let own = |tag: u32| {
@@ -148,6 +175,9 @@ impl Features {
                 goals.iter().map(|&(t, w)| (t, w, own(t))).collect()
             };
             PersonFeatures {
+                skill_aims: vec![0; skill_targets.len()],
+                goal_ranks,
+                availability_all_seasons,
                 goal_weight: goals.iter().fold(0.0, |s, g| s + g.1),
                 goal_bits: bitset(goals.iter().map(|g| g.0)),
                 skill_target_weight: skill_targets.iter().fold(0.0, |s, t| s + t.1),
@@ -171,6 +201,34 @@ impl Features {
             week_monday,
         }
     }
+}
+
+/// Mondays of a winter and a summer week (mid-January and mid-July of the reference year): between
+/// them, every zone has been on both its standard and its daylight-saving offset.
+fn season_mondays(reference: NaiveDate) -> [NaiveDate; 2] {
+    [1, 7].map(|month| {
+        let d = NaiveDate::from_ymd_opt(reference.year(), month, 15).unwrap_or(reference);
+        d - Duration::days(d.weekday().num_days_from_monday() as i64)
+    })
+}
+
+/// Intersection of two merged, sorted interval lists.
+pub fn intersect(a: &[(u16, u16)], b: &[(u16, u16)]) -> Vec<(u16, u16)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let lo = a[i].0.max(b[j].0);
+        let hi = a[i].1.min(b[j].1);
+        if lo < hi {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// A bitset holding `ids`.

@@ -17,6 +17,7 @@ pub mod quality;
 pub mod synthetic;
 
 pub mod constraints;
+pub mod criteria;
 pub mod features;
 pub mod io;
 pub mod learn;
@@ -27,3 +28,4 @@ mod python;
 pub mod report;
 pub mod schedule;
 pub mod score;
+pub mod wishes;

@@ -145,7 +145,7 @@ fn fingerprint(r: &MatchResult) -> Vec<PairBits> {
                 p.score.to_bits(),
                 p.components
                     .iter()
-                    .map(|(c, v)| (*c, v.to_bits()))
+                    .map(|(c, v)| (c.clone(), v.to_bits()))
                     .collect(),
                 p.pinned,
             )
@@ -201,7 +201,7 @@ proptest! {
                 let y = explain_pair(&s, &cfg, &a.id, &b.id).unwrap().explanation;
                 prop_assert_eq!(x.components.len(), y.components.len());
                 for (u, v) in x.components.iter().zip(&y.components) {
-                    prop_assert_eq!(u.component, v.component);
+                    prop_assert_eq!(&u.component, &v.component);
                     if u.component != Component::Affinity {
                         prop_assert_eq!(u, v);
                     }

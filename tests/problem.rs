@@ -22,21 +22,66 @@ use proptest::prelude::*;
 /// excluded pairs, or the pins' error text.
 type Legacy = Result<(Vec<(usize, usize, f64, bool)>, u64), String>;
 
+/// The constraint mask with the wishes (avoid, declines, `preferences = must`) and programme
+/// rules, as the prepared problem builds it.
+fn wish_mask(
+    cohort: &Cohort,
+    cfg: &MatchConfig,
+    forbid: &[(usize, usize)],
+) -> Result<constraints::Mask, String> {
+    let wishes = mentorpair::wishes::Wishes::read(cohort).map_err(|e| e.to_string())?;
+    let criteria = mentorpair::criteria::prepare(cohort, &cfg.criteria, score::builtin_name)
+        .map_err(|e| e.to_string())?;
+    let mut mask = constraints::Mask::build(cohort, cfg.exclude_same_department, forbid);
+    let avoided = wishes
+        .avoid
+        .iter()
+        .enumerate()
+        .flat_map(|(i, js)| js.iter().map(move |&j| (i, j, Exclusion::MenteeDeclined)));
+    let declined = wishes
+        .declined
+        .iter()
+        .enumerate()
+        .flat_map(|(j, is)| is.iter().map(move |&i| (i, j, Exclusion::MentorDeclined)));
+    mask.add_exclusions(avoided.chain(declined));
+    if cfg.preferences == mentorpair::wishes::PreferenceMode::Must {
+        mask.restrict_to(&wishes.preferred);
+    }
+    mask.add_rules(criteria);
+    Ok(mask)
+}
+
 /// The pipeline before the prepared problem, from the public pieces: score, add affinity, fold
 /// the mask into the matrix as NaN, pin in place, solve the capacitated (or fair) problem.
 fn legacy(cohort: &Cohort, cfg: &MatchConfig) -> Legacy {
     let forbid =
         constraints::resolve_pairs(cohort, "forbid", &cfg.forbid).map_err(|e| e.to_string())?;
-    let features = Features::build(
+    let wishes = mentorpair::wishes::Wishes::read(cohort).map_err(|e| e.to_string())?;
+    let mut features = Features::build(
         &cohort.mentees.people,
         &cohort.mentors.people,
         cfg.scoring.date(),
     );
-    let mut scores = score::fill_matrix(&features, &cfg.weights, &cfg.scoring);
+    score::prepare_features(&mut features, &cfg.scoring, &wishes.target_skills);
     let affinity =
         SharedBackground::new(&cohort.mentees, &cohort.mentors).map_err(|e| e.to_string())?;
-    affinity.add_to(&mut scores, cfg.weights.affinity);
-    let mask = constraints::Mask::build(cohort, cfg.exclude_same_department, &forbid);
+    let mut extras = Vec::new();
+    if affinity.any() && cfg.weights.affinity > 0.0 {
+        extras.push(score::Weighted {
+            part: Box::new(affinity),
+            weight: cfg.weights.affinity,
+        });
+    }
+    if wishes.preferred.iter().any(|p| !p.is_empty()) && cfg.weights.preference > 0.0 {
+        extras.push(score::Weighted {
+            part: Box::new(score::preference::Preferences {
+                ranked: wishes.preferred.clone(),
+            }),
+            weight: cfg.weights.preference,
+        });
+    }
+    let mut scores = score::ScoreModel::new(&features, &cfg.weights, &cfg.scoring, &extras).fill();
+    let mask = wish_mask(cohort, cfg, &forbid)?;
     mask.apply(&mut scores, cfg.min_score);
     let mut row_cap: Vec<u32> = cohort.mentees.people.iter().map(|p| p.capacity).collect();
     let mut col_cap: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
@@ -179,7 +224,7 @@ proptest! {
         cfg.forbid = name_pairs(&cohort, &forbid);
         let problem = Problem::new(cohort.clone(), cfg.clone()).expect("problem");
         let forbid = constraints::resolve_pairs(&cohort, "forbid", &cfg.forbid).expect("ids");
-        let constraint_mask = constraints::Mask::build(&cohort, cfg.exclude_same_department, &forbid);
+        let constraint_mask = wish_mask(&cohort, &cfg, &forbid).expect("mask");
         for i in 0..n {
             for j in 0..m {
                 let raw = problem.score(i, j);

@@ -48,15 +48,16 @@ fn skills_credit_the_mentors_lead_on_goal_skills() {
         "id,skills\nm,python:5;sql:4\n",
         date(2026, 1, 5),
     );
-    // python: lead 3 -> 1.0 (weight 3); sql: lead 1 -> 0.5 (weight 1).
-    assert_eq!(raw(&f, &cfg)[1], Some((3.0 * 1.0 + 1.0 * 0.5) / 4.0));
+    // Curve changed deliberately (diminishing returns past the step of 2 levels):
+    // python: lead 3 -> 0.8 + 0.2 x (1 - 1/2) = 0.9 (weight 3); sql: lead 1 -> 0.8 / 2 (weight 1).
+    assert_eq!(raw(&f, &cfg)[1], Some((3.0 * 0.9 + 1.0 * 0.4) / 4.0));
     // Without goals, the mentee's listed skills are the targets; unlisted mentor skill = level 0.
     let f = features(
         "id,skills\na,go:1;sql:2\n",
         "id,skills\nm,go:2\n",
         date(2026, 1, 5),
     );
-    assert_eq!(raw(&f, &cfg)[1], Some((0.5 + 0.0) / 2.0));
+    assert_eq!(raw(&f, &cfg)[1], Some((0.4 + 0.0) / 2.0));
     let f = features("id,skills\na,go:1\n", "id,skills\nm,\n", date(2026, 1, 5));
     assert_eq!(raw(&f, &cfg)[1], None);
 }
@@ -74,14 +75,16 @@ fn language_and_seniority() {
     );
     let r = raw(&f, &cfg);
     assert_eq!(r[3], Some(1.0));
-    assert_eq!(r[4], Some(0.5)); // one level above, two wanted
+    // Sweet spot from 2 to 2 levels ahead: one level ahead is 0.2 + 0.8 x 1/2 (curve changed
+    // deliberately).
+    assert!((r[4].unwrap() - 0.6).abs() < 1e-12);
     let f = features(
         "id,languages,level\na,en,4\n",
         "id,languages,level\nm,de,4\n",
         date(2026, 1, 5),
     );
     let r = raw(&f, &cfg);
-    assert_eq!((r[3], r[4]), (Some(0.0), Some(0.0)));
+    assert_eq!((r[3], r[4]), (Some(0.0), Some(0.2))); // same level scores little
     let f = features("id,languages\na,en\n", "id,level\nm,4\n", date(2026, 1, 5));
     let r = raw(&f, &cfg);
     assert_eq!((r[3], r[4]), (None, None));
@@ -144,17 +147,31 @@ fn half_hour_zone_and_week_wrap() {
 
 #[test]
 fn availability_against_meeting_need_and_cadence() {
-    let mentee = "id,availability,timezone\na,Tue 10:00-10:20;Wed 10:00-10:45,UTC\n";
+    // Curves changed deliberately: slots, spread and DST robustness instead of minutes against
+    // the need. Tue: a 90-minute common block = starts 10:00, 10:30 (60-minute meeting); Wed: 45
+    // minutes, no whole meeting.
+    let mentee = "id,availability,timezone\na,Tue 10:00-11:30;Wed 10:00-10:45,UTC\n";
     let mentor = "id,availability,timezone\nm,Tue 10:00-12:00;Wed 10:00-12:00,UTC\n";
     let f = features(mentee, mentor, date(2026, 1, 5));
-    // 60 minutes every 2 weeks = 30 per week; the 20-minute block is below the 30-minute minimum.
     let cfg = ScoreConfig::default();
-    assert_eq!(raw(&f, &cfg)[2], Some(1.0));
-    let weekly = ScoreConfig {
-        cadence_weeks: 1,
+    let expected = 0.45 * (2.0 / 8.0) + 0.30 * (1.0 / 3.0) + 0.25 * (2.0 / 8.0);
+    assert!((raw(&f, &cfg)[2].unwrap() - expected).abs() < 1e-12);
+    // 30-minute meetings: Tue 10:00, 10:30, 11:00 and Wed 10:00, on two days.
+    let short = ScoreConfig {
+        meeting_minutes: 30,
         ..ScoreConfig::default()
     };
-    assert_eq!(raw(&f, &weekly)[2], Some(45.0 / 60.0));
+    let expected = 0.45 * (4.0 / 8.0) + 0.30 * (2.0 / 3.0) + 0.25 * (4.0 / 8.0);
+    assert!((raw(&f, &short)[2].unwrap() - expected).abs() < 1e-12);
+    // Berlin 15:00-17:00 and New York 09:00-11:00 meet for 2 hours in winter (3 slots), but only
+    // 14:00-15:00 UTC is free for both in winter and in summer alike (1 robust slot).
+    let f = features(
+        "id,availability,timezone\na,Mon 15:00-17:00,Europe/Berlin\n",
+        "id,availability,timezone\nm,Mon 09:00-11:00,America/New_York\n",
+        date(2026, 1, 5),
+    );
+    let expected = 0.45 * (3.0 / 8.0) + 0.30 * (1.0 / 3.0) + 0.25 * (1.0 / 8.0);
+    assert!((raw(&f, &cfg)[2].unwrap() - expected).abs() < 1e-12);
     let no_tz = features(
         "id,availability\na,Tue 10:00-11:00\n",
         mentor,
@@ -177,6 +194,7 @@ fn explanation_adds_up_and_names_missing_information() {
         language: 0.15,
         seniority: 0.05,
         affinity: 0.10,
+        preference: 0.15,
     };
     let cfg = ScoreConfig::default();
     let e = score::explain(&f, 0, 0, "a", "m", &w, &cfg).unwrap();
@@ -239,6 +257,7 @@ fn weights_and_config_are_validated() {
         language: 0.0,
         seniority: 0.0,
         affinity: 0.0,
+        preference: 0.0,
     };
     assert!(zero.validate().is_err());
     assert!(ScoreConfig {

@@ -70,7 +70,9 @@ fn same_seed_same_cohort_and_recorded_fingerprint() {
     );
 }
 
-const RECORDED_FINGERPRINT: u64 = 17_502_804_090_316_382_766;
+// Updated deliberately: the generator now also draws target_skills, preferred_mentors,
+// avoid_mentors, declined_mentees, location and business_unit.
+const RECORDED_FINGERPRINT: u64 = 1_675_929_979_696_882_384;
 
 #[test]
 fn same_result_on_one_and_two_threads() {

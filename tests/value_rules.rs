@@ -163,12 +163,12 @@ proptest! {
     /// explanations whose contributions add up, and a result that passes its own check.
     #[test]
     fn scores_are_finite_for_every_weight_in_range(
-        w in proptest::array::uniform6(weight()),
+        w in proptest::array::uniform7(weight()),
         g in proptest::collection::vec(prop_oneof![Just(1000.0), 1e-9..=1000.0f64], 1..4),
     ) {
         let weights = Weights {
             goals: w[0], skills: w[1], availability: w[2], language: w[3], seniority: w[4],
-            affinity: w[5],
+            affinity: w[5], preference: w[6],
         };
         prop_assume!(weights.validate().is_ok());
         let tags = ["python", "sql", "rust"];

@@ -29,6 +29,9 @@ COMPONENTS = ("goals", "skills", "availability", "language", "seniority")
 # -- affinity (issue 4): the mentee-requested shared-background component (default weight 0.10);
 # a column of ``MatchResult.pairs`` only when some mentee asked for a shared background --
 AFFINITY = "affinity"
+#: The mentee's ranked ``preferred_mentors`` (weight 0.15, only for mentees with a list); a column
+#: of ``MatchResult.pairs`` only when some mentee listed preferred mentors.
+PREFERENCE = "preference"
 
 TableLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
 
@@ -119,7 +122,7 @@ def _config(o: Mapping[str, Any]) -> str:
         },
     }
     if weights is not None:
-        unknown = set(weights) - set(COMPONENTS) - {AFFINITY}
+        unknown = set(weights) - set(COMPONENTS) - {AFFINITY, PREFERENCE}
         if unknown:
             raise ValueError(
                 f"unknown weight component(s) {sorted(unknown)}; components are {list(COMPONENTS)}"
@@ -127,6 +130,17 @@ def _config(o: Mapping[str, Any]) -> str:
         cfg["weights"] = {k: float(v) for k, v in weights.items()}
     if memory_limit_bytes is not None:
         cfg["memory_limit_bytes"] = int(memory_limit_bytes)
+    # Options whose defaults live in Rust: passed only when set.
+    if o.get("criteria") is not None:
+        crit = o["criteria"]
+        if isinstance(crit, Mapping) or not isinstance(crit, Iterable):
+            raise ValueError("criteria must be a list of dicts such as {'column': 'location', 'kind': 'same'}")
+        cfg["criteria"] = [dict(c) for c in crit]
+    if o.get("preferences") is not None:
+        cfg["preferences"] = str(o["preferences"])
+    for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
+        if o.get(key) is not None:
+            cfg["scoring"][key] = o[key]
     if not math.isfinite(cfg["min_score"]):
         raise ValueError(f"min_score must be a finite number, not {min_score!r}")
     return json.dumps(cfg)
@@ -156,7 +170,9 @@ _OPTION_DOC = """
         mentors, ``mentors_wanted`` for mentees; other columns are carried through).
     weights
         Component -> weight (``goals``, ``skills``, ``availability``, ``language``,
-        ``seniority``); components not given keep their defaults 0.35, 0.20, 0.20, 0.15, 0.10.
+        ``seniority``, ``affinity``, ``preference``); components not given keep their defaults
+        0.35, 0.20, 0.20, 0.15, 0.10 (affinity 0.10, preference 0.15). The score is divided by
+        the sum of the weights that apply to the mentee, so it lies in [0, 1].
     min_score
         Pairs scoring below this are not allowed.
     forbid, pin
@@ -174,8 +190,20 @@ _OPTION_DOC = """
         The meeting need: ``meeting_minutes`` every ``cadence_weeks`` weeks.
     min_block_minutes
         Shared blocks shorter than this (or than a meeting) do not count.
-    seniority_gap, full_credit_skill_lead
-        Levels above the mentee for full seniority credit; skill levels ahead for full skill credit.
+    seniority_gap, seniority_sweet_spot_max, reverse_mentoring
+        The seniority sweet spot: a mentor ``seniority_gap`` to ``seniority_sweet_spot_max``
+        levels ahead (default 1 to 2) scores best; ``reverse_mentoring=True`` turns it around.
+    full_credit_skill_lead
+        The step, in levels, a mentee aims for on a skill without a ``target_skills`` level.
+    goal_rank_decay
+        The goal listed at position r counts 1 / (1 + decay x r) times its weight (default 0.5).
+    criteria
+        Programme-defined criteria, e.g. ``[{"column": "location", "kind": "same", "weight":
+        0.1}, {"column": "business_unit", "kind": "different", "rule": "must"}]``; kinds same,
+        different, closeness (``scale``), overlap (Jaccard) and ahead (``by``, ``order``).
+    preferences
+        ``"bonus"`` (default: a mentee's ``preferred_mentors`` earn the preference component) or
+        ``"must"`` (a mentee with a list is matched only with a listed mentor).
     neutral
         Value of a component whose information is missing.
     memory_limit_bytes
@@ -213,6 +241,11 @@ def match(
     full_credit_skill_lead: int = 2,
     neutral: float = 0.5,
     memory_limit_bytes: int | None = None,
+    criteria: Sequence[Mapping[str, Any]] | None = None,
+    preferences: str | None = None,
+    reverse_mentoring: bool | None = None,
+    seniority_sweet_spot_max: int | None = None,
+    goal_rank_decay: float | None = None,
     fairness: str | None = None,
     by: str | Sequence[str] | None = None,
     tolerance: float = 0.05,
@@ -251,6 +284,11 @@ def score_matrix(
     full_credit_skill_lead: int = 2,
     neutral: float = 0.5,
     memory_limit_bytes: int | None = None,
+    criteria: Sequence[Mapping[str, Any]] | None = None,
+    preferences: str | None = None,
+    reverse_mentoring: bool | None = None,
+    seniority_sweet_spot_max: int | None = None,
+    goal_rank_decay: float | None = None,
     **_ignored: Any,
 ) -> pd.DataFrame:
     """Score every mentee x mentor pair: a DataFrame indexed by mentee id, one column per mentor id.
@@ -320,9 +358,11 @@ class MatchResult:
             }
             for c in COMPONENTS:
                 row[c] = p["components"].get(c)
-            if AFFINITY in p["components"]:
-                row[AFFINITY] = p["components"][AFFINITY]
+            for name, value in p["components"].items():
+                if name not in COMPONENTS:
+                    row[name] = value  # affinity, preference, programme criteria
             row["pinned"] = p["pinned"]
+            row["match_percent"] = p.get("match_percent")
             for k, v in p["mentee_extra"].items():
                 row[f"mentee_{k}"] = v
             for k, v in p["mentor_extra"].items():

@@ -56,7 +56,7 @@ pub(super) enum FairnessArg {
 #[derive(Debug, Args)]
 pub(super) struct MatchFlags {
     /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority,
-    /// affinity);
+    /// affinity, preference);
     /// repeat for several.
     #[arg(long = "weight", value_name = "COMPONENT=WEIGHT")]
     weights: Vec<String>,
@@ -97,6 +97,49 @@ pub(super) struct MatchFlags {
     /// One meeting every this many weeks (default 2).
     #[arg(long)]
     cadence_weeks: Option<u32>,
+    /// A programme criterion, COLUMN:KIND[:WEIGHT] (soft) or COLUMN:KIND:must (a hard rule);
+    /// kinds: same, different, closeness, overlap, ahead (scale, by and order in the TOML file).
+    /// Repeat for several.
+    #[arg(long = "criterion", value_name = "COLUMN:KIND[:WEIGHT|must]")]
+    criteria: Vec<String>,
+    /// How mentees' preferred_mentors count: bonus (default) or must (only listed mentors).
+    #[arg(long, value_enum)]
+    preferences: Option<PreferencesArg>,
+    /// Reverse mentoring: the mentor should be junior to the mentee by the seniority sweet spot.
+    #[arg(long)]
+    reverse_mentoring: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum PreferencesArg {
+    /// A listed mentor earns the preference component, more for a higher rank.
+    Bonus,
+    /// A mentee with a list is matched only with a listed mentor.
+    Must,
+}
+
+/// `COLUMN:KIND[:WEIGHT|must]` as a criterion.
+fn parse_criterion(text: &str) -> Result<crate::criteria::Criterion, CliError> {
+    let bad = |why: &str| {
+        CliError::Usage(format!(
+            "--criterion {text:?}: {why}; write COLUMN:KIND[:WEIGHT|must], e.g. location:same:0.1 or business_unit:different:must"
+        ))
+    };
+    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+    match parts.as_slice() {
+        [column, kind] => Ok(crate::criteria::Criterion {
+            weight: None,
+            ..crate::criteria::Criterion::prefer(column, kind, 0.0)
+        }),
+        [column, kind, "must"] => Ok(crate::criteria::Criterion::must(column, kind)),
+        [column, kind, weight] => {
+            let w: f64 = weight
+                .parse()
+                .map_err(|_| bad("the weight is not a number"))?;
+            Ok(crate::criteria::Criterion::prefer(column, kind, w))
+        }
+        _ => Err(bad("expected two or three parts")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +274,18 @@ pub(super) fn match_config(
             ObjectiveArg::Score => Objective::Score,
         };
     }
+    for c in &flags.criteria {
+        cfg.criteria.push(parse_criterion(c)?);
+    }
+    if let Some(p) = flags.preferences {
+        cfg.preferences = match p {
+            PreferencesArg::Bonus => crate::wishes::PreferenceMode::Bonus,
+            PreferencesArg::Must => crate::wishes::PreferenceMode::Must,
+        };
+    }
+    if flags.reverse_mentoring {
+        cfg.scoring.reverse_mentoring = true;
+    }
     if let Some(d) = &flags.reference_date {
         let four_digit_year = d.split('-').next().is_some_and(|y| y.trim().len() == 4);
         let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -320,6 +375,7 @@ pub(super) fn match_error(e: MatchError) -> CliError {
             CliError::Input(e.to_string())
         }
         MatchError::Fairness(_) => CliError::Usage(e.to_string()),
+        MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }

@@ -126,7 +126,7 @@ pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), Str
 fn result_components(result: &MatchResult) -> Vec<Component> {
     let mut all: std::collections::BTreeSet<Component> = Component::ALL.into_iter().collect();
     for p in &result.pairs {
-        all.extend(p.components.keys().copied());
+        all.extend(p.components.keys().cloned());
     }
     all.into_iter().collect()
 }
@@ -215,8 +215,9 @@ pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<Stri
             s.matched_mentees, s.mentees, s.pairs, s.mentors, s.demand, s.capacity
         ),
         format!(
-            "mean score {:.3}{}, total {:.3}",
+            "mean score {:.3} ({} % match){}, total {:.3}",
             s.mean_score,
+            crate::score::match_percent(s.mean_score),
             s.min_pair_score
                 .map(|m| format!(" (lowest {m:.3})"))
                 .unwrap_or_default(),
@@ -366,10 +367,11 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
     }
     for p in pairs {
         lines.push(format!(
-            "{} -> {}: score {:.3}{}",
+            "{} -> {}: score {:.3} ({} % match){}",
             one_line(&p.mentee_id),
             one_line(&p.mentor_id),
             p.score,
+            p.match_percent,
             if p.pinned { " (pinned)" } else { "" }
         ));
         for c in &p.explanation.components {
@@ -382,10 +384,11 @@ pub(super) fn explain_mentee(file: &ResultFile, mentee_id: &str) -> Option<Vec<S
                 .map(|m| format!(" [missing: {m}]"))
                 .unwrap_or_default();
             lines.push(format!(
-                "  {:<13} {:.3} x {:.2} = {:.3}{missing}  {evidence}",
+                "  {:<13} {:.3} x {:.2} / {:.2} = {:.3}{missing}  {evidence}",
                 c.component.name(),
                 c.value,
                 c.weight,
+                p.explanation.total_weight,
                 c.contribution
             ));
         }

@@ -100,16 +100,24 @@ pub fn check_result(result: &MatchResult, cohort: &Cohort) -> Result<(), Inconsi
                 p.score, e.score
             )));
         }
+        // Totals are normalised: each contribution is value x weight / total_weight, and the
+        // contributions add up to the score.
+        let norm = e.total_weight;
+        if !e.components.is_empty() && (!norm.is_finite() || norm <= 0.0) {
+            return Err(bad(format!(
+                "pair {pair} has total weight {norm}; it must be a positive number"
+            )));
+        }
         let mut sum = 0.0;
         for c in &e.components {
             let name = c.component.name();
             if ![c.value, c.weight, c.contribution]
                 .iter()
                 .all(|x| x.is_finite())
-                || !close(c.value * c.weight, c.contribution)
+                || !close(c.value * c.weight / norm, c.contribution)
             {
                 return Err(bad(format!(
-                    "pair {pair}: component {name} has value {} x weight {} but contribution {}",
+                    "pair {pair}: component {name} has value {} x weight {} / total weight {norm} but contribution {}",
                     c.value, c.weight, c.contribution
                 )));
             }

@@ -52,6 +52,10 @@ pub struct MatchConfig {
     // -- fairness (issue 4) --
     /// Fairness-aware solving instead of the plain solve (default none); see [`crate::fairness`].
     pub fairness: Option<crate::fairness::Fairness>,
+    /// Programme-defined criteria (soft components) and rules (`rule = "must"`) on any column.
+    pub criteria: Vec<crate::criteria::Criterion>,
+    /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
+    pub preferences: crate::wishes::PreferenceMode,
 }
 
 impl Default for MatchConfig {
@@ -66,6 +70,8 @@ impl Default for MatchConfig {
             objective: Objective::Coverage,
             memory_limit_bytes: DEFAULT_MEMORY_LIMIT,
             fairness: None,
+            criteria: Vec::new(),
+            preferences: crate::wishes::PreferenceMode::Bonus,
         }
     }
 }
@@ -112,6 +118,25 @@ pub enum MatchError {
     /// The fairness configuration cannot be applied (e.g. an unknown protected column).
     #[error("fairness: {0}")]
     Fairness(#[from] crate::fairness::FairnessError),
+    /// A wish column (`preferred_mentors`, `avoid_mentors`, `declined_mentees`,
+    /// `target_skills`) names something that cannot be honoured.
+    #[error(transparent)]
+    Wish(Box<crate::wishes::WishError>),
+    /// A programme criterion cannot be applied.
+    #[error(transparent)]
+    Criterion(Box<crate::criteria::CriterionError>),
+}
+
+impl From<Box<crate::wishes::WishError>> for MatchError {
+    fn from(e: Box<crate::wishes::WishError>) -> Self {
+        MatchError::Wish(e)
+    }
+}
+
+impl From<crate::criteria::CriterionError> for MatchError {
+    fn from(e: crate::criteria::CriterionError) -> Self {
+        MatchError::Criterion(Box::new(e))
+    }
 }
 
 impl Objective {

@@ -72,6 +72,7 @@ use crate::features::Features;
 use crate::lsap::Instance;
 use crate::score::affinity::SharedBackground;
 use crate::score::{self, Explanation};
+use std::sync::Arc;
 
 /// A pinned pair: it is in every solution, checked against every hard constraint when the
 /// problem is prepared.
@@ -92,8 +93,9 @@ pub struct Problem {
     cohort: Cohort,
     config: MatchConfig,
     features: Features,
-    /// Mentee-requested shared background (issue 4): the affinity component.
-    affinity: SharedBackground,
+    /// The components beyond the built-in ones: affinity (issue 4), the preference bonus and
+    /// programme criteria (issue 11).
+    extras: Arc<Vec<score::Weighted>>,
     scores: Scores,
     mask: Mask,
     pins: Vec<Pin>,
@@ -138,17 +140,47 @@ impl Problem {
         config::validate(&cohort, &config)?;
         let mut timings = Timings::default();
         let forbid = constraints::resolve_pairs(&cohort, "forbid", &config.forbid)?;
+        let wishes = crate::wishes::Wishes::read(&cohort)?;
+        let criteria = crate::criteria::prepare(&cohort, &config.criteria, score::builtin_name)?;
         let t = Instant::now();
-        let features = Features::build(
+        let mut features = Features::build(
             &cohort.mentees.people,
             &cohort.mentors.people,
             config.scoring.date(),
         );
+        score::prepare_features(&mut features, &config.scoring, &wishes.target_skills);
         timings.features_ms = ms(t);
         let t = Instant::now();
-        let mut matrix = score::fill_matrix(&features, &config.weights, &config.scoring);
         let affinity = SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
-        affinity.add_to(&mut matrix, config.weights.affinity);
+        let mut extras: Vec<score::Weighted> = Vec::new();
+        let mut push = |part: Box<dyn score::PairComponent>, weight: f64| {
+            if weight > 0.0 {
+                extras.push(score::Weighted { part, weight });
+            }
+        };
+        if affinity.any() {
+            push(Box::new(affinity), config.weights.affinity);
+        }
+        if wishes.preferred.iter().any(|p| !p.is_empty()) {
+            push(
+                Box::new(score::preference::Preferences {
+                    ranked: wishes.preferred.clone(),
+                }),
+                config.weights.preference,
+            );
+        }
+        for c in criteria
+            .iter()
+            .filter(|c| c.criterion.rule == crate::criteria::Rule::Prefer)
+        {
+            let weight = c.criterion.weight();
+            push(
+                Box::new(score::criteria::CriterionComponent::new(c.clone())),
+                weight,
+            );
+        }
+        let mut matrix =
+            score::ScoreModel::new(&features, &config.weights, &config.scoring, &extras).fill();
         // NaN marks an excluded pair from here on: a computed score must never be one. Bounded weights
         // (`score::MAX_WEIGHT`, `io::MAX_GOAL_WEIGHT`) keep every sum finite.
         debug_assert!(
@@ -157,8 +189,21 @@ impl Problem {
         );
         timings.score_ms = ms(t);
         let t = Instant::now();
-        let constraint_mask =
+        let mut constraint_mask =
             constraints::Mask::build(&cohort, config.exclude_same_department, &forbid);
+        let avoided = wishes.avoid.iter().enumerate().flat_map(|(i, js)| {
+            js.iter()
+                .map(move |&j| (i, j, constraints::Exclusion::MenteeDeclined))
+        });
+        let declined = wishes.declined.iter().enumerate().flat_map(|(j, is)| {
+            is.iter()
+                .map(move |&i| (i, j, constraints::Exclusion::MentorDeclined))
+        });
+        constraint_mask.add_exclusions(avoided.chain(declined));
+        if config.preferences == crate::wishes::PreferenceMode::Must {
+            constraint_mask.restrict_to(&wishes.preferred);
+        }
+        constraint_mask.add_rules(criteria);
         let mask = Mask::apply(constraint_mask, &mut matrix, config.min_score);
         let scores = Scores::Dense(DenseScores::new(matrix));
         timings.mask_ms = ms(t);
@@ -170,7 +215,7 @@ impl Problem {
             cohort,
             config,
             features,
-            affinity,
+            extras: Arc::new(extras),
             scores,
             mask,
             pins: Vec::new(),
@@ -233,15 +278,20 @@ impl Problem {
     /// The score of any pair in range, candidate or not, computed from the features (the same
     /// arithmetic as the matrix).
     fn raw_score(&self, i: usize, j: usize) -> f64 {
-        let (Some(a), Some(b)) = (self.features.mentees.get(i), self.features.mentors.get(j))
-        else {
+        if i >= self.features.mentees.len() || j >= self.features.mentors.len() {
             return f64::NAN;
-        };
-        let mut s = score::pair_score(a, b, &self.config.weights, &self.config.scoring);
-        if self.affinity.any() {
-            s += self.config.weights.affinity * self.affinity.value(i, j);
         }
-        s
+        self.model().score(i, j)
+    }
+
+    /// The score model: built-in components plus the extra ones, normalised per mentee.
+    pub fn model(&self) -> score::ScoreModel<'_> {
+        score::ScoreModel::new(
+            &self.features,
+            &self.config.weights,
+            &self.config.scoring,
+            &self.extras,
+        )
     }
 
     /// The score of pair `(i, j)`: the stored one for a candidate, else computed from the
@@ -375,18 +425,7 @@ impl Problem {
             self.cohort.mentees.people.get(i)?,
             self.cohort.mentors.people.get(j)?,
         );
-        let mut e = score::explain(
-            &self.features,
-            i,
-            j,
-            &a.id,
-            &b.id,
-            &self.config.weights,
-            &self.config.scoring,
-        )?;
-        self.affinity
-            .explain_into(i, j, self.config.weights.affinity, &mut e);
-        Some(e)
+        self.model().explain(i, j, &a.id, &b.id)
     }
 
     /// Explain one pair by ids, matched or not: the score taken apart and, when the pair is

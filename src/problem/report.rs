@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::{ms, MatchError, MatchResult, MatchedPair, Problem, Solution, Summary, Timings};
 use super::{Unmatched, UnmatchedReason};
 use crate::constraints::{self, AuditRules, Exclusion, Violation};
+use crate::score;
 
 impl Problem {
     /// Solve with the configuration's options and report: what `matching::match_cohort` returns.
@@ -64,16 +65,18 @@ impl Problem {
             .filter_map(|&(i, j)| {
                 let explanation = self.explanation(i, j)?;
                 let (a, b) = (&mentees[i], &mentors[j]);
+                let score = self.scores.get(i, j).unwrap_or(explanation.score);
                 Some(MatchedPair {
                     mentee_id: a.id.clone(),
                     mentor_id: b.id.clone(),
-                    score: self.scores.get(i, j).unwrap_or(explanation.score),
+                    score,
                     components: explanation
                         .components
                         .iter()
-                        .map(|c| (c.component, c.value))
+                        .map(|c| (c.component.clone(), c.value))
                         .collect(),
                     pinned: pins.contains(&(i, j)),
+                    match_percent: score::match_percent(score),
                     explanation,
                     mentee_extra: a.extra.clone(),
                     mentor_extra: b.extra.clone(),
@@ -171,7 +174,7 @@ impl Problem {
 
     fn audit_named(&self, pairs: &[(String, String, f64)]) -> Vec<Violation> {
         let cfg = &self.config;
-        constraints::audit(
+        let mut violations = constraints::audit(
             &self.cohort,
             AuditRules {
                 exclude_same_department: cfg.exclude_same_department,
@@ -180,7 +183,16 @@ impl Problem {
                 min_score: cfg.min_score,
             },
             pairs,
-        )
+        );
+        violations.extend(constraints::audit_wishes(
+            &self.cohort,
+            constraints::WishRules {
+                criteria: &cfg.criteria,
+                preferred_only: cfg.preferences == crate::wishes::PreferenceMode::Must,
+            },
+            pairs,
+        ));
+        violations
     }
 
     /// Why mentee row `i` has fewer mentors than wanted, from the mask and the mentors' loads.

@@ -39,6 +39,8 @@ pub struct MatchedPair {
     pub components: BTreeMap<Component, f64>,
     /// Whether the pair was pinned.
     pub pinned: bool,
+    /// The score as a whole percentage ("87 % match").
+    pub match_percent: u32,
     /// The full explanation (weights, contributions, evidence).
     pub explanation: Explanation,
     /// The mentee's extra columns.

@@ -38,14 +38,9 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A pair's score as a percentage of the most its weights allow.
+/// A pair's match percentage ([`MatchedPair::match_percent`]: scores are normalised to [0, 1]).
 pub fn match_pct(p: &MatchedPair) -> f64 {
-    let total: f64 = p.explanation.components.iter().map(|c| c.weight).sum();
-    if total > 0.0 {
-        100.0 * p.score / total
-    } else {
-        0.0
-    }
+    f64::from(p.match_percent)
 }
 
 /// One line of explanation: the components by contribution, with what they rest on.

@@ -6,9 +6,8 @@
 //! attribute (both values present and equal), else 0; it is 0 for every pair of a mentee who asked
 //! for nothing, so without requests protected values never influence a score.
 
-use super::{Component, ComponentScore, Evidence, Explanation};
+use super::{Component, Evidence, PairComponent};
 use crate::cohort::Table;
-use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// The name of the affinity component in scores, explanations and audits.
@@ -150,35 +149,19 @@ impl SharedBackground {
                 .collect(),
         }
     }
+}
 
-    /// Add `weight × value` to every finite entry of a mentee × mentor score matrix (after the
-    /// other components, so their sum order is unchanged). Does nothing when nobody asked.
-    pub fn add_to(&self, scores: &mut Array2<f64>, weight: f64) {
-        if !self.any() {
-            return;
-        }
-        for ((i, j), s) in scores.indexed_iter_mut() {
-            if s.is_finite() {
-                *s += weight * self.value(i, j);
-            }
-        }
+impl PairComponent for SharedBackground {
+    fn component(&self) -> Component {
+        Component::Affinity
     }
-
-    /// Append the affinity component to an explanation (when somebody asked) and add its
-    /// contribution to the score, so the contributions still add up to it.
-    pub fn explain_into(&self, mentee: usize, mentor: usize, weight: f64, e: &mut Explanation) {
-        if !self.any() {
-            return;
-        }
-        let value = self.value(mentee, mentor);
-        e.score += weight * value;
-        e.components.push(ComponentScore {
-            component: Component::Affinity,
-            value,
-            weight,
-            contribution: weight * value,
-            missing: None,
-            evidence: Evidence::Affinity(self.evidence(mentee, mentor)),
-        });
+    fn applies(&self, mentee: usize) -> bool {
+        self.requested(mentee)
+    }
+    fn value(&self, mentee: usize, mentor: usize) -> Option<f64> {
+        Some(SharedBackground::value(self, mentee, mentor))
+    }
+    fn evidence(&self, mentee: usize, mentor: usize) -> Evidence {
+        Evidence::Affinity(SharedBackground::evidence(self, mentee, mentor))
     }
 }

@@ -1,54 +1,145 @@
-//! Availability: weekly overlap in UTC (for the reference week, so daylight saving is right)
-//! against the meeting time needed per week (`meeting_minutes / cadence_weeks`).
+//! Availability: how robust the shared weekly schedule is, in UTC for the reference week.
+//!
+//! A *slot* is a meeting start time on a 30-minute grid at which a whole meeting fits in time
+//! both are free. The value blends three saturating counts:
+//! `0.45 × slots / slots_for_full_credit` (how many choices), `0.30 × days /
+//! days_for_full_credit` (how they are spread over the week: distinct UTC days with a slot) and
+//! `0.25 × robust slots / slots_for_full_credit` (slots that are free in the reference week and in
+//! a winter and a summer week alike, so they survive the daylight-saving shifts of both zones),
+//! each count capped at its target. No slot at all gives 0.
 
 use super::ScoreConfig;
-use crate::features::{overlap, PersonFeatures};
+use crate::features::{PersonFeatures, WEEK_MINUTES};
 use serde::{Deserialize, Serialize};
+
+/// Grid of meeting start times, minutes.
+pub const SLOT_STEP_MINUTES: u32 = 30;
+/// Share of the value from the number of slots.
+pub const SLOTS_SHARE: f64 = 0.45;
+/// Share of the value from the spread over days.
+pub const DAYS_SHARE: f64 = 0.30;
+/// Share of the value from the slots that survive daylight saving.
+pub const ROBUST_SHARE: f64 = 0.25;
 
 /// Evidence behind the availability component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AvailabilityEvidence {
-    /// Minutes per week both are free, counting blocks of at least `min_block_minutes`.
-    pub overlap_minutes_per_week: u32,
-    /// Longest common block, in minutes.
-    pub longest_block_minutes: u32,
+    /// Distinct meeting start times per week (30-minute grid) at which a whole meeting fits.
+    pub slots: u32,
+    /// Distinct UTC days of the week with at least one slot.
+    pub days: u32,
+    /// Slots that are also free in a winter and a summer week (survive daylight saving).
+    pub robust_slots: u32,
+    /// Meeting length, minutes.
+    pub meeting_minutes: u32,
     /// Meeting minutes needed per week on average.
     pub needed_minutes_per_week: f64,
-    /// Shortest block that counts.
-    pub min_block_minutes: u32,
+    /// Slots for full slot and robustness credit.
+    pub slots_for_full_credit: u32,
+    /// Days for full spread credit.
+    pub days_for_full_credit: u32,
 }
 
-fn min_block(cfg: &ScoreConfig) -> u32 {
-    cfg.min_block_minutes.min(cfg.meeting_minutes)
+/// Slots and a bitmask of their UTC days, over the common blocks of two merged interval lists.
+/// A block running over the week boundary (Sun 23:30 to Mon 01:00 UTC) counts as one.
+pub fn slots(a: &[(u16, u16)], b: &[(u16, u16)], meeting: u32) -> (u32, u8) {
+    let (mut i, mut j) = (0, 0);
+    let (mut n, mut days) = (0u32, 0u8);
+    let mut head: Option<u32> = None;
+    let mut tail: Option<(u32, u32)> = None;
+    let count = |start: u32, len: u32, n: &mut u32, days: &mut u8| {
+        if len >= meeting {
+            *n += (len - meeting) / SLOT_STEP_MINUTES + 1;
+            *days |= 1 << ((start / (24 * 60)) % 7);
+        }
+    };
+    while i < a.len() && j < b.len() {
+        let (a0, a1) = a[i];
+        let (b0, b1) = b[j];
+        let lo = a0.max(b0) as u32;
+        let hi = a1.min(b1) as u32;
+        if lo < hi {
+            if lo == 0 && head.is_none() {
+                head = Some(hi);
+            } else if hi == WEEK_MINUTES {
+                tail = Some((lo, hi - lo));
+            } else {
+                count(lo, hi - lo, &mut n, &mut days);
+            }
+        }
+        if a1 < b1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    match (head, tail) {
+        (Some(h), Some((s, t))) => count(s, h + t, &mut n, &mut days),
+        (h, t) => {
+            if let Some(h) = h {
+                count(0, h, &mut n, &mut days);
+            }
+            if let Some((s, t)) = t {
+                count(s, t, &mut n, &mut days);
+            }
+        }
+    }
+    (n, days)
 }
 
 fn needed(cfg: &ScoreConfig) -> f64 {
     cfg.meeting_minutes.max(1) as f64 / cfg.cadence_weeks.max(1) as f64
 }
 
-/// `min(1, overlap / needed)`, or `None` when either side has no slots or no time zone.
-pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig) -> Option<f64> {
+fn stats(
+    mentee: &PersonFeatures,
+    mentor: &PersonFeatures,
+    cfg: &ScoreConfig,
+) -> Option<(u32, u32, u32)> {
     let (Ok(a), Ok(b)) = (&mentee.availability, &mentor.availability) else {
         return None;
     };
-    let (total, _) = overlap(a, b, min_block(cfg));
-    Some((total as f64 / needed(cfg)).min(1.0))
+    let meeting = cfg.meeting_minutes.max(1);
+    let (n, days) = slots(a, b, meeting);
+    let robust = match (
+        &mentee.availability_all_seasons,
+        &mentor.availability_all_seasons,
+    ) {
+        _ if n == 0 => 0,
+        // Neither week changes with the seasons (no daylight saving): every slot is robust.
+        (Ok(x), Ok(y)) if x == a && y == b => n,
+        (Ok(a), Ok(b)) => slots(a, b, meeting).0,
+        _ => 0,
+    };
+    Some((n, days.count_ones(), robust))
 }
 
-/// Overlap minutes, longest block and what was needed.
+/// The blend of slots, spread and robustness, or `None` when either side has no slots or no
+/// time zone.
+pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig) -> Option<f64> {
+    let (n, days, robust) = stats(mentee, mentor, cfg)?;
+    let sat = |x: u32, full: u32| (x as f64 / full.max(1) as f64).min(1.0);
+    Some(
+        SLOTS_SHARE * sat(n, cfg.slots_for_full_credit)
+            + DAYS_SHARE * sat(days, cfg.days_for_full_credit)
+            + ROBUST_SHARE * sat(robust, cfg.slots_for_full_credit),
+    )
+}
+
+/// Slot counts, spread and what was needed.
 pub fn evidence(
     mentee: &PersonFeatures,
     mentor: &PersonFeatures,
     cfg: &ScoreConfig,
 ) -> AvailabilityEvidence {
-    let (total, longest) = match (&mentee.availability, &mentor.availability) {
-        (Ok(a), Ok(b)) => overlap(a, b, min_block(cfg)),
-        _ => (0, 0),
-    };
+    let (slots, days, robust_slots) = stats(mentee, mentor, cfg).unwrap_or((0, 0, 0));
     AvailabilityEvidence {
-        overlap_minutes_per_week: total,
-        longest_block_minutes: longest,
+        slots,
+        days,
+        robust_slots,
+        meeting_minutes: cfg.meeting_minutes,
         needed_minutes_per_week: needed(cfg),
-        min_block_minutes: min_block(cfg),
+        slots_for_full_credit: cfg.slots_for_full_credit,
+        days_for_full_credit: cfg.days_for_full_credit,
     }
 }

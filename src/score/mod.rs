@@ -7,8 +7,10 @@
 
 pub mod affinity;
 pub mod availability;
+pub mod criteria;
 pub mod goals;
 pub mod language;
+pub mod preference;
 pub mod seniority;
 pub mod skills;
 
@@ -23,33 +25,45 @@ use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Number of scoring components.
+/// Number of built-in scoring components (the fused fast path of [`fill_matrix`]).
 pub const N_COMPONENTS: usize = 5;
 
-/// A scoring component. A mentee-requested affinity component (issue 4) will be added here
-/// with its own weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// A scoring component: the five built-in ones, the opt-in ones a mentee asks for (affinity,
+/// preference), and any other component by name (programme-defined criteria and further
+/// [`PairComponent`]s). Serialised as its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Component {
-    /// Share of the mentee's goals the mentor helps with.
+    /// Share of the mentee's goals the mentor helps with, first goals weighing most.
     Goals,
     /// Mentor ahead of the mentee on the skills behind the goals.
     Skills,
-    /// Weekly UTC overlap against the meeting need.
+    /// How robust the shared weekly schedule is.
     Availability,
     /// A shared language.
     Language,
-    /// Mentor enough levels above.
+    /// The mentor in the seniority sweet spot.
     Seniority,
-    // -- affinity (issue 4) --
     /// The mentor shares every protected attribute the mentee asked to share
-    /// (`shared_background`); computed by [`affinity::SharedBackground`], added after the
-    /// components of [`Component::ALL`] and only when some mentee asked.
+    /// (`shared_background`); computed by [`affinity::SharedBackground`], only for mentees who
+    /// asked.
     Affinity,
+    /// The mentor is on the mentee's `preferred_mentors` list (higher for a higher rank); only
+    /// for mentees with a list.
+    Preference,
+    /// Any other component, by name (a programme-defined criterion, for example).
+    Custom(String),
+}
+
+/// Is `name` one of the built-in or opt-in component names?
+pub fn builtin_name(name: &str) -> bool {
+    Component::ALL
+        .iter()
+        .chain(&[Component::Affinity, Component::Preference])
+        .any(|c| c.name() == name)
 }
 
 impl Component {
-    /// All components, in scoring (summation) order.
+    /// The built-in components, in scoring (summation) order.
     pub const ALL: [Component; N_COMPONENTS] = [
         Component::Goals,
         Component::Skills,
@@ -59,7 +73,7 @@ impl Component {
     ];
 
     /// Lower-case name, as used for weights and result columns.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Component::Goals => "goals",
             Component::Skills => "skills",
@@ -67,7 +81,18 @@ impl Component {
             Component::Language => "language",
             Component::Seniority => "seniority",
             Component::Affinity => affinity::AFFINITY,
+            Component::Preference => preference::PREFERENCE,
+            Component::Custom(name) => name,
         }
+    }
+
+    /// The component called `name`.
+    pub fn from_name(name: &str) -> Component {
+        Component::ALL
+            .into_iter()
+            .chain([Component::Affinity, Component::Preference])
+            .find(|c| c.name() == name)
+            .unwrap_or_else(|| Component::Custom(name.to_string()))
     }
 }
 
@@ -75,8 +100,22 @@ impl Component {
 /// components far from overflow.
 pub const MAX_WEIGHT: f64 = 1000.0;
 
-/// Weight of each component. Defaults sum to 1, so scores lie in [0, 1]:
-/// goals 0.35, skills 0.20, availability 0.20, language 0.15, seniority 0.10.
+impl Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<str>::deserialize(d)?;
+        Ok(Component::from_name(&name))
+    }
+}
+
+/// Weight of each component. The total is always divided by the sum of the weights that apply
+/// to the mentee, so scores lie in [0, 1]: goals 0.35, skills 0.20, availability 0.20,
+/// language 0.15, seniority 0.10; affinity 0.10 and preference 0.15 for the mentees who ask.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
@@ -90,9 +129,12 @@ pub struct Weights {
     pub language: f64,
     /// Weight of [`Component::Seniority`].
     pub seniority: f64,
-    /// Weight of [`Component::Affinity`] (default 0.10), added on top for mentees who ask for a
-    /// shared background, so their scores lie in [0, 1 + affinity].
+    /// Weight of [`Component::Affinity`] (default 0.10), for mentees who ask for a shared
+    /// background.
     pub affinity: f64,
+    /// Weight of [`Component::Preference`] (default 0.15), for mentees who list preferred
+    /// mentors.
+    pub preference: f64,
 }
 
 impl Default for Weights {
@@ -104,13 +146,14 @@ impl Default for Weights {
             language: 0.15,
             seniority: 0.10,
             affinity: 0.10,
+            preference: 0.15,
         }
     }
 }
 
 impl Weights {
-    /// The weight of one component.
-    pub fn get(&self, c: Component) -> f64 {
+    /// The weight of a built-in or opt-in component (0 for [`Component::Custom`]).
+    pub fn get(&self, c: &Component) -> f64 {
         match c {
             Component::Goals => self.goals,
             Component::Skills => self.skills,
@@ -118,17 +161,22 @@ impl Weights {
             Component::Language => self.language,
             Component::Seniority => self.seniority,
             Component::Affinity => self.affinity,
+            Component::Preference => self.preference,
+            Component::Custom(_) => 0.0,
         }
     }
 
-    /// Weights in [`Component::ALL`] order.
+    /// Built-in weights in [`Component::ALL`] order.
     pub fn as_array(&self) -> [f64; N_COMPONENTS] {
-        Component::ALL.map(|c| self.get(c))
+        Component::ALL.each_ref().map(|c| self.get(c))
     }
 
-    /// Every weight in `[0, MAX_WEIGHT]`, and at least one positive.
+    /// Every weight in `[0, MAX_WEIGHT]`, and at least one built-in weight positive.
     pub fn validate(&self) -> Result<(), String> {
-        for c in Component::ALL.into_iter().chain([Component::Affinity]) {
+        for c in Component::ALL
+            .iter()
+            .chain(&[Component::Affinity, Component::Preference])
+        {
             let w = self.get(c);
             if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return Err(format!(
@@ -153,14 +201,26 @@ pub struct ScoreConfig {
     pub reference_date: Option<NaiveDate>,
     /// Length of one meeting, minutes (default 60).
     pub meeting_minutes: u32,
-    /// One meeting every this many weeks (default 2).
+    /// One meeting every this many weeks (default 2); shown in the availability evidence.
     pub cadence_weeks: u32,
     /// Common blocks shorter than this (or than the meeting) do not count (default 30).
     pub min_block_minutes: u32,
-    /// Levels the mentor should be above the mentee for full seniority credit (default 1).
+    /// Start of the seniority sweet spot: levels ahead that start to earn full credit (default 1).
     pub seniority_gap: u32,
-    /// Skill levels the mentor should be ahead for full skill credit (default 2).
+    /// End of the seniority sweet spot: more levels ahead than this earn less (default 2).
+    pub seniority_sweet_spot_max: u32,
+    /// Reverse mentoring: the mentor is expected to be *junior* to the mentee, by the same
+    /// sweet spot (default false).
+    pub reverse_mentoring: bool,
+    /// The step a mentee aims for on a skill without a target level, in levels (default 2).
     pub full_credit_skill_lead: u8,
+    /// Distinct meeting start times (on a 30-minute grid) for full slot credit (default 8).
+    pub slots_for_full_credit: u32,
+    /// Distinct UTC days with a fitting slot for full spread credit (default 3).
+    pub days_for_full_credit: u32,
+    /// Priority of the goals by position: the goal listed at position `r` (0 = first) counts
+    /// `1 / (1 + goal_rank_decay × r)` times its weight (default 0.5; 0 = order does not matter).
+    pub goal_rank_decay: f64,
     /// Value of a component whose information is missing on either side (default 0.5).
     pub neutral: f64,
 }
@@ -173,7 +233,12 @@ impl Default for ScoreConfig {
             cadence_weeks: 2,
             min_block_minutes: 30,
             seniority_gap: 1,
+            seniority_sweet_spot_max: 2,
+            reverse_mentoring: false,
             full_credit_skill_lead: 2,
+            slots_for_full_credit: 8,
+            days_for_full_credit: 3,
+            goal_rank_decay: 0.5,
             neutral: 0.5,
         }
     }
@@ -194,6 +259,12 @@ impl ScoreConfig {
         if self.seniority_gap == 0 {
             return Err("seniority_gap is 0; use 1 or more".into());
         }
+        if self.seniority_sweet_spot_max < self.seniority_gap {
+            return Err(format!(
+                "seniority_sweet_spot_max is {} but seniority_gap is {}; the sweet spot ends at or after it starts, e.g. 1 and 2",
+                self.seniority_sweet_spot_max, self.seniority_gap
+            ));
+        }
         if self.full_credit_skill_lead == 0 || self.full_credit_skill_lead > 4 {
             return Err("full_credit_skill_lead must be from 1 to 4, e.g. 2".into());
         }
@@ -204,6 +275,21 @@ impl ScoreConfig {
                     "reference_date is {d}; write the date as YYYY-MM-DD with a four-digit year from 1970, e.g. 2026-03-02 (a two-digit year such as 26-03-02 reads as year 0026)"
                 ));
             }
+        }
+        if self.slots_for_full_credit == 0 || self.days_for_full_credit == 0 {
+            return Err(
+                "slots_for_full_credit and days_for_full_credit must be 1 or more, e.g. 8 and 3"
+                    .into(),
+            );
+        }
+        if self.days_for_full_credit > 7 {
+            return Err("days_for_full_credit is above 7; use 1 to 7, e.g. 3".into());
+        }
+        if !(self.goal_rank_decay.is_finite() && self.goal_rank_decay >= 0.0) {
+            return Err(format!(
+                "goal_rank_decay is {}; use a finite number of 0 or more, e.g. 0.5",
+                self.goal_rank_decay
+            ));
         }
         if !(0.0..=1.0).contains(&self.neutral) {
             return Err(format!(
@@ -221,7 +307,32 @@ impl ScoreConfig {
     }
 }
 
-/// Raw component values; `None` = information missing on either side.
+/// Apply what the configuration and the mentees' wishes add to the features: goal weights by
+/// priority (first goal listed counts most) and per-skill target levels (`target_skills`; a
+/// skill named there and not among the goals becomes a skill target of weight 1).
+pub fn prepare_features(
+    features: &mut Features,
+    cfg: &ScoreConfig,
+    target_skills: &[Vec<(String, u8)>],
+) {
+    let decay = cfg.goal_rank_decay;
+    for (i, f) in features.mentees.iter_mut().enumerate() {
+        let targets: Vec<(u32, u8)> = target_skills
+            .get(i)
+            .map(|t| {
+                t.iter()
+                    .map(|(n, l)| (features.tags.intern(n), *l))
+                    .collect()
+            })
+            .unwrap_or_default();
+        skills::set_aims(f, &targets, decay);
+    }
+    for f in features.mentors.iter_mut() {
+        skills::set_aims(f, &[], decay);
+    }
+}
+
+/// Raw built-in component values; `None` = information missing on either side.
 pub fn raw_components(
     mentee: &PersonFeatures,
     mentor: &PersonFeatures,
@@ -236,7 +347,7 @@ pub fn raw_components(
     ]
 }
 
-/// Component values with missing ones replaced by the neutral value.
+/// Built-in component values with missing ones replaced by the neutral value.
 pub fn components(
     mentee: &PersonFeatures,
     mentor: &PersonFeatures,
@@ -245,7 +356,7 @@ pub fn components(
     raw_components(mentee, mentor, cfg).map(|v| v.unwrap_or(cfg.neutral))
 }
 
-/// `Σ weight × value` in component order (the one definition of the total).
+/// `Σ weight × value` over the built-in components, in component order (not normalised).
 pub fn total(values: &[f64; N_COMPONENTS], weights: &[f64; N_COMPONENTS]) -> f64 {
     let mut s = 0.0;
     for k in 0..N_COMPONENTS {
@@ -254,14 +365,16 @@ pub fn total(values: &[f64; N_COMPONENTS], weights: &[f64; N_COMPONENTS]) -> f64
     s
 }
 
-/// The score of one pair.
+/// The normalised score of one pair on the built-in components only:
+/// `Σ weight × value / Σ weight`.
 pub fn pair_score(
     mentee: &PersonFeatures,
     mentor: &PersonFeatures,
     weights: &Weights,
     cfg: &ScoreConfig,
 ) -> f64 {
-    total(&components(mentee, mentor, cfg), &weights.as_array())
+    let w = weights.as_array();
+    total(&components(mentee, mentor, cfg), &w) / w.iter().sum::<f64>()
 }
 
 /// Bytes of one dense `rows × cols` f64 matrix.
@@ -269,30 +382,210 @@ pub fn dense_bytes(rows: usize, cols: usize) -> u128 {
     rows as u128 * cols as u128 * 8
 }
 
-/// Scores of every mentee (row) × mentor (column) pair, filled in parallel over blocks of rows.
-/// Within a block, mentors are visited in tiles so their features stay in cache while every row
-/// of the block uses them. The caller checks the memory budget first.
-pub fn fill_matrix(features: &Features, weights: &Weights, cfg: &ScoreConfig) -> Array2<f64> {
-    const ROWS: usize = 32;
-    const COLS: usize = 256;
-    let w = weights.as_array();
-    let (mentees, mentors) = (&features.mentees, &features.mentors);
-    let mut m = Array2::<f64>::zeros((mentees.len(), mentors.len()));
-    m.axis_chunks_iter_mut(Axis(0), ROWS)
-        .into_par_iter()
-        .zip(mentees.par_chunks(ROWS))
-        .for_each(|(mut block, rows)| {
-            for (c0, tile) in mentors.chunks(COLS).enumerate() {
-                for (r, a) in rows.iter().enumerate() {
-                    for (k, b) in tile.iter().enumerate() {
-                        if let Some(cell) = block.get_mut((r, c0 * COLS + k)) {
-                            *cell = total(&components(a, b, cfg), &w);
+/// One more scoring component: anything that gives a (mentee row, mentor column) pair a value
+/// in [0, 1] with evidence. Programme criteria, the preference bonus and affinity are
+/// implemented this way; so is any component added later. See docs/matching.md.
+pub trait PairComponent: Send + Sync {
+    /// Its name in weights, results and explanations.
+    fn component(&self) -> Component;
+    /// Whether the component applies to this mentee at all (opt-in components such as the
+    /// preference bonus apply only to mentees who asked). A component that does not apply
+    /// neither adds to the score nor to its normaliser.
+    fn applies(&self, _mentee: usize) -> bool {
+        true
+    }
+    /// The value in [0, 1]; `None` = information missing (the neutral value is used).
+    fn value(&self, mentee: usize, mentor: usize) -> Option<f64>;
+    /// What the value is based on.
+    fn evidence(&self, mentee: usize, mentor: usize) -> Evidence;
+    /// What was missing when [`PairComponent::value`] is `None`.
+    fn missing(&self, _mentee: usize, _mentor: usize) -> String {
+        "a value is missing".into()
+    }
+}
+
+/// A [`PairComponent`] with its weight.
+pub struct Weighted {
+    /// The component.
+    pub part: Box<dyn PairComponent>,
+    /// Its weight (finite, non-negative).
+    pub weight: f64,
+}
+
+impl std::fmt::Debug for Weighted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Weighted")
+            .field("component", &self.part.component())
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+
+/// Everything that scores a pair: the built-in components (fused for speed) plus any number of
+/// further weighted components. The score of a pair is
+/// `Σ weight × value / Σ weight over the components that apply to the mentee`, in [0, 1].
+pub struct ScoreModel<'a> {
+    /// Per-person features.
+    pub features: &'a Features,
+    /// Built-in weights.
+    pub weights: Weights,
+    /// Component parameters.
+    pub cfg: &'a ScoreConfig,
+    /// Further components, in summation order after the built-in ones.
+    pub extras: &'a [Weighted],
+}
+
+impl<'a> ScoreModel<'a> {
+    /// A model of the built-in components plus `extras`.
+    pub fn new(
+        features: &'a Features,
+        weights: &Weights,
+        cfg: &'a ScoreConfig,
+        extras: &'a [Weighted],
+    ) -> Self {
+        ScoreModel {
+            features,
+            weights: *weights,
+            cfg,
+            extras,
+        }
+    }
+
+    /// The sum of the weights that apply to mentee `i` (the normaliser of its row).
+    pub fn row_weight(&self, i: usize) -> f64 {
+        let mut w: f64 = self.weights.as_array().iter().sum();
+        for e in self.extras {
+            if e.part.applies(i) {
+                w += e.weight;
+            }
+        }
+        w
+    }
+
+    fn extra_sum(&self, i: usize, j: usize) -> f64 {
+        let mut s = 0.0;
+        for e in self.extras {
+            if e.part.applies(i) {
+                s += e.weight * e.part.value(i, j).unwrap_or(self.cfg.neutral);
+            }
+        }
+        s
+    }
+
+    /// The score of mentee row `i` with mentor column `j` (0 when out of range).
+    pub fn score(&self, i: usize, j: usize) -> f64 {
+        let (Some(a), Some(b)) = (self.features.mentees.get(i), self.features.mentors.get(j))
+        else {
+            return 0.0;
+        };
+        let raw = total(&components(a, b, self.cfg), &self.weights.as_array());
+        (raw + self.extra_sum(i, j)) / self.row_weight(i)
+    }
+
+    /// Scores of every mentee (row) × mentor (column) pair, filled in parallel over blocks of
+    /// rows. Within a block, mentors are visited in tiles so their features stay in cache while
+    /// every row of the block uses them. The caller checks the memory budget first.
+    pub fn fill(&self) -> Array2<f64> {
+        const ROWS: usize = 32;
+        const COLS: usize = 256;
+        let w = self.weights.as_array();
+        let (mentees, mentors) = (&self.features.mentees, &self.features.mentors);
+        let mut m = Array2::<f64>::zeros((mentees.len(), mentors.len()));
+        m.axis_chunks_iter_mut(Axis(0), ROWS)
+            .into_par_iter()
+            .zip(mentees.par_chunks(ROWS))
+            .enumerate()
+            .for_each(|(blk, (mut block, rows))| {
+                for (c0, tile) in mentors.chunks(COLS).enumerate() {
+                    for (r, a) in rows.iter().enumerate() {
+                        for (k, b) in tile.iter().enumerate() {
+                            if let Some(cell) = block.get_mut((r, c0 * COLS + k)) {
+                                *cell = total(&components(a, b, self.cfg), &w);
+                            }
                         }
                     }
                 }
+                for (r, mut row) in block.axis_iter_mut(Axis(0)).enumerate() {
+                    let i = blk * ROWS + r;
+                    for e in self.extras {
+                        if !e.part.applies(i) {
+                            continue;
+                        }
+                        for (j, cell) in row.iter_mut().enumerate() {
+                            *cell += e.weight * e.part.value(i, j).unwrap_or(self.cfg.neutral);
+                        }
+                    }
+                    let inv = 1.0 / self.row_weight(i);
+                    row.mapv_inplace(|x| x * inv);
+                }
+            });
+        m
+    }
+
+    /// Explain the score of mentee row `i` with mentor column `j` (`None` when out of range).
+    pub fn explain(
+        &self,
+        i: usize,
+        j: usize,
+        mentee_id: &str,
+        mentor_id: &str,
+    ) -> Option<Explanation> {
+        let mut e = explain(
+            self.features,
+            i,
+            j,
+            mentee_id,
+            mentor_id,
+            &self.weights,
+            self.cfg,
+        )?;
+        let norm = self.row_weight(i);
+        for x in self.extras {
+            if !x.part.applies(i) {
+                continue;
             }
-        });
-    m
+            let raw = x.part.value(i, j);
+            let value = raw.unwrap_or(self.cfg.neutral);
+            e.components.push(ComponentScore {
+                component: x.part.component(),
+                value,
+                weight: x.weight,
+                contribution: value * x.weight,
+                missing: raw.is_none().then(|| {
+                    format!(
+                        "{}; neutral value {} used",
+                        x.part.missing(i, j),
+                        self.cfg.neutral
+                    )
+                }),
+                evidence: x.part.evidence(i, j),
+            });
+        }
+        let mut sum = 0.0;
+        for c in &mut e.components {
+            c.contribution = c.value * c.weight / norm;
+            sum += c.contribution;
+        }
+        e.score = sum;
+        e.total_weight = norm;
+        e.match_percent = match_percent(sum);
+        Some(e)
+    }
+}
+
+/// The score as a whole percentage, as users of matching tools expect ("87 % match").
+pub fn match_percent(score: f64) -> u32 {
+    if score.is_finite() {
+        (score.clamp(0.0, 1.0) * 100.0).round() as u32
+    } else {
+        0
+    }
+}
+
+/// Built-in component scores of every pair, normalised by the built-in weights; see
+/// [`ScoreModel::fill`] for the general case.
+pub fn fill_matrix(features: &Features, weights: &Weights, cfg: &ScoreConfig) -> Array2<f64> {
+    ScoreModel::new(features, weights, cfg, &[]).fill()
 }
 
 /// The evidence behind one component.
@@ -314,6 +607,15 @@ pub enum Evidence {
     Seniority(seniority::SeniorityEvidence),
     /// What the mentee asked to share and what the mentor shares.
     Affinity(affinity::AffinityEvidence),
+    /// See [`preference::PreferenceEvidence`].
+    Preference(preference::PreferenceEvidence),
+    /// See [`criteria::CriterionEvidence`].
+    Criterion(criteria::CriterionEvidence),
+    /// Free-form evidence of a further component.
+    Other {
+        /// Whatever the component reports.
+        detail: serde_json::Value,
+    },
 }
 
 /// One component of an explained score.
@@ -325,7 +627,7 @@ pub struct ComponentScore {
     pub value: f64,
     /// Its weight.
     pub weight: f64,
-    /// `value × weight`; the contributions add up to the score.
+    /// `value × weight / total weight`; the contributions add up to the score.
     pub contribution: f64,
     /// What was missing when the neutral value was used.
     pub missing: Option<String>,
@@ -340,13 +642,18 @@ pub struct Explanation {
     pub mentee_id: String,
     /// Mentor id.
     pub mentor_id: String,
-    /// The total score (equal to the matrix entry and to the sum of contributions).
+    /// The total score in [0, 1] (equal to the matrix entry and to the sum of contributions).
     pub score: f64,
+    /// The score as a whole percentage ("87 % match").
+    pub match_percent: u32,
+    /// The sum of the weights that apply to this mentee; each contribution is
+    /// `value × weight / total_weight`.
+    pub total_weight: f64,
     /// One entry per component, in summation order.
     pub components: Vec<ComponentScore>,
 }
 
-fn missing_note(c: Component, a: &PersonFeatures, b: &PersonFeatures) -> String {
+fn missing_note(c: &Component, a: &PersonFeatures, b: &PersonFeatures) -> String {
     let side = |x: bool, y: bool| match (x, y) {
         (true, true) => "mentee and mentor",
         (true, false) => "mentee",
@@ -389,11 +696,12 @@ fn missing_note(c: Component, a: &PersonFeatures, b: &PersonFeatures) -> String 
             "{} has no level",
             side(a.level.is_none(), b.level.is_none())
         ),
-        Component::Affinity => "mentee asked for no shared background".to_string(),
+        _ => "no information".to_string(),
     }
 }
 
-/// Explain the score of mentee row `i` with mentor column `j` (`None` when out of range).
+/// Explain the built-in components of mentee row `i` with mentor column `j`, normalised by the
+/// built-in weights (`None` when out of range); see [`ScoreModel::explain`] for the general case.
 pub fn explain(
     features: &Features,
     i: usize,
@@ -407,14 +715,15 @@ pub fn explain(
     let raw = raw_components(a, b, cfg);
     let values = raw.map(|v| v.unwrap_or(cfg.neutral));
     let w = weights.as_array();
+    let norm: f64 = w.iter().sum();
     let components = Component::ALL
         .iter()
         .enumerate()
-        .map(|(k, &c)| ComponentScore {
-            component: c,
+        .map(|(k, c)| ComponentScore {
+            component: c.clone(),
             value: values[k],
             weight: w[k],
-            contribution: values[k] * w[k],
+            contribution: values[k] * w[k] / norm,
             missing: raw[k].is_none().then(|| {
                 format!(
                     "{}; neutral value {} used",
@@ -432,14 +741,19 @@ pub fn explain(
                     shared: language::evidence(a, b, features),
                 },
                 Component::Seniority => Evidence::Seniority(seniority::evidence(a, b, cfg)),
-                Component::Affinity => Evidence::Affinity(Default::default()),
+                _ => Evidence::Other {
+                    detail: serde_json::Value::Null,
+                },
             },
         })
         .collect();
+    let score = total(&values, &w) / norm;
     Some(Explanation {
         mentee_id: mentee_id.to_string(),
         mentor_id: mentor_id.to_string(),
-        score: total(&values, &w),
+        score,
+        match_percent: match_percent(score),
+        total_weight: norm,
         components,
     })
 }

@@ -80,6 +80,19 @@ pub struct CohortSpec {
     pub shared_background_share: f64,
     /// Share of people with no time zone and no availability, and of missing protected values.
     pub missing_share: f64,
+    /// Share of mentees giving a target level for one or two of their goal skills
+    /// (`target_skills`).
+    pub target_skills_share: f64,
+    /// Share of mentees ranking one to three `preferred_mentors`.
+    pub preference_share: f64,
+    /// Share of mentees listing one mentor in `avoid_mentors`.
+    pub avoid_share: f64,
+    /// Share of mentors listing one mentee in `declined_mentees`.
+    pub decline_share: f64,
+    /// Distinct values of the `location` column (0 = no such column).
+    pub n_locations: usize,
+    /// Distinct values of the `business_unit` column (0 = no such column).
+    pub n_business_units: usize,
 }
 
 impl Default for CohortSpec {
@@ -94,6 +107,12 @@ impl Default for CohortSpec {
             bias: 0.0,
             shared_background_share: 0.05,
             missing_share: 0.02,
+            target_skills_share: 0.3,
+            preference_share: 0.2,
+            avoid_share: 0.05,
+            decline_share: 0.02,
+            n_locations: 8,
+            n_business_units: 5,
         }
     }
 }
@@ -156,6 +175,10 @@ impl CohortSpec {
             ("bias", self.bias),
             ("shared_background_share", self.shared_background_share),
             ("missing_share", self.missing_share),
+            ("target_skills_share", self.target_skills_share),
+            ("preference_share", self.preference_share),
+            ("avoid_share", self.avoid_share),
+            ("decline_share", self.decline_share),
         ];
         for (field, value) in unit {
             if !(0.0..=1.0).contains(&value) {
@@ -172,6 +195,18 @@ impl CohortSpec {
                 value: self.mentors_per_mentee.to_string(),
                 expected: "a number between 0 and 10",
             });
+        }
+        for (field, value) in [
+            ("n_locations", self.n_locations),
+            ("n_business_units", self.n_business_units),
+        ] {
+            if value > 1000 {
+                return Err(SyntheticError::OutOfRange {
+                    field,
+                    value: value.to_string(),
+                    expected: "at most 1000",
+                });
+            }
         }
         for (field, value) in [
             ("n_mentees", self.n_mentees),
@@ -281,6 +316,14 @@ struct Model {
     bias: f64,
     shared_share: f64,
     missing_share: f64,
+    n_mentees: usize,
+    n_mentors: usize,
+    target_share: f64,
+    preference_share: f64,
+    avoid_share: f64,
+    decline_share: f64,
+    n_locations: usize,
+    n_units: usize,
     departments: Vec<String>,
     department_dist: Categorical,
     goal_popularity: Categorical,
@@ -315,6 +358,14 @@ impl Model {
             bias: spec.bias,
             shared_share: spec.shared_background_share,
             missing_share: spec.missing_share,
+            n_mentees: spec.n_mentees,
+            n_mentors: spec.resolved_mentors(),
+            target_share: spec.target_skills_share,
+            preference_share: spec.preference_share,
+            avoid_share: spec.avoid_share,
+            decline_share: spec.decline_share,
+            n_locations: spec.n_locations,
+            n_units: spec.n_business_units,
             departments,
             department_dist: Categorical::zipf(n_departments, 0.7),
             goal_popularity: Categorical::zipf(GOALS.len(), 1.0),
@@ -400,11 +451,83 @@ impl Model {
             };
             p.shared_background = vec![column.to_string()];
         }
+        self.wishes_and_columns(rng, &mut p, mentee);
         Drawn {
             person: p,
             protected: vec![gender.map(str::to_string), age.map(str::to_string)],
             department,
             level,
+        }
+    }
+
+    /// The columns of the participants' wishes and of programme criteria, drawn after everything
+    /// else so the other columns do not depend on these knobs.
+    fn wishes_and_columns(&self, rng: &mut ChaCha8Rng, p: &mut Person, mentee: bool) {
+        if self.n_locations > 0 {
+            let k = rng.random_range(0..self.n_locations);
+            p.extra
+                .insert("location".into(), format!("{} {}", "site", k + 1).into());
+        }
+        if self.n_units > 0 {
+            let k = rng.random_range(0..self.n_units);
+            p.extra
+                .insert("business_unit".into(), format!("unit {}", k + 1).into());
+        }
+        let ids = |rng: &mut ChaCha8Rng, role: &str, n: usize, count: usize, skip: &[usize]| {
+            let mut out: Vec<usize> = Vec::new();
+            for _ in 0..count * 4 {
+                if out.len() == count || n == 0 {
+                    break;
+                }
+                let k = rng.random_range(0..n);
+                if !out.contains(&k) && !skip.contains(&k) {
+                    out.push(k);
+                }
+            }
+            let names: Vec<String> = out.iter().map(|k| format!("{role}-{k:06}")).collect();
+            (out, names.join(";"))
+        };
+        if mentee {
+            if rng.random_bool(self.target_share) && !p.goals.is_empty() {
+                let own = |name: &str| {
+                    p.skills
+                        .iter()
+                        .find(|s| s.name == name)
+                        .map_or(0, |s| s.level)
+                };
+                let n = 1 + usize::from(rng.random_bool(0.5));
+                let targets: Vec<String> = p
+                    .goals
+                    .iter()
+                    .take(n)
+                    .map(|g| {
+                        let aim = (own(&g.tag) + 1 + rng.random_range(0..3u8)).min(5);
+                        format!("{}:{aim}", g.tag)
+                    })
+                    .collect();
+                p.extra
+                    .insert("target_skills".into(), targets.join(";").into());
+            }
+            let mut chosen = Vec::new();
+            if rng.random_bool(self.preference_share) {
+                let count = 1 + rng.random_range(0..3usize);
+                let (picked, names) = ids(rng, "mentor", self.n_mentors, count, &[]);
+                if !picked.is_empty() {
+                    p.extra.insert("preferred_mentors".into(), names.into());
+                }
+                chosen = picked;
+            }
+            if rng.random_bool(self.avoid_share) {
+                let (picked, names) = ids(rng, "mentor", self.n_mentors, 1, &chosen);
+                if !picked.is_empty() {
+                    p.extra.insert("avoid_mentors".into(), names.into());
+                }
+            }
+        } else if rng.random_bool(self.decline_share) {
+            let (picked, names) = ids(rng, "mentee", self.n_mentees, 1, &[]);
+            if !picked.is_empty() {
+                p.extra.insert("declined_mentees".into(), names.into());
+            }
         }
     }
 

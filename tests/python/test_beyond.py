@@ -65,8 +65,12 @@ def test_fit_weights_recovers_generator_weights_from_tables() -> None:
     again = mentorpair.fit_weights(h, components=["goals", "skills", "availability", "language", "seniority"])
     assert again.weights == pytest.approx(fit.weights, abs=1e-9)
     # Usable as match weights.
+    # The wish columns name people beyond the first rows: drop them for the subset.
+    wish = ["preferred_mentors", "avoid_mentors", "declined_mentees"]
     result = mentorpair.match(
-        mentees.head(30), mentors.head(15), weights=fit.weights, protected=["gender", "age_band"], reference_date="2026-03-02"
+        mentees.head(30).drop(columns=wish, errors="ignore"),
+        mentors.head(15).drop(columns=wish, errors="ignore"),
+        weights=fit.weights, protected=["gender", "age_band"], reference_date="2026-03-02"
     )
     assert result is not None
     assert "[weights]" in fit.to_toml()

@@ -70,7 +70,8 @@ def test_pairs_frame_components_and_extras():
     row = r.pairs.iloc[0]
     assert list(r.pairs.columns[:9]) == ["mentee_id", "mentor_id", "score", *COMPONENTS, "pinned"]
     assert row["mentee_site"] == "Paris" and row["mentor_room"] == 12  # types carried through
-    assert row["goals"] == 0.5 and row["language"] == 1.0
+    # Goal priority (changed deliberately): rust, listed second, counts 1 / (1 + 0.5).
+    assert row["goals"] == pytest.approx((1 / 1.5) / (1 + 1 / 1.5)) and row["language"] == 1.0
     # Components x weights add up to the score exactly (same order as the core sums).
     total = 0.0
     for c in COMPONENTS:
@@ -81,7 +82,7 @@ def test_pairs_frame_components_and_extras():
     comps = e["pairs"][0]["components"]
     assert sum(c["contribution"] for c in comps) == pytest.approx(e["pairs"][0]["score"], abs=1e-15)
     goals = next(c for c in comps if c["component"] == "goals")
-    assert goals["evidence"]["shared"] == [["rust", 1.0]]
+    assert goals["evidence"]["shared"] == [["rust", pytest.approx(1 / 1.5)]]
     avail = next(c for c in comps if c["component"] == "availability")
     assert "no availability slots" in avail["missing"]
     json.dumps(r.to_dict())
