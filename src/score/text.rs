@@ -259,28 +259,22 @@ impl TextIndex {
         let analyzer = Analyzer::new(cfg.language);
         let mut ids = HashMap::new();
         let mut terms = Vec::new();
-        let docs: Vec<Doc> = mentor_texts
-            .iter()
-            .map(|t| {
-                analyse(
-                    &analyzer,
-                    t.as_ref().map(AsRef::as_ref),
-                    &mut ids,
-                    &mut terms,
-                )
-            })
-            .collect();
-        let queries: Vec<Doc> = mentee_texts
-            .iter()
-            .map(|t| {
-                analyse(
-                    &analyzer,
-                    t.as_ref().map(AsRef::as_ref),
-                    &mut ids,
-                    &mut terms,
-                )
-            })
-            .collect();
+        // Mentor documents first, then mentee queries: term ids follow that order.
+        let mut analyse_all = |texts: &[Option<S>]| -> Vec<Doc> {
+            texts
+                .iter()
+                .map(|t| {
+                    analyse(
+                        &analyzer,
+                        t.as_ref().map(AsRef::as_ref),
+                        &mut ids,
+                        &mut terms,
+                    )
+                })
+                .collect()
+        };
+        let docs = analyse_all(mentor_texts);
+        let queries = analyse_all(mentee_texts);
         let n = docs.len() as f64;
         let mut df = vec![0u32; terms.len()];
         for d in &docs {
