@@ -3,6 +3,9 @@
 //! must rule). `--no-criteria` leaves the criteria out.
 //!
 //! `cargo run --release --example score_bench [-- MENTEES MENTORS SEED] [--no-criteria]`
+//!
+//! Also prints the CPU time the process used (all threads, from `/proc/self/stat` on Linux): on a
+//! shared machine wall times vary with the load, CPU time much less.
 
 use mentorpair::criteria::Criterion;
 use mentorpair::matching::{match_cohort, MatchConfig};
@@ -37,6 +40,9 @@ fn main() {
         }
     };
     let t = &r.timings;
+    if let Some(cpu) = process_cpu_seconds() {
+        println!("process CPU time (all threads, whole run): {cpu:.2} s");
+    }
     let mut s: Vec<f64> = r.pairs.iter().map(|p| p.score).collect();
     s.sort_by(f64::total_cmp);
     let q = |x: f64| {
@@ -61,4 +67,14 @@ fn main() {
         100.0 * top,
         r.violations.len()
     );
+}
+
+/// User plus system CPU time of this process so far, all threads (Linux only).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }

@@ -86,6 +86,48 @@ pub struct PersonFeatures {
     /// The UTC intervals free in the reference week and in a winter and a summer week alike:
     /// what survives every daylight-saving shift of the person's zone.
     pub availability_all_seasons: Result<Vec<(u16, u16)>, AvailabilityGap>,
+    /// True when both weeks are `Ok` and equal (the zone has no daylight saving in effect):
+    /// every slot of the reference week is then robust, with no second comparison.
+    pub seasons_unchanged: bool,
+    /// Thirty-minute buckets of the reference week (336 bits, bucket `b` = minutes
+    /// `[30 b, 30 b + 30)`) in which the person is free for the whole bucket. Any common block of
+    /// 59 minutes or more contains a bucket both are free in, so two disjoint masks rule every
+    /// meeting of that length out at once.
+    pub full_buckets: [u64; BUCKET_WORDS],
+    /// [`PersonFeatures::full_buckets`] of `availability_all_seasons`.
+    pub full_buckets_all_seasons: [u64; BUCKET_WORDS],
+    /// Every interval of both weeks starts and ends on a bucket boundary, so the buckets describe
+    /// them exactly (whole- and half-hour zones with slots on the half hour).
+    pub on_bucket_grid: bool,
+    /// Skill level by tag id (0 = not listed; shorter than the tag table when the highest ids are
+    /// not listed): the mentor side of the skills component, read without a search.
+    pub skill_levels: Vec<u8>,
+    /// Per entry of `skill_targets`: `weight × credit` for a mentor at level `0, 1, …,
+    /// SKILL_TABLE_LEVELS − 1` (filled by [`crate::score::skills::prepare_credit`]; empty until then).
+    pub skill_credit: Vec<[f64; SKILL_TABLE_LEVELS]>,
+}
+
+/// Words of [`PersonFeatures::full_buckets`]: 336 thirty-minute buckets per week.
+pub const BUCKET_WORDS: usize = BUCKETS.div_ceil(64) as usize;
+/// Buckets per week.
+pub const BUCKETS: u32 = WEEK_MINUTES / BUCKET_MINUTES;
+/// Width of one availability bucket, minutes.
+pub const BUCKET_MINUTES: u32 = 30;
+/// Mentor levels covered by [`PersonFeatures::skill_credit`] (0 to 7; skill levels are 1 to 5 in
+/// the tables; a higher level is computed directly).
+pub const SKILL_TABLE_LEVELS: usize = 8;
+
+/// The buckets fully inside one of the merged intervals.
+pub fn full_buckets(intervals: &[(u16, u16)]) -> [u64; BUCKET_WORDS] {
+    let mut bits = [0u64; BUCKET_WORDS];
+    for &(a, b) in intervals {
+        let first = (a as u32).div_ceil(BUCKET_MINUTES);
+        let end = b as u32 / BUCKET_MINUTES;
+        for k in first..end {
+            bits[(k / 64) as usize] |= 1 << (k % 64);
+        }
+    }
+    bits
 }
 
 /// Features of both tables plus the name tables needed to explain them.
@@ -174,7 +216,32 @@ impl Features {
             } else {
                 goals.iter().map(|&(t, w)| (t, w, own(t))).collect()
             };
+            let mut skill_levels = vec![0u8; skills.last().map_or(0, |s| s.0 as usize + 1)];
+            for &(t, l) in &skills {
+                skill_levels[t as usize] = l;
+            }
+            let seasons_unchanged = matches!(
+                (&availability, &availability_all_seasons),
+                (Ok(x), Ok(y)) if x == y
+            );
+            let on_grid = |x: &Result<Vec<(u16, u16)>, AvailabilityGap>| {
+                x.as_ref().is_ok_and(|v| {
+                    v.iter().all(|&(a, b)| {
+                        a as u32 % BUCKET_MINUTES == 0 && b as u32 % BUCKET_MINUTES == 0
+                    })
+                })
+            };
             PersonFeatures {
+                on_bucket_grid: on_grid(&availability) && on_grid(&availability_all_seasons),
+                full_buckets_all_seasons: availability_all_seasons
+                    .as_ref()
+                    .map_or([0; BUCKET_WORDS], |a| full_buckets(a)),
+                full_buckets: availability
+                    .as_ref()
+                    .map_or([0; BUCKET_WORDS], |a| full_buckets(a)),
+                seasons_unchanged,
+                skill_levels,
+                skill_credit: Vec::new(),
                 skill_aims: vec![0; skill_targets.len()],
                 goal_ranks,
                 availability_all_seasons,

@@ -9,7 +9,7 @@
 //! each count capped at its target. No slot at all gives 0.
 
 use super::ScoreConfig;
-use crate::features::{PersonFeatures, WEEK_MINUTES};
+use crate::features::{PersonFeatures, BUCKETS, BUCKET_MINUTES, BUCKET_WORDS, WEEK_MINUTES};
 use serde::{Deserialize, Serialize};
 
 /// Grid of meeting start times, minutes.
@@ -87,6 +87,73 @@ pub fn slots(a: &[(u16, u16)], b: &[(u16, u16)], meeting: u32) -> (u32, u8) {
     (n, days)
 }
 
+type Buckets = [u64; BUCKET_WORDS];
+
+/// Valid bits of the last word.
+const LAST_BITS: u32 = BUCKETS - 64 * (BUCKET_WORDS as u32 - 1);
+
+/// Bucket `p` of the result is bucket `p + 1` of `x`, around the week.
+fn next(x: &Buckets) -> Buckets {
+    let mut r = [0u64; BUCKET_WORDS];
+    for w in 0..BUCKET_WORDS - 1 {
+        r[w] = (x[w] >> 1) | (x[w + 1] << 63);
+    }
+    r[BUCKET_WORDS - 1] = (x[BUCKET_WORDS - 1] >> 1) | ((x[0] & 1) << (LAST_BITS - 1));
+    r
+}
+
+/// Bucket `p` of the result is bucket `p − 1` of `x`, around the week.
+fn prev(x: &Buckets) -> Buckets {
+    let mut r = [0u64; BUCKET_WORDS];
+    r[0] = (x[0] << 1) | ((x[BUCKET_WORDS - 1] >> (LAST_BITS - 1)) & 1);
+    for w in 1..BUCKET_WORDS {
+        r[w] = (x[w] << 1) | (x[w - 1] >> 63);
+    }
+    r[BUCKET_WORDS - 1] &= (1u64 << LAST_BITS) - 1;
+    r
+}
+
+fn and(a: &Buckets, b: &Buckets) -> Buckets {
+    std::array::from_fn(|w| a[w] & b[w])
+}
+
+/// [`slots`] on exact bucket sets, for a meeting of `q` buckets: a slot is a bucket starting `q`
+/// free buckets in a row, and a block's day is the day of its first bucket (a block that fills
+/// the whole week starts on Monday).
+fn grid_slots(free: &Buckets, q: u32) -> (u32, u8) {
+    if free.iter().all(|&w| w == 0) {
+        return (0, 0);
+    }
+    let per_day = 24 * 60 / BUCKET_MINUTES;
+    let mut full = [u64::MAX; BUCKET_WORDS];
+    full[BUCKET_WORDS - 1] = (1u64 << LAST_BITS) - 1;
+    if *free == full {
+        return match BUCKETS.checked_sub(q) {
+            Some(k) => (k + 1, 1),
+            None => (0, 0),
+        };
+    }
+    let mut window = *free;
+    let mut shifted = *free;
+    for _ in 1..q {
+        shifted = next(&shifted);
+        window = and(&window, &shifted);
+    }
+    let n: u32 = window.iter().map(|w| w.count_ones()).sum();
+    let before = prev(free);
+    let mut days = 0u8;
+    for w in 0..BUCKET_WORDS {
+        // A block long enough starts here: free, the bucket before is not, and the window fits.
+        let mut starts = window[w] & !before[w];
+        while starts != 0 {
+            let p = 64 * w as u32 + starts.trailing_zeros();
+            days |= 1 << ((p / per_day) % 7);
+            starts &= starts - 1;
+        }
+    }
+    (n, days)
+}
+
 fn needed(cfg: &ScoreConfig) -> f64 {
     cfg.meeting_minutes.max(1) as f64 / cfg.cadence_weeks.max(1) as f64
 }
@@ -100,6 +167,32 @@ fn stats(
         return None;
     };
     let meeting = cfg.meeting_minutes.max(1);
+    // A common block long enough for the meeting contains a whole bucket both are free in.
+    if meeting + 1 >= 2 * BUCKET_MINUTES
+        && mentee
+            .full_buckets
+            .iter()
+            .zip(&mentor.full_buckets)
+            .all(|(x, y)| x & y == 0)
+    {
+        return Some((0, 0, 0));
+    }
+    if mentee.on_bucket_grid && mentor.on_bucket_grid && meeting % BUCKET_MINUTES == 0 {
+        let q = meeting / BUCKET_MINUTES;
+        let (n, days) = grid_slots(&and(&mentee.full_buckets, &mentor.full_buckets), q);
+        let robust = if n == 0 {
+            0
+        } else if mentee.seasons_unchanged && mentor.seasons_unchanged {
+            n
+        } else {
+            let all = and(
+                &mentee.full_buckets_all_seasons,
+                &mentor.full_buckets_all_seasons,
+            );
+            grid_slots(&all, q).0
+        };
+        return Some((n, days.count_ones(), robust));
+    }
     let (n, days) = slots(a, b, meeting);
     let robust = match (
         &mentee.availability_all_seasons,
@@ -107,7 +200,7 @@ fn stats(
     ) {
         _ if n == 0 => 0,
         // Neither week changes with the seasons (no daylight saving): every slot is robust.
-        (Ok(x), Ok(y)) if x == a && y == b => n,
+        _ if mentee.seasons_unchanged && mentor.seasons_unchanged => n,
         (Ok(a), Ok(b)) => slots(a, b, meeting).0,
         _ => 0,
     };

@@ -24,12 +24,26 @@ pub struct CriterionEvidence {
 pub struct CriterionComponent {
     /// The prepared criterion (declaration and values).
     pub prepared: Prepared,
+    /// `kind == "same"`, read once rather than compared per pair.
+    same: bool,
+    /// `kind == "closeness"`.
+    closeness: bool,
+    /// `scale()` and `by()` of the declaration.
+    scale: f64,
+    by: f64,
 }
 
 impl CriterionComponent {
     /// Wrap a prepared criterion.
     pub fn new(prepared: Prepared) -> Self {
-        CriterionComponent { prepared }
+        let c = &prepared.criterion;
+        CriterionComponent {
+            same: c.kind == "same",
+            closeness: c.kind == "closeness",
+            scale: c.scale(),
+            by: c.by(),
+            prepared,
+        }
     }
 
     fn describe(&self, v: &Values, k: usize) -> Option<String> {
@@ -72,22 +86,17 @@ impl PairComponent for CriterionComponent {
         Component::Custom(self.prepared.criterion.label())
     }
     fn value(&self, mentee: usize, mentor: usize) -> Option<f64> {
-        let c = &self.prepared.criterion;
         match (&self.prepared.mentees, &self.prepared.mentors) {
             (Values::Text(a), Values::Text(b)) => {
                 let (x, y) = ((*a.get(mentee)?)?, (*b.get(mentor)?)?);
-                Some(if (x == y) == (c.kind == "same") {
-                    1.0
-                } else {
-                    0.0
-                })
+                Some(if (x == y) == self.same { 1.0 } else { 0.0 })
             }
             (Values::Number(a), Values::Number(b)) => {
                 let (x, y) = ((*a.get(mentee)?)?, (*b.get(mentor)?)?);
-                Some(if c.kind == "closeness" {
-                    (1.0 - (x - y).abs() / c.scale()).clamp(0.0, 1.0)
+                Some(if self.closeness {
+                    (1.0 - (x - y).abs() / self.scale).clamp(0.0, 1.0)
                 } else {
-                    ((y - x) / c.by()).clamp(0.0, 1.0)
+                    ((y - x) / self.by).clamp(0.0, 1.0)
                 })
             }
             (Values::Set(a), Values::Set(b)) => {

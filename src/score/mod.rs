@@ -326,9 +326,11 @@ pub fn prepare_features(
             })
             .unwrap_or_default();
         skills::set_aims(f, &targets, decay);
+        skills::prepare_credit(f, cfg);
     }
     for f in features.mentors.iter_mut() {
         skills::set_aims(f, &[], decay);
+        skills::prepare_credit(f, cfg);
     }
 }
 

@@ -86,6 +86,22 @@ pub fn set_aims(f: &mut PersonFeatures, targets: &[(u32, u8)], decay: f64) {
         .collect();
     f.skill_target_weight = t.iter().fold(0.0, |s, x| s + x.1);
     f.skill_targets = t;
+    f.skill_credit.clear();
+}
+
+/// Tabulate `weight × credit` per skill target for every mentor level below
+/// [`crate::features::SKILL_TABLE_LEVELS`], so that scoring a pair adds table entries (the same products
+/// [`value`] would compute) instead of evaluating the curve. Call after [`set_aims`].
+pub fn prepare_credit(f: &mut PersonFeatures, cfg: &ScoreConfig) {
+    f.skill_credit = f
+        .skill_targets
+        .iter()
+        .enumerate()
+        .map(|(k, &(_, w, own))| {
+            let s = step(own, f.skill_aims.get(k).copied().unwrap_or(0), cfg);
+            std::array::from_fn(|theirs| w * curve(theirs as i32 - own as i32, s))
+        })
+        .collect();
 }
 
 /// Weighted mean credit over the targets, or `None` when the mentee has neither goals nor skills,
@@ -94,20 +110,36 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig
     if mentor.skills.is_empty() || mentee.skill_targets.is_empty() {
         return None;
     }
-    // Merge join of two tag-sorted lists; a skill the mentor does not list is level 0.
-    let (t, m) = (&mentee.skill_targets, &mentor.skills);
-    let (mut j, mut sum) = (0, 0.0);
-    for (k, &(tag, w, own)) in t.iter().enumerate() {
-        while j < m.len() && m[j].0 < tag {
-            j += 1;
+    let t = &mentee.skill_targets;
+    let mut sum = 0.0;
+    if mentee.skill_credit.len() == t.len() && !mentor.skill_levels.is_empty() {
+        // Tabulated credit (`prepare_credit`) and the mentor's levels by tag: one load each.
+        for (k, (&(tag, w, own), row)) in t.iter().zip(&mentee.skill_credit).enumerate() {
+            let theirs = mentor.skill_levels.get(tag as usize).copied().unwrap_or(0);
+            sum += match row.get(theirs as usize) {
+                Some(&c) => c,
+                None => {
+                    let aim = mentee.skill_aims.get(k).copied().unwrap_or(0);
+                    w * curve(theirs as i32 - own as i32, step(own, aim, cfg))
+                }
+            };
         }
-        let theirs = if j < m.len() && m[j].0 == tag {
-            m[j].1
-        } else {
-            0
-        };
-        let aim = mentee.skill_aims.get(k).copied().unwrap_or(0);
-        sum += w * curve(theirs as i32 - own as i32, step(own, aim, cfg));
+    } else {
+        // Merge join of two tag-sorted lists; a skill the mentor does not list is level 0.
+        let m = &mentor.skills;
+        let mut j = 0;
+        for (k, &(tag, w, own)) in t.iter().enumerate() {
+            while j < m.len() && m[j].0 < tag {
+                j += 1;
+            }
+            let theirs = if j < m.len() && m[j].0 == tag {
+                m[j].1
+            } else {
+                0
+            };
+            let aim = mentee.skill_aims.get(k).copied().unwrap_or(0);
+            sum += w * curve(theirs as i32 - own as i32, step(own, aim, cfg));
+        }
     }
     (mentee.skill_target_weight > 0.0).then(|| (sum / mentee.skill_target_weight).clamp(0.0, 1.0))
 }
