@@ -53,29 +53,34 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     start = time.perf_counter()
     rate: float | None = None  # seconds per million pairs scored, end to end
-    with distributed.LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=0
-    ) as cluster, distributed.Client(cluster) as client:  # type: ignore[no-untyped-call]
-        print(f"LocalCluster: {args.workers} worker processes, 1 thread each; budget {args.budget:.0f} s")
-        print("| mentees x mentors | generate s | summary s | candidates s | solve s | check s | total s | worker peak MiB | client peak MiB | certified | rounds | pairs checked | candidates |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for n, m in _sizes(args.sizes):
-            left = args.budget - (time.perf_counter() - start)
-            pairs = n * m
-            if rate is not None:
-                estimate = rate * pairs / 1e6
-                if estimate > left:
-                    print(
-                        f"| {n:,} x {m:,} | not started: estimated {estimate:,.0f} s at the measured "
-                        f"{rate * 1e3:.2f} ms per million pairs, {left:,.0f} s of budget left | | | | | | | | | | | |"
-                    )
-                    continue
-            client.restart()  # fresh worker processes: their peak memory is this size's
-            t = time.perf_counter()
-            mentees, mentors = cohort(n, m, seed=args.seed)
-            gen_s = time.perf_counter() - t
-            rows = args.partition_rows or max(1000, -(-n // (4 * args.workers)))
-            ddf = dd.from_pandas(mentees, npartitions=max(1, -(-n // rows)))  # type: ignore[no-untyped-call]
+    print(f"LocalCluster: {args.workers} worker processes, 1 thread each (a fresh cluster per size); budget {args.budget:.0f} s")
+    print("| mentees x mentors | generate s | summary s | candidates s | solve s | check s | total s | worker peak MiB | client peak MiB | certified | rounds | pairs checked | candidates |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    for n, m in _sizes(args.sizes):
+        left = args.budget - (time.perf_counter() - start)
+        pairs = n * m
+        if rate is not None:
+            estimate = rate * pairs / 1e6
+            if estimate > left:
+                print(
+                    f"| {n:,} x {m:,} | not started: estimated {estimate:,.0f} s at the measured "
+                    f"{rate * 1e3:.2f} ms per million pairs, {left:,.0f} s of budget left | | | | | | | | | | | |",
+                    flush=True,
+                )
+                continue
+        t = time.perf_counter()
+        mentees, mentors = cohort(n, m, seed=args.seed)
+        gen_s = time.perf_counter() - t
+        rows = args.partition_rows or max(1000, -(-n // (4 * args.workers)))
+        ddf = dd.from_pandas(mentees, npartitions=max(1, -(-n // rows)))  # type: ignore[no-untyped-call]
+        # A fresh cluster per size: each worker's peak memory is this size's.
+        with distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=args.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit=0,
+        ) as cluster, distributed.Client(cluster) as client:  # type: ignore[no-untyped-call]
             t = time.perf_counter()
             r = mpd.match(
                 ddf,
@@ -87,18 +92,18 @@ def main(argv: list[str] | None = None) -> int:
                 time_limit=max(1.0, left - gen_s),
             )
             total = time.perf_counter() - t
-            rate = total / (pairs / 1e6)
             peaks: dict[str, Any] = client.run(_peak_mib)
-            worker_peak = max(peaks.values())
-            c = r.certificate
-            tm = r.timings
-            print(
-                f"| {n:,} x {m:,} | {gen_s:.1f} | {tm['summary_ms'] / 1e3:.1f} | {tm['candidates_ms'] / 1e3:.1f} | "
-                f"{tm['solve_ms'] / 1e3:.1f} | {tm['check_ms'] / 1e3:.1f} | {total:.1f} | {worker_peak:,.0f} | "
-                f"{_peak_mib():,.0f} | {c.certified} | {c.rounds} | {c.pairs_checked:,} | {c.candidates:,} |",
-                flush=True,
-            )
-            del mentees, mentors, ddf, r
+        rate = total / (pairs / 1e6)
+        worker_peak = max(peaks.values())
+        c = r.certificate
+        tm = r.timings
+        print(
+            f"| {n:,} x {m:,} | {gen_s:.1f} | {tm['summary_ms'] / 1e3:.1f} | {tm['candidates_ms'] / 1e3:.1f} | "
+            f"{tm['solve_ms'] / 1e3:.1f} | {tm['check_ms'] / 1e3:.1f} | {total:.1f} | {worker_peak:,.0f} | "
+            f"{_peak_mib():,.0f} | {c.certified} | {c.rounds} | {c.pairs_checked:,} | {c.candidates:,} |",
+            flush=True,
+        )
+        del mentees, mentors, ddf, r
     return 0
 
 
