@@ -18,6 +18,7 @@ pub mod synthetic;
 
 pub mod constraints;
 pub mod criteria;
+pub mod distributed;
 pub mod features;
 pub mod io;
 pub mod learn;

@@ -51,3 +51,8 @@ __all__ += ["to_csv"]
 from ._learn import WeightFit, embedding_similarity, fit_weights, text_similarity
 
 __all__ += ["WeightFit", "embedding_similarity", "fit_weights", "text_similarity"]
+
+# Matching across a Dask cluster; dask and distributed are imported only when used.
+from . import dask
+
+__all__ += ["dask"]

@@ -216,6 +216,10 @@ __all__ += [
     "history_components",
     "synthetic_history",
     "_embedding_address",
+    "dask_summary",
+    "dask_defaults",
+    "DaskBlock",
+    "DaskCentral",
 ]
 
 def embedding_similarity(
@@ -264,3 +268,78 @@ def synthetic_history(
     """A seeded outcome history (components, mentee ids, mentor ids, outcomes, values)."""
 
 def _embedding_address(m: npt.NDArray[np.float64]) -> int: ...
+
+_U64 = npt.NDArray[np.uint64]
+_U32 = npt.NDArray[np.uint32]
+_F64 = npt.NDArray[np.float64]
+_I64 = npt.NDArray[np.int64]
+_Triples = tuple[_U64, _U32, _F64]
+
+def dask_summary(mentees: tuple[str, str], mentors: tuple[str, str], protected: list[str]) -> str:
+    """Summarise one mentee partition (JSON), reading its wishes against the mentor table."""
+
+def dask_defaults() -> tuple[int, int, int, int]:
+    """Defaults of the blockwise match: `(k_mentee, k_mentor, max_rounds, per_row)`."""
+
+@final
+class DaskBlock:
+    """One mentee partition prepared against the full mentor table."""
+
+    def __new__(
+        cls,
+        mentees: tuple[str, str],
+        mentors: tuple[str, str],
+        config_json: str,
+        protected: list[str],
+        context_json: str,
+        offset: int,
+    ) -> DaskBlock: ...
+    def top_k(self, k_mentee: int, k_mentor: int) -> tuple[_Triples, _Triples, _Triples]:
+        """Top-k candidates: (mentee-side rows, cols, scores, mentor-side rows, cols, scores, pin
+        rows, cols, scores)."""
+    def check(
+        self,
+        row_duals: _F64,
+        row_count_duals: _I64,
+        col_duals: _F64,
+        col_count_duals: _I64,
+        used_rows: _U64,
+        used_cols: _U32,
+        per_row: int,
+    ) -> tuple[_Triples, int, int, int, float]:
+        """Reduced-cost check against the duals: (violator rows, cols, scores), violating,
+        pairs_checked, coverage_gap, gap."""
+
+@final
+class DaskCentral:
+    """The central step: candidates gathered, pins checked, the sparse solve resumed per round."""
+
+    def __new__(
+        cls,
+        summaries: list[str],
+        mentors: tuple[str, str],
+        config_json: str,
+        protected: list[str],
+    ) -> DaskCentral: ...
+    def worker_context(self) -> str:
+        """The context every partition needs (JSON)."""
+    def offsets(self) -> list[int]:
+        """First global row of each partition, and the total at the end."""
+    def mentee_ids(self) -> list[str]:
+        """Mentee ids in global row order."""
+    def mentee_wanted(self) -> _U32:
+        """`mentors_wanted` in global row order."""
+    def mentor_ids(self) -> list[str]:
+        """Mentor ids in column order."""
+    def start(self, parts: list[tuple[_Triples, _Triples, _Triples]], k_mentor: int) -> None:
+        """Gather every partition's `top_k` arrays and solve once."""
+    def duals(self, offset: int, len: int) -> tuple[_F64, _I64, _F64, _I64, _U64, _U32]:
+        """Duals and matched pairs for the partition of global rows `offset..offset + len`:
+        (u, ku, v, kv, used rows, used cols)."""
+    def record(self, checks: list[tuple[_Triples, int, int, int, float]], resume: bool) -> bool:
+        """Record a round of partition checks; unless certified and when `resume`, add the
+        violators and resume the solve from its duals. Returns whether it is certified."""
+    def certificate(self) -> tuple[bool, int, int, float, int, int]:
+        """`(certified, rounds, pairs_checked, gap, coverage_gap, candidates)`."""
+    def pairs(self) -> tuple[_U64, _U32, _F64, npt.NDArray[np.bool_]]:
+        """The pairs, pins included: (rows, cols, scores, pinned)."""

@@ -5,6 +5,7 @@ mod beyond;
 mod capacitated;
 mod cli;
 mod csv_out;
+mod dask;
 mod errors;
 mod fairness;
 mod lsap;
@@ -36,5 +37,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fairness::register(m)?;
     programme::register(m)?;
     beyond::register(m)?;
+    dask::register(m)?;
     Ok(())
 }
