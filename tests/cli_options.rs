@@ -9,7 +9,8 @@ use mentorpair::io::read_csv;
 use mentorpair::problem::{MatchConfig, MatchError, Problem};
 use mentorpair::rematch::{RematchOptions, DEFAULT_KEEP_BONUS};
 
-const MENTEES: &str = "id,goals,languages,manager_id\na,sql;python,en,m0\nb,leadership,en,\nc,python,de,\n";
+const MENTEES: &str =
+    "id,goals,languages,manager_id\na,sql;python,en,m0\nb,leadership,en,\nc,python,de,\n";
 const MENTORS: &str = "id,goals,languages,capacity\nm0,sql,en,1\nm1,leadership;python,en;de,2\n";
 
 fn mentorpair(args: &[&str]) -> Output {
@@ -161,7 +162,10 @@ fn config_errors_name_the_option_and_what_is_allowed() {
     let e = MatchConfig::from_options_json(r#"{"reference_date": "2026-02-30"}"#).unwrap_err();
     assert_eq!(e.option, "reference_date");
     let msg = e.to_string();
-    assert!(msg.contains("`reference_date`") && msg.contains("2026-02-30"), "{msg}");
+    assert!(
+        msg.contains("`reference_date`") && msg.contains("2026-02-30"),
+        "{msg}"
+    );
     assert!(!msg.contains("line 1 column"), "{msg}");
     let e = MatchConfig::from_options_json(r#"{"tolerance": 0.1, "fairness": "group_floor"}"#)
         .unwrap_err();

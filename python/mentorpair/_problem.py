@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import _core, _fairness
-from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs, _tables
+from . import _core, _fairness, _match
+from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs
 from ._options import MatchOptions, SolveOptions, check_keywords, split
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Problem:
     ) -> None:
         check_keywords(options, "Problem")
         opts, protected = split(options)
-        a, b = _tables(mentees, mentors)
+        a, b = _match._tables(mentees, mentors)  # the one place tables are converted
         self._core = _core.Problem(a, b, opts, protected)
         self._mentee_ids: list[str] | None = None
         self._mentor_ids: list[str] | None = None

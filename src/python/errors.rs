@@ -277,11 +277,14 @@ fn matching(e: MatchError) -> PyErr {
         MatchError::UnknownPair(p) => {
             let option = p.list;
             let value = format!("({:?}, {:?})", p.mentee_id, p.mentor_id);
-            config_error_saying(msg, CoreConfigError::new(
-                option,
-                value,
-                format!("pairs of ids in the tables ({})", p.problem),
-            ))
+            config_error_saying(
+                msg,
+                CoreConfigError::new(
+                    option,
+                    value,
+                    format!("pairs of ids in the tables ({})", p.problem),
+                ),
+            )
         }
         MatchError::PinViolates { .. } => InfeasibleError::new_err(msg),
         MatchError::TooLarge {
@@ -358,15 +361,20 @@ fn fairness(e: FairnessError) -> PyErr {
         FairnessError::Shape(_) | FairnessError::PairOutOfRange { .. } => ShapeError::new_err(msg),
         FairnessError::UnknownColumn {
             column, available, ..
-        } => config_error_saying(msg, CoreConfigError::new(
-            "by",
-            format!("{column:?}"),
-            format!("a protected column: one of [{available}] (declare it with protected=[...])"),
-        )),
-        FairnessError::NoColumns => config_error_saying(msg, CoreConfigError::about(
-            "by",
-            "at least one protected column, e.g. by=\"gender\"",
-        )),
+        } => config_error_saying(
+            msg,
+            CoreConfigError::new(
+                "by",
+                format!("{column:?}"),
+                format!(
+                    "a protected column: one of [{available}] (declare it with protected=[...])"
+                ),
+            ),
+        ),
+        FairnessError::NoColumns => config_error_saying(
+            msg,
+            CoreConfigError::about("by", "at least one protected column, e.g. by=\"gender\""),
+        ),
         FairnessError::InvalidOption { name, value, hint } => {
             config_error(CoreConfigError::new(name, value, hint))
         }
@@ -378,16 +386,19 @@ fn schedule(e: crate::schedule::ScheduleError) -> PyErr {
     use crate::schedule::ScheduleError;
     let msg = e.to_string();
     match e {
-        ScheduleError::StartNotADate { value } => config_error(CoreConfigError::new(
-            "start",
-            format!("{value:?}"),
-            "a date as YYYY-MM-DD, e.g. 2027-01-04",
-        )),
+        ScheduleError::StartNotADate { value } => config_error_saying(
+            msg,
+            CoreConfigError::new(
+                "start",
+                format!("{value:?}"),
+                "a date as YYYY-MM-DD, e.g. 2027-01-04",
+            ),
+        ),
         ScheduleError::OutOfRange {
             option,
             value,
             rule,
-        } => config_error(CoreConfigError::new(option, value, rule)),
+        } => config_error_saying(msg, CoreConfigError::new(option, value, rule)),
         _ => MentorpairError::new_err(msg),
     }
 }

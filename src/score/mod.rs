@@ -184,7 +184,10 @@ impl Weights {
                 return Err(ConfigError::new(
                     "weights",
                     format!("{{\"{}\": {w:?}}}", c.name()),
-                    format!("every weight a number from 0 to {MAX_WEIGHT}"),
+                    format!(
+                        "weights.{} (like every weight) a number from 0 to {MAX_WEIGHT}",
+                        c.name()
+                    ),
                 ));
             }
         }
