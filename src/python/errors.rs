@@ -451,12 +451,16 @@ fn learn(e: crate::learn::LearnError) -> PyErr {
 
 fn quality(e: crate::quality::QualityError) -> PyErr {
     use crate::quality::QualityError;
+    let msg = e.to_string();
     match e {
-        QualityError::UnknownStrategy(name) => config_error(CoreConfigError::new(
-            "strategies",
-            format!("{name:?}"),
-            "strategy names from optimal, greedy, random, stable, group_floor, maximin",
-        )),
+        QualityError::UnknownStrategy(name) => config_error_saying(
+            msg,
+            CoreConfigError::new(
+                "strategies",
+                format!("{name:?}"),
+                "strategy names from optimal, greedy, random, stable, group_floor, maximin",
+            ),
+        ),
         QualityError::Match(e) => matching(e),
         QualityError::Solver(e) => e.into(),
         QualityError::Fairness(e) => fairness(e),
