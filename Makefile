@@ -32,8 +32,9 @@ test-python: develop
 	$(VPY) -m pytest -q -rs tests/python; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
-## All Rust and Python tests.
-test: test-rust test-python
+## Lint, then all Rust and Python tests.
+test: lint
+	$(MAKE) test-rust test-python
 
 bench: develop
 	$(VPY) -m pip install -q -r requirements-bench.txt
@@ -47,9 +48,14 @@ bench-peer: develop
 bench-rust:
 	$(CARGO) bench --bench lsap
 
-lint:
+## Rust: rustfmt and clippy (warnings are errors). Python: ruff (lint and format) and mypy --strict
+## on the package, with the versions pinned in requirements-dev.txt.
+lint: $(STAMP)
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(VENV)/bin/ruff check python/mentorpair
+	$(VENV)/bin/ruff format --check python/mentorpair
+	$(VENV)/bin/mypy --strict python/mentorpair
 
 clean:
 	rm -rf $(VENV) target

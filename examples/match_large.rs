@@ -126,18 +126,13 @@ fn main() {
         "generated {n_mentees} mentees x {n_mentors} mentors (seed {seed}) in {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
     );
-    let cfg = MatchConfig {
-        exclude_same_department: true,
-        scoring: mentorpair::score::ScoreConfig {
-            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 16),
-            ..Default::default()
-        },
-        objective: if std::env::args().any(|a| a == "--objective=score") {
-            mentorpair::matching::Objective::Score
-        } else {
-            mentorpair::matching::Objective::Coverage
-        },
-        ..MatchConfig::default()
+    let mut cfg = MatchConfig::default();
+    cfg.exclude_same_department = true;
+    cfg.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 16);
+    cfg.objective = if std::env::args().any(|a| a == "--objective=score") {
+        mentorpair::matching::Objective::Score
+    } else {
+        mentorpair::matching::Objective::Coverage
     };
     if std::env::args().any(|a| a == "--score-only") {
         let t = Instant::now();

@@ -83,10 +83,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             weight: 1.0,
         }];
     }
-    let options = RematchOptions {
-        keep_bonus: 0.1,
-        freeze: Vec::new(),
-    };
+    // The default keep bonus (`DEFAULT_KEEP_BONUS`, 0.1) and no frozen pairs.
+    let options = RematchOptions::default();
     // This round's cohort is prepared once; the rematch and its report both read it.
     let again = Problem::new(changed, config)?.rematch(&previous, &options)?;
     let c = &again.rematch.counts;

@@ -689,13 +689,8 @@ fn audit_match_maps_ids_and_components_by_hand() {
         mentees: read_csv(Role::Mentee, mentees.as_bytes(), &prot).unwrap(),
         mentors: read_csv(Role::Mentor, mentors.as_bytes(), &prot).unwrap(),
     };
-    let cfg = MatchConfig {
-        scoring: mentorpair::score::ScoreConfig {
-            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
-            ..Default::default()
-        },
-        ..MatchConfig::default()
-    };
+    let mut cfg = MatchConfig::default();
+    cfg.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
     let r = match_cohort(&cohort, &cfg).unwrap();
     let opts = AuditOptions { min_group_size: 1 };
     let a = audit_match(&cohort, &r, &prot, &opts).unwrap();

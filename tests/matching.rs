@@ -18,13 +18,9 @@ fn cohort(mentees: &str, mentors: &str) -> Cohort {
 }
 
 fn cfg() -> MatchConfig {
-    MatchConfig {
-        scoring: mentorpair::score::ScoreConfig {
-            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
-            ..Default::default()
-        },
-        ..MatchConfig::default()
-    }
+    let mut c = MatchConfig::default();
+    c.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
+    c
 }
 
 #[test]
@@ -144,10 +140,8 @@ fn too_large_problems_are_refused_before_allocating() {
     let mut mentors = Table::new(Role::Mentor);
     mentors.people = (0..200).map(|i| Person::new(format!("m{i}"))).collect();
     let c = Cohort { mentees, mentors };
-    let conf = MatchConfig {
-        memory_limit_bytes: 512 << 10,
-        ..cfg()
-    };
+    let mut conf = cfg();
+    conf.memory_limit_bytes = 512 << 10;
     let e = match_cohort(&c, &conf).unwrap_err();
     assert!(
         matches!(
@@ -257,13 +251,11 @@ fn random_cohort_fixed() -> (Cohort, MatchConfig) {
             1 + j % 3
         ));
     }
-    (
-        cohort(&mentees, &mentors),
-        MatchConfig {
-            exclude_same_department: true,
-            ..cfg()
-        },
-    )
+    (cohort(&mentees, &mentors), {
+        let mut c = cfg();
+        c.exclude_same_department = true;
+        c
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,16 +381,14 @@ fn arb_case() -> impl Strategy<Value = (Cohort, MatchConfig)> {
                 })
                 .into_iter()
                 .collect();
-            let conf = MatchConfig {
-                min_score,
-                exclude_same_department: dept,
-                forbid,
-                objective: if coverage {
-                    Objective::Coverage
-                } else {
-                    Objective::Score
-                },
-                ..cfg()
+            let mut conf = cfg();
+            conf.min_score = min_score;
+            conf.exclude_same_department = dept;
+            conf.forbid = forbid;
+            conf.objective = if coverage {
+                Objective::Coverage
+            } else {
+                Objective::Score
             };
             (Cohort { mentees, mentors }, conf)
         })

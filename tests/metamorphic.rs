@@ -94,14 +94,10 @@ fn random_cohort(seed: u64, n_mentees: usize, n_mentors: usize) -> Cohort {
 }
 
 fn config(fairness: Option<Fairness>) -> MatchConfig {
-    MatchConfig {
-        scoring: mentorpair::score::ScoreConfig {
-            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
-            ..Default::default()
-        },
-        fairness,
-        ..MatchConfig::default()
-    }
+    let mut c = MatchConfig::default();
+    c.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
+    c.fairness = fairness;
+    c
 }
 
 /// Shuffle protected rows across the people of each table.

@@ -490,10 +490,7 @@ fn rematch_on_the_problem_is_rematch_cohort_and_reports_without_rescoring() {
     let mut after = c.clone();
     after.mentees.people[0].goals.clear();
     after.mentors.people[1].capacity = 0;
-    let options = RematchOptions {
-        keep_bonus: 0.1,
-        freeze: vec![],
-    };
+    let options = RematchOptions::new(Some(0.1), vec![]).unwrap();
     let problem = Problem::new(after.clone(), cfg.clone()).expect("problem");
     let on_problem = problem.rematch(&previous, &options).expect("rematch");
     let once = rematch_cohort(&after, &cfg, &previous, &options).expect("rematch");

@@ -108,10 +108,7 @@ impl Programme {
     }
 
     fn options(&self, keep_bonus: f64) -> RematchOptions {
-        RematchOptions {
-            keep_bonus,
-            freeze: self.freeze.clone(),
-        }
+        ropts(keep_bonus, self.freeze.clone())
     }
 
     /// Rematch with the capacitated solver.
@@ -483,10 +480,7 @@ fn a_frozen_pair_that_breaks_a_constraint_is_an_error_naming_it() {
             &p.instance(),
             &p.labels(),
             &p.previous,
-            &RematchOptions {
-                keep_bonus: 0.1,
-                freeze: p.freeze.clone(),
-            },
+            &ropts(0.1, p.freeze.clone()),
             &|_, _| "same reporting line".to_string(),
             oracle_solver(true),
         )
@@ -522,10 +516,7 @@ fn bad_inputs_are_errors_not_panics() {
             &p.instance(),
             &p.labels(),
             &p.previous,
-            &RematchOptions {
-                keep_bonus: bonus,
-                freeze: vec![],
-            },
+            &ropts(bonus, vec![]),
             &|_, _| String::new(),
             oracle_solver(true),
         )
@@ -593,14 +584,10 @@ mod on_a_cohort {
     }
 
     fn cfg(objective: MatchObjective) -> MatchConfig {
-        MatchConfig {
-            scoring: mentorpair::score::ScoreConfig {
-                reference_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
-                ..Default::default()
-            },
-            objective,
-            ..MatchConfig::default()
-        }
+        let mut c = MatchConfig::default();
+        c.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
+        c.objective = objective;
+        c
     }
 
     const MENTORS: &str = "id,goals,capacity,department\n\
@@ -630,10 +617,7 @@ mod on_a_cohort {
             "id,goals,department,manager_id\na,speaking,eng,\nb,python,eng,m1\nd,sql,eng,\ne,leadership,eng,\n",
             MENTORS,
         );
-        let opts = RematchOptions {
-            keep_bonus: 0.1,
-            freeze: vec![],
-        };
+        let opts = ropts(0.1, vec![]);
         let out = rematch_cohort(&after, &cfg(MatchObjective::Coverage), &previous, &opts)
             .expect("rematch");
         assert!(out.result.violations.is_empty());
@@ -701,13 +685,8 @@ mod on_a_cohort {
         );
         for objective in [MatchObjective::Coverage, MatchObjective::Score] {
             let fresh = match_cohort(&after, &cfg(objective)).expect("fresh");
-            let zero = rematch_cohort(
-                &after,
-                &cfg(objective),
-                &previous,
-                &RematchOptions::default(),
-            )
-            .expect("rematch");
+            let zero = rematch_cohort(&after, &cfg(objective), &previous, &ropts(0.0, vec![]))
+                .expect("rematch");
             assert!((zero.rematch.total_score - fresh.summary.total_score).abs() < 1e-9);
             assert_eq!(zero.result.pairs.len(), fresh.pairs.len());
         }
@@ -715,10 +694,7 @@ mod on_a_cohort {
             &after,
             &cfg(MatchObjective::Score),
             &previous,
-            &RematchOptions {
-                keep_bonus: 10.0,
-                freeze: vec![],
-            },
+            &ropts(10.0, vec![]),
         )
         .expect("rematch");
         assert_eq!(keep.rematch.counts.kept, 4);
@@ -736,10 +712,7 @@ mod on_a_cohort {
             &c,
             &cfg(MatchObjective::Coverage),
             &[],
-            &RematchOptions {
-                keep_bonus: 0.1,
-                freeze: vec![PairId::new("a", "m0")],
-            },
+            &ropts(0.1, vec![PairId::new("a", "m0")]),
         )
         .expect_err("frozen pair breaks the reporting-line rule");
         assert!(matches!(
@@ -784,10 +757,8 @@ mod on_a_cohort {
             },
             Fairness::Maximin,
         ] {
-            let config = MatchConfig {
-                fairness: Some(fairness.clone()),
-                ..plain.clone()
-            };
+            let mut config = plain.clone();
+            config.fairness = Some(fairness.clone());
             let out = rematch_cohort(&cohort, &config, &previous, &RematchOptions::default())
                 .expect("rematch");
             assert!(out.result.violations.is_empty());
@@ -801,4 +772,24 @@ mod on_a_cohort {
             assert!((out.rematch.total_score - fresh.summary.total_score).abs() < 1e-6);
         }
     }
+}
+
+/// Rematch options without checking them (the checks are what some tests exercise).
+fn ropts(keep_bonus: f64, freeze: Vec<PairId>) -> RematchOptions {
+    let mut o = RematchOptions::default();
+    o.keep_bonus = keep_bonus;
+    o.freeze = freeze;
+    o
+}
+
+#[test]
+fn the_default_keep_bonus_is_the_documented_one() {
+    assert_eq!(
+        RematchOptions::default().keep_bonus,
+        mentorpair::rematch::DEFAULT_KEEP_BONUS
+    );
+    assert_eq!(mentorpair::rematch::DEFAULT_KEEP_BONUS, 0.1);
+    let e = RematchOptions::new(Some(-1.0), vec![]).unwrap_err();
+    assert_eq!(e.option, "keep_bonus");
+    assert!(e.to_string().contains("`keep_bonus`"), "{e}");
 }

@@ -243,6 +243,7 @@ fn weights_and_config_are_validated() {
     }
     .validate()
     .unwrap_err()
+    .to_string()
     .contains("goals"));
     assert!(Weights {
         language: -1.0,

@@ -9,13 +9,9 @@ use proptest::prelude::*;
 use serde_json::json;
 
 fn cfg() -> MatchConfig {
-    MatchConfig {
-        scoring: mentorpair::score::ScoreConfig {
-            reference_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
-            ..Default::default()
-        },
-        ..MatchConfig::default()
-    }
+    let mut c = MatchConfig::default();
+    c.scoring.reference_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
+    c
 }
 
 #[test]
@@ -125,7 +121,11 @@ fn weights_are_bounded_and_named() {
         ..Weights::default()
     };
     let e = too_big.validate().unwrap_err();
-    assert!(e.contains("weights.goals") && e.contains("1000"), "{e}");
+    assert_eq!(e.option, "weights");
+    assert!(
+        e.to_string().contains("goals") && e.to_string().contains("1000"),
+        "{e}"
+    );
     let at_bound = Weights {
         goals: 1000.0,
         ..Weights::default()
@@ -182,7 +182,8 @@ proptest! {
             mentees: read_csv(Role::Mentee, mentees.as_bytes(), &[]).unwrap(),
             mentors: read_csv(Role::Mentor, mentors.as_bytes(), &[]).unwrap(),
         };
-        let c = MatchConfig { weights, ..cfg() };
+        let mut c = cfg();
+        c.weights = weights;
         let m = mentorpair::matching::score_matrix(&cohort, &c).unwrap();
         prop_assert!(m.scores.iter().all(|s| s.is_finite()), "{:?}", m.scores);
         let r = match_cohort(&cohort, &c).unwrap();

@@ -6,20 +6,26 @@ from . import _core
 from ._assign import assign
 from ._core import (
     CapacityError,
+    ConfigError,
     InfeasibleError,
+    InputError,
     InvalidEntryError,
     MentorpairError,
     ShapeError,
+    TooLargeError,
     __version__,
 )
 from ._lsap import linear_sum_assignment
 
 __all__ = [
     "CapacityError",
+    "ConfigError",
     "InfeasibleError",
+    "InputError",
     "InvalidEntryError",
     "MentorpairError",
     "ShapeError",
+    "TooLargeError",
     "__version__",
     "assign",
     "linear_sum_assignment",
@@ -56,3 +62,7 @@ __all__ += ["WeightFit", "embedding_similarity", "fit_weights", "text_similarity
 from . import dask
 
 __all__ += ["dask"]
+
+from ._options import MatchOptions, SolveOptions, defaults
+
+__all__ += ["MatchOptions", "SolveOptions", "defaults"]

@@ -44,9 +44,7 @@ def _capacity(value: object, length: int, name: str, side: str) -> NDArray[np.ui
         bad = ~np.isfinite(arr) | (arr != np.round(arr))
         if bad.any():
             k = int(np.argmax(bad))
-            raise ValueError(
-                f"{name}[{k}] is {arr[k]!r}, not a whole number; capacities must be integers"
-            )
+            raise ValueError(f"{name}[{k}] is {arr[k]!r}, not a whole number; capacities must be integers")
     if arr.size and (arr < 0).any():
         k = int(np.argmax(arr < 0))
         raise ValueError(f"{name}[{k}] is {arr[k]}, must be >= 0 (use 0 to leave that {side[:-1]} unused)")
@@ -112,9 +110,7 @@ def assign(
     if arr.ndim != 2:
         raise ValueError(f"scores must be 2-D (rows x cols), got shape {arr.shape}")
     if not (
-        arr.dtype == np.bool_
-        or np.issubdtype(arr.dtype, np.integer)
-        or np.issubdtype(arr.dtype, np.floating)
+        arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise ValueError(f"scores must be numeric (bool, int or float), got dtype {arr.dtype}")
     arr = np.ascontiguousarray(arr, dtype=np.float64)

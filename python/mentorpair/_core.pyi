@@ -2,14 +2,19 @@
 # tests/python/test_stubs.py checks them against the built module with mypy.stubtest: anything
 # added to `_core` must be described here too.
 
-from typing import final
+from typing import Any, Literal, final
 
 import numpy as np
 import numpy.typing as npt
 
+from mentorpair._options import MatchOptions, SolveOptions
+
 __all__ = [
     "__version__",
     "MentorpairError",
+    "InputError",
+    "ConfigError",
+    "TooLargeError",
     "InvalidEntryError",
     "InfeasibleError",
     "ShapeError",
@@ -26,11 +31,33 @@ __version__: str
 class MentorpairError(ValueError):
     """Base class of every error mentorpair raises about its inputs (a subclass of ValueError)."""
 
+class InputError(MentorpairError):
+    """A table (or a list of pairs) holds something that cannot be used."""
+
+    table: str | None
+    row: int | None
+    id: str | None
+    column: str | None
+    value: str | None
+
+class ConfigError(MentorpairError):
+    """An option is out of range, of the wrong type or unknown."""
+
+    option: str
+    value: str | None
+    allowed: str
+
+class TooLargeError(MentorpairError):
+    """The problem does not fit the memory limit."""
+
+    needed_bytes: int
+    limit_bytes: int
+
 class InvalidEntryError(MentorpairError):
     """A matrix holds NaN, or an infinity of the sign that cannot mean a forbidden pair."""
 
 class InfeasibleError(MentorpairError):
-    """No complete assignment of the smaller side avoids the forbidden pairs."""
+    """No complete assignment avoids the forbidden pairs, or a pinned or frozen pair breaks a hard constraint."""
 
 class ShapeError(MentorpairError):
     """Inputs whose shapes do not fit together."""
@@ -64,7 +91,7 @@ def solve_capacitated(
     row_capacity: npt.NDArray[np.uint32],
     col_capacity: npt.NDArray[np.uint32],
     maximize: bool = True,
-    objective: str = "coverage",
+    objective: Literal["coverage", "score"] = "coverage",
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
@@ -92,21 +119,21 @@ class Problem:
         cls,
         mentees: tuple[str, str],
         mentors: tuple[str, str],
-        config_json: str,
-        protected: list[str],
+        options: MatchOptions | dict[str, Any] | None = None,
+        protected: list[str] = ...,
     ) -> Problem: ...
-    def solve(self, options_json: str | None = None) -> MatchOutcome:
-        """Solve and report; `options_json` is a JSON SolveOptions (None = the configuration's)."""
+    def solve(self, options: SolveOptions | dict[str, Any] | None = None) -> MatchOutcome:
+        """Solve and report with the solve options the user set (the rest are the problem's own)."""
     def explain(self, mentee_id: str, mentor_id: str) -> str:
         """Explain one pair by ids, matched or not; returns the PairReport as JSON."""
-    def audit(self, result: MatchOutcome, by: list[str], min_group_size: int = 5) -> str:
+    def audit(self, result: MatchOutcome, by: list[str], min_group_size: int | None = None) -> str:
         """Fairness audit of a result of this problem by protected columns; returns AuditReport JSON."""
     def rematch(
         self,
         previous: list[tuple[str, str]],
         freeze: list[tuple[str, str]],
-        keep_bonus: float,
-        options_json: str | None = None,
+        keep_bonus: float | None = None,
+        options: SolveOptions | dict[str, Any] | None = None,
     ) -> tuple[str, MatchOutcome]:
         """Rematch against previous pairs; returns (the Rematch as JSON, the new matching)."""
     def score_matrix(self) -> npt.NDArray[np.float64]:
@@ -228,7 +255,10 @@ def embedding_similarity(
     """max(0, cos) of every mentee row against every mentor row; (values, zero mentee rows, zero mentor rows)."""
 
 def text_similarity(
-    mentee_texts: list[str | None], mentor_texts: list[str | None], config_json: str = "", neutral: float = 0.5
+    mentee_texts: list[str | None],
+    mentor_texts: list[str | None],
+    config_json: str = "",
+    neutral: float = 0.5,
 ) -> npt.NDArray[np.float64]:
     """BM25 text similarity in [0, 1], mentees x mentors."""
 
@@ -343,3 +373,25 @@ class DaskCentral:
         """`(certified, rounds, pairs_checked, gap, coverage_gap, candidates)`."""
     def pairs(self) -> tuple[_U64, _U32, _F64, npt.NDArray[np.bool_]]:
         """The pairs, pins included: (rows, cols, scores, pinned)."""
+
+# --- options and errors (src/python/options.rs, src/python/errors.rs) ---
+__all__ += ["defaults", "option_ranges", "_config_error", "_input_error"]
+
+def defaults() -> dict[str, dict[str, Any]]:
+    """The core's defaults by option name: {"match": ..., "rematch": ..., "audit": ...}."""
+
+def option_ranges() -> list[tuple[str, str]]:
+    """What each match option allows, by name."""
+
+def _config_error(option: str, value: str | None, allowed: str) -> ConfigError:
+    """The ConfigError the core raises, for checks only Python can make."""
+
+def _input_error(
+    message: str,
+    table: str,
+    row: int | None = None,
+    id: str | None = None,
+    column: str | None = None,
+    value: str | None = None,
+) -> InputError:
+    """The InputError the core raises, for a row Python cannot hand over."""

@@ -14,15 +14,35 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["Audit", "audit_groups", "fairness_config", "DEFAULT_MIN_GROUP_SIZE"]
+__all__ = ["Audit", "audit_groups", "DEFAULT_MIN_GROUP_SIZE"]
 
 #: Groups with fewer members are marked ``too_small`` and left out of the ratios.
 DEFAULT_MIN_GROUP_SIZE = 5
 
-_MENTEE_COLUMNS = ["group", "mentees", "matched", "match_rate", "pairs", "mean_score",
-                   "median_score", "min_score"]
-_MENTOR_COLUMNS = ["group", "mentors", "active", "capacity", "load", "utilisation", "load_share",
-                   "mentor_share", "mean_score", "median_score", "min_score", "too_small"]
+_MENTEE_COLUMNS = [
+    "group",
+    "mentees",
+    "matched",
+    "match_rate",
+    "pairs",
+    "mean_score",
+    "median_score",
+    "min_score",
+]
+_MENTOR_COLUMNS = [
+    "group",
+    "mentors",
+    "active",
+    "capacity",
+    "load",
+    "utilisation",
+    "load_share",
+    "mentor_share",
+    "mean_score",
+    "median_score",
+    "min_score",
+    "too_small",
+]
 
 
 def _nan(x: float | None) -> float:
@@ -70,7 +90,7 @@ class Audit:
         records = []
         for g in rows:
             rec: dict[str, Any] = {}
-            for col in (_MENTEE_COLUMNS if mentee else _MENTOR_COLUMNS):
+            for col in _MENTEE_COLUMNS if mentee else _MENTOR_COLUMNS:
                 v = g[col]
                 rec[col] = _nan(v) if col.endswith("_score") else v
             if mentee:
@@ -80,27 +100,34 @@ class Audit:
             for name, v in zip(self.by, g["key"]):
                 rec[name] = v
             records.append(rec)
-        cols = (_MENTEE_COLUMNS + [f"mean_{c}" for c in self.components] + ["too_small"]
-                if mentee else list(_MENTOR_COLUMNS)) + self.by
+        cols = (
+            _MENTEE_COLUMNS + [f"mean_{c}" for c in self.components] + ["too_small"]
+            if mentee
+            else list(_MENTOR_COLUMNS)
+        ) + self.by
         return pd.DataFrame.from_records(records, columns=cols)
 
     def to_dict(self) -> dict[str, Any]:
         """The full report as plain Python data (JSON-serialisable)."""
-        return json.loads(json.dumps(self._report))
+        out: dict[str, Any] = json.loads(json.dumps(self._report))
+        return out
 
     def __repr__(self) -> str:
         di = "n/a" if self.disparate_impact is None else f"{self.disparate_impact:.3f}"
         gap = "n/a" if self.max_score_gap is None else f"{self.max_score_gap:.3f}"
-        return (f"Audit(by={self.by}, groups={len(self.groups)}, disparate_impact={di}, "
-                f"four_fifths_ok={self.four_fifths_ok}, max_score_gap={gap})")
+        return (
+            f"Audit(by={self.by}, groups={len(self.groups)}, disparate_impact={di}, "
+            f"four_fifths_ok={self.four_fifths_ok}, max_score_gap={gap})"
+        )
 
 
 def _keys(values: Sequence[Any]) -> list[list[str | None]]:
     out: list[list[str | None]] = []
     for v in values:
         parts = v if isinstance(v, (tuple, list)) else (v,)
-        out.append([None if (p is None or (isinstance(p, float) and math.isnan(p))) else str(p)
-                    for p in parts])
+        out.append(
+            [None if (p is None or (isinstance(p, float) and math.isnan(p))) else str(p) for p in parts]
+        )
     return out
 
 
@@ -137,36 +164,3 @@ def audit_groups(
         int(min_group_size),
     )
     return Audit(json.loads(report))
-
-
-_MODES = ("group_floor", "maximin")
-
-
-def fairness_config(
-    fairness: str | None,
-    by: str | Sequence[str] | None,
-    tolerance: float,
-    rate_parity: bool,
-) -> dict[str, Any] | None:
-    """The ``fairness`` entry of the match configuration for :func:`mentorpair.match`.
-
-    ``fairness=None`` is the plain match; ``"group_floor"`` needs ``by`` (protected mentee
-    column(s)) and ``tolerance`` in [0, 1); ``"maximin"`` takes neither.
-    """
-    if fairness is None:
-        if by is not None:
-            raise ValueError("by=... only applies with fairness='group_floor'; use result.audit(by=...) to audit")
-        return None
-    if fairness not in _MODES:
-        raise ValueError(f"fairness must be None, 'group_floor' or 'maximin', not {fairness!r}")
-    if fairness == "maximin":
-        if by is not None:
-            raise ValueError("fairness='maximin' lifts the lowest pair of everyone; it takes no by=...")
-        return {"mode": "maximin"}
-    if by is None:
-        raise ValueError("fairness='group_floor' needs by=<protected column> (e.g. by='gender')")
-    cols = [by] if isinstance(by, str) else [str(b) for b in by]
-    tol = float(tolerance)
-    if not (0.0 <= tol < 1.0):
-        raise ValueError(f"tolerance must be in [0, 1), e.g. 0.05, not {tolerance!r}")
-    return {"mode": "group_floor", "by": cols, "tolerance": tol, "rate_parity": bool(rate_parity)}

@@ -89,7 +89,10 @@ def text_similarity(
     """
     cfg = {k: v for k, v in {"language": language, "k1": k1, "b": b}.items() if v is not None}
     return _core.text_similarity(
-        _texts(mentee_texts, "mentee_texts"), _texts(mentor_texts, "mentor_texts"), json.dumps(cfg), float(neutral)
+        _texts(mentee_texts, "mentee_texts"),
+        _texts(mentor_texts, "mentor_texts"),
+        json.dumps(cfg),
+        float(neutral),
     )
 
 
@@ -150,7 +153,9 @@ def _history_columns(history: pd.DataFrame) -> tuple[list[str], list[str], np.nd
     bad = outcome.isna() & history["outcome"].notna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
-        raise ValueError(f"history row {row}, column `outcome`: {history['outcome'].iloc[row - 1]!r} is not a number")
+        raise ValueError(
+            f"history row {row}, column `outcome`: {history['outcome'].iloc[row - 1]!r} is not a number"
+        )
     return (
         history["mentee_id"].astype(str).tolist(),
         history["mentor_id"].astype(str).tolist(),
@@ -213,7 +218,9 @@ def fit_weights(
             raise ValueError(f"scoring options {sorted(scoring)} apply only with mentees/mentors tables")
         frame = history[list(components)] if not isinstance(components, pd.DataFrame) else components
         if len(frame) != len(history):
-            raise ValueError(f"components has {len(frame)} rows but history has {len(history)}; align them row by row")
+            raise ValueError(
+                f"components has {len(frame)} rows but history has {len(history)}; align them row by row"
+            )
         names = [str(c) for c in frame.columns]
         values = np.ascontiguousarray(frame.to_numpy(dtype=np.float64))
     raw = _core.fit_weights_frame(

@@ -18,8 +18,11 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _fairness, _programme
+from ._options import OPTION_DOC, MatchOptions, check_keywords
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._problem import Problem
 
 __all__ = ["match", "score_matrix", "MatchResult", "COMPONENTS"]
@@ -86,64 +89,13 @@ def _source(table: TableLike, name: str) -> tuple[str, str]:
 
 
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
+    """``(mentee_id, mentor_id)`` pairs as lists; anything else is a ``ConfigError`` on ``what``."""
     out = []
     for p in pairs:
-        if isinstance(p, str) or len(p) != 2:
-            raise ValueError(f"{what} must be a list of (mentee_id, mentor_id) pairs, got {p!r}")
+        if isinstance(p, str) or not isinstance(p, Sequence) or len(p) != 2:
+            raise _core._config_error(what, repr(p), "a list of (mentee_id, mentor_id) pairs")
         out.append([str(p[0]), str(p[1])])
     return out
-
-
-def _config(o: Mapping[str, Any]) -> str:
-    """The keyword options of :func:`match` as the core's JSON ``MatchConfig``."""
-    objective = o.get("objective", "coverage")
-    reference_date = o["reference_date"]
-    weights = o["weights"]
-    min_score = o["min_score"]
-    memory_limit_bytes = o["memory_limit_bytes"]
-    if objective not in ("coverage", "score"):
-        raise ValueError(f"objective must be 'coverage' or 'score', not {objective!r}")
-    if isinstance(reference_date, (_dt.date, _dt.datetime)):
-        reference_date = reference_date.isoformat()[:10]
-    cfg: dict[str, Any] = {
-        "min_score": float(min_score),
-        "forbid": _pairs(o["forbid"], "forbid"),
-        "pin": _pairs(o.get("pin", ()), "pin"),
-        "exclude_same_department": bool(o["exclude_same_department"]),
-        "objective": objective,
-        "scoring": {
-            "reference_date": reference_date,
-            "meeting_minutes": int(o["meeting_minutes"]),
-            "cadence_weeks": int(o["cadence_weeks"]),
-            "min_block_minutes": int(o["min_block_minutes"]),
-            "seniority_gap": int(o["seniority_gap"]),
-            "full_credit_skill_lead": int(o["full_credit_skill_lead"]),
-            "neutral": float(o["neutral"]),
-        },
-    }
-    if weights is not None:
-        unknown = set(weights) - set(COMPONENTS) - {AFFINITY, PREFERENCE}
-        if unknown:
-            raise ValueError(
-                f"unknown weight component(s) {sorted(unknown)}; components are {list(COMPONENTS)}"
-            )
-        cfg["weights"] = {k: float(v) for k, v in weights.items()}
-    if memory_limit_bytes is not None:
-        cfg["memory_limit_bytes"] = int(memory_limit_bytes)
-    # Options whose defaults live in Rust: passed only when set.
-    if o.get("criteria") is not None:
-        crit = o["criteria"]
-        if isinstance(crit, Mapping) or not isinstance(crit, Iterable):
-            raise ValueError("criteria must be a list of dicts such as {'column': 'location', 'kind': 'same'}")
-        cfg["criteria"] = [dict(c) for c in crit]
-    if o.get("preferences") is not None:
-        cfg["preferences"] = str(o["preferences"])
-    for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
-        if o.get(key) is not None:
-            cfg["scoring"][key] = o[key]
-    if not math.isfinite(cfg["min_score"]):
-        raise ValueError(f"min_score must be a finite number, not {min_score!r}")
-    return json.dumps(cfg)
 
 
 def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -152,104 +104,14 @@ def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tu
     return _source(mentees, "mentees"), _source(mentors, "mentors")
 
 
-def _prepare(options: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str], str, list[str]]:
-    """The arguments of a public function -> (mentees source, mentors source, config, protected)."""
-    opts = dict(options)
-    a, b = _tables(opts.pop("mentees"), opts.pop("mentors"))
-    prot = [str(p) for p in opts.pop("protected")]
-    return a, b, _config(opts), prot
-
-
-_OPTION_DOC = """
-    Parameters
-    ----------
-    mentees, mentors
-        A pandas DataFrame, a list of dicts or a path to a ``.csv``/``.json`` file with the
-        columns of the schema (``id`` required; ``goals``, ``skills``, ``availability``,
-        ``timezone``, ``languages``, ``level``, ``department``, ``manager_id``, ``capacity`` for
-        mentors, ``mentors_wanted`` for mentees; other columns are carried through).
-    weights
-        Component -> weight (``goals``, ``skills``, ``availability``, ``language``,
-        ``seniority``, ``affinity``, ``preference``); components not given keep their defaults
-        0.35, 0.20, 0.20, 0.15, 0.10 (affinity 0.10, preference 0.15). The score is divided by
-        the sum of the weights that apply to the mentee, so it lies in [0, 1].
-    min_score
-        Pairs scoring below this are not allowed.
-    forbid, pin
-        ``(mentee_id, mentor_id)`` pairs never to match / always to match. A pin that breaks a
-        hard constraint raises ``ValueError``.
-    exclude_same_department
-        Forbid pairs within one department.
-    protected
-        Columns held apart for auditing; no score can read them.
-    objective
-        ``"coverage"`` (as many pairs as possible, then the best total) or ``"score"``.
-    reference_date
-        Date (or ``"YYYY-MM-DD"``) whose UTC offsets apply to availability; default today.
-    meeting_minutes, cadence_weeks
-        The meeting need: ``meeting_minutes`` every ``cadence_weeks`` weeks.
-    min_block_minutes
-        Shared blocks shorter than this (or than a meeting) do not count.
-    seniority_gap, seniority_sweet_spot_max, reverse_mentoring
-        The seniority sweet spot: a mentor ``seniority_gap`` to ``seniority_sweet_spot_max``
-        levels ahead (default 1 to 2) scores best; ``reverse_mentoring=True`` turns it around.
-    full_credit_skill_lead
-        The step, in levels, a mentee aims for on a skill without a ``target_skills`` level.
-    goal_rank_decay
-        The goal listed at position r counts 1 / (1 + decay x r) times its weight (default 0.5).
-    criteria
-        Programme-defined criteria, e.g. ``[{"column": "location", "kind": "same", "weight":
-        0.1}, {"column": "business_unit", "kind": "different", "rule": "must"}]``; kinds same,
-        different, closeness (``scale``), overlap (Jaccard) and ahead (``by``, ``order``).
-    preferences
-        ``"bonus"`` (default: a mentee's ``preferred_mentors`` earn the preference component) or
-        ``"must"`` (a mentee with a list is matched only with a listed mentor).
-    neutral
-        Value of a component whose information is missing.
-    memory_limit_bytes
-        Refuse problems whose dense matrices need more (default 8 GiB).
-    fairness, by, tolerance, rate_parity
-        ``match`` only. ``fairness="group_floor"`` with ``by="gender"`` (protected mentee
-        column(s)): every group's mean score at least ``(1 - tolerance)`` x the overall mean (and,
-        with ``rate_parity``, the same for match rates); ``fairness="maximin"``: keep the coverage,
-        lift the lowest pair score. The solve's report is ``result.fairness``; see docs/fairness.md.
-
-    Raises
-    ------
-    ValueError
-        Bad input (naming table, row, id, column and value), bad options, a pin breaking a
-        constraint, or a problem too large for the memory limit.
-"""
+#: The options' documentation, generated once from the core's defaults and ranges.
+_OPTION_DOC = OPTION_DOC
 
 
 def match(
     mentees: TableLike,
     mentors: TableLike,
-    *,
-    weights: Mapping[str, float] | None = None,
-    min_score: float = 0.0,
-    forbid: Iterable[Sequence[str]] = (),
-    pin: Iterable[Sequence[str]] = (),
-    exclude_same_department: bool = False,
-    protected: Iterable[str] = (),
-    objective: str = "coverage",
-    reference_date: _dt.date | str | None = None,
-    meeting_minutes: int = 60,
-    cadence_weeks: int = 2,
-    min_block_minutes: int = 30,
-    seniority_gap: int = 1,
-    full_credit_skill_lead: int = 2,
-    neutral: float = 0.5,
-    memory_limit_bytes: int | None = None,
-    criteria: Sequence[Mapping[str, Any]] | None = None,
-    preferences: str | None = None,
-    reverse_mentoring: bool | None = None,
-    seniority_sweet_spot_max: int | None = None,
-    goal_rank_decay: float | None = None,
-    fairness: str | None = None,
-    by: str | Sequence[str] | None = None,
-    tolerance: float = 0.05,
-    rate_parity: bool = False,
+    **options: Unpack[MatchOptions],
 ) -> MatchResult:
     """Match mentees with mentors: the optimal pairing under every hard constraint, explained.
 
@@ -261,35 +123,20 @@ def match(
     independent audit, always empty), ``.summary``, ``.explain(mentee_id)``, ``.audit(by)`` and
     ``.to_dict()``.
     """
-    options = dict(locals())
     from ._problem import Problem
 
-    return Problem(options.pop("mentees"), options.pop("mentors"), **options).solve()
+    check_keywords(options, "match")
+    return Problem(mentees, mentors, **options).solve()
+
+
+#: Options of :func:`match` that do not change scores: :func:`score_matrix` leaves them out.
+_SOLVE_ONLY = ("pin", "objective", "fairness", "by", "tolerance", "rate_parity")
 
 
 def score_matrix(
     mentees: TableLike,
     mentors: TableLike,
-    *,
-    weights: Mapping[str, float] | None = None,
-    min_score: float = 0.0,
-    forbid: Iterable[Sequence[str]] = (),
-    exclude_same_department: bool = False,
-    protected: Iterable[str] = (),
-    reference_date: _dt.date | str | None = None,
-    meeting_minutes: int = 60,
-    cadence_weeks: int = 2,
-    min_block_minutes: int = 30,
-    seniority_gap: int = 1,
-    full_credit_skill_lead: int = 2,
-    neutral: float = 0.5,
-    memory_limit_bytes: int | None = None,
-    criteria: Sequence[Mapping[str, Any]] | None = None,
-    preferences: str | None = None,
-    reverse_mentoring: bool | None = None,
-    seniority_sweet_spot_max: int | None = None,
-    goal_rank_decay: float | None = None,
-    **_ignored: Any,
+    **options: Unpack[MatchOptions],
 ) -> pd.DataFrame:
     """Score every mentee x mentor pair: a DataFrame indexed by mentee id, one column per mentor id.
 
@@ -299,13 +146,11 @@ def score_matrix(
     ``Problem(mentees, mentors, **options).score_matrix()``; accepts the options of :func:`match`
     (``pin``, ``objective`` and the fairness options do not change scores and are ignored).
     """
-    unknown = set(_ignored) - {"pin", "objective", "fairness", "by", "tolerance", "rate_parity"}
-    if unknown:
-        raise TypeError(f"score_matrix() got unexpected keyword argument(s) {sorted(unknown)}")
-    options = {k: v for k, v in locals().items() if k not in ("_ignored", "unknown")}
     from ._problem import Problem
 
-    return Problem(options.pop("mentees"), options.pop("mentors"), **options).score_matrix()
+    check_keywords(options, "score_matrix")
+    kept: dict[str, Any] = {k: v for k, v in options.items() if k not in _SOLVE_ONLY}
+    return Problem(mentees, mentors, **kept).score_matrix()
 
 
 match.__doc__ = (match.__doc__ or "") + _OPTION_DOC

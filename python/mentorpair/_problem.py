@@ -7,22 +7,22 @@ holding the prepared problem), the way tiktoken's ``Encoding`` wraps its ``CoreB
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import _core, _fairness
-from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs, _prepare
+from . import _core, _fairness, _match
+from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs
+from ._options import MatchOptions, SolveOptions, check_keywords, split
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._rematch import PairsLike, RematchResult
 
 __all__ = ["Problem"]
-
-_OBJECTIVES = ("coverage", "score")
 
 
 class Problem:
@@ -47,39 +47,12 @@ class Problem:
         self,
         mentees: TableLike,
         mentors: TableLike,
-        *,
-        weights: Mapping[str, float] | None = None,
-        min_score: float = 0.0,
-        forbid: Iterable[Sequence[str]] = (),
-        pin: Iterable[Sequence[str]] = (),
-        exclude_same_department: bool = False,
-        protected: Iterable[str] = (),
-        objective: str = "coverage",
-        reference_date: _dt.date | str | None = None,
-        meeting_minutes: int = 60,
-        cadence_weeks: int = 2,
-        min_block_minutes: int = 30,
-        seniority_gap: int = 1,
-        full_credit_skill_lead: int = 2,
-        neutral: float = 0.5,
-        memory_limit_bytes: int | None = None,
-        criteria: Sequence[Mapping[str, Any]] | None = None,
-        preferences: str | None = None,
-        reverse_mentoring: bool | None = None,
-        seniority_sweet_spot_max: int | None = None,
-        goal_rank_decay: float | None = None,
-        fairness: str | None = None,
-        by: str | Sequence[str] | None = None,
-        tolerance: float = 0.05,
-        rate_parity: bool = False,
+        **options: Unpack[MatchOptions],
     ) -> None:
-        options = {k: v for k, v in locals().items() if k != "self"}
-        a, b, cfg, prot = _prepare(options)
-        self._fairness = _fairness.fairness_config(fairness, by, tolerance, rate_parity)
-        if self._fairness is not None:
-            cfg = json.dumps({**json.loads(cfg), "fairness": self._fairness})
-        self._objective = objective
-        self._core = _core.Problem(a, b, cfg, prot)
+        check_keywords(options, "Problem")
+        opts, protected = split(options)
+        a, b = _match._tables(mentees, mentors)  # the one place tables are converted
+        self._core = _core.Problem(a, b, opts, protected)
         self._mentee_ids: list[str] | None = None
         self._mentor_ids: list[str] | None = None
 
@@ -102,37 +75,7 @@ class Problem:
         """``(mentees, mentors)``."""
         return self._core.shape
 
-    def _solve_options(
-        self,
-        objective: str | None,
-        fairness: str | None,
-        by: str | Sequence[str] | None,
-        tolerance: float | None,
-        rate_parity: bool | None,
-    ) -> str | None:
-        """The JSON SolveOptions for the core, or None for the problem's own."""
-        if objective is None and fairness is None and by is None and tolerance is None and rate_parity is None:
-            return None
-        obj = self._objective if objective is None else objective
-        if obj not in _OBJECTIVES:
-            raise ValueError(f"objective must be 'coverage' or 'score', not {obj!r}")
-        if fairness is None and by is None and tolerance is None and rate_parity is None:
-            fair = self._fairness
-        else:
-            fair = _fairness.fairness_config(
-                fairness, by, 0.05 if tolerance is None else tolerance, bool(rate_parity)
-            )
-        return json.dumps({"objective": obj, "fairness": fair})
-
-    def solve(
-        self,
-        *,
-        objective: str | None = None,
-        fairness: str | None = None,
-        by: str | Sequence[str] | None = None,
-        tolerance: float | None = None,
-        rate_parity: bool | None = None,
-    ) -> MatchResult:
+    def solve(self, **options: Unpack[SolveOptions]) -> MatchResult:
         """Match: the optimal pairing under every hard constraint, explained and audited.
 
         Without arguments, the objective and fairness mode given to the problem. ``objective``
@@ -140,8 +83,8 @@ class Problem:
         ``tolerance`` and ``rate_parity``, or ``"maximin"``) override them for this solve only;
         scores and constraints are the prepared ones.
         """
-        opts = self._solve_options(objective, fairness, by, tolerance, rate_parity)
-        outcome = self._core.solve(opts)
+        check_keywords(options, "Problem.solve", SolveOptions.__annotations__)
+        outcome = self._core.solve(split(options)[0])
         return MatchResult(json.loads(outcome.to_json()), problem=self, _outcome=outcome)
 
     def explain(self, mentee_id: str, mentor_id: str) -> dict[str, Any]:
@@ -157,7 +100,7 @@ class Problem:
         return report
 
     def audit(
-        self, result: MatchResult, by: str | Sequence[str], *, min_group_size: int = 5
+        self, result: MatchResult, by: str | Sequence[str], *, min_group_size: int | None = None
     ) -> _fairness.Audit:
         """Fairness audit of ``result`` (a result of this problem) by protected column(s); see
         :meth:`MatchResult.audit`."""
@@ -165,24 +108,26 @@ class Problem:
         if outcome is None or result.problem is not self:
             raise ValueError("audit a result together with the Problem it was solved from")
         cols = [by] if isinstance(by, str) else [str(x) for x in by]
-        return _fairness.Audit(json.loads(self._core.audit(outcome, cols, int(min_group_size))))
+        size = None if min_group_size is None else int(min_group_size)
+        return _fairness.Audit(json.loads(self._core.audit(outcome, cols, size)))
 
     def rematch(
         self,
         previous_pairs: PairsLike,
         *,
-        keep_bonus: float = 0.1,
+        keep_bonus: float | None = None,
         freeze: Iterable[Sequence[str]] = (),
     ) -> RematchResult:
         """Re-solve against last round's pairs on this problem's scores and constraints; see
         :func:`mentorpair.rematch` for ``previous_pairs``, ``keep_bonus`` and ``freeze``. The
-        problem's pins are frozen too; its objective and fairness mode drive the re-solve."""
+        problem's pins are frozen too; its objective and fairness mode drive the re-solve.
+        ``keep_bonus=None`` is the core's default (``mentorpair.defaults()["rematch"]``, 0.1)."""
         from ._rematch import RematchResult, _previous_pairs
 
         rematch_json, outcome = self._core.rematch(
             [(a, b) for a, b in _previous_pairs(previous_pairs)],
             [(a, b) for a, b in _pairs(freeze, "freeze")],
-            float(keep_bonus),
+            None if keep_bonus is None else float(keep_bonus),
             None,
         )
         result = MatchResult(json.loads(outcome.to_json()), problem=self, _outcome=outcome)

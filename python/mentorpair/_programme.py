@@ -29,7 +29,11 @@ def _options(
     opts: dict[str, Any] = {}
     if start is not None:
         opts["start"] = str(start)
-    for name, value in (("weeks", weeks), ("meeting_minutes", meeting_minutes), ("cadence_weeks", cadence_weeks)):
+    for name, value in (
+        ("weeks", weeks),
+        ("meeting_minutes", meeting_minutes),
+        ("cadence_weeks", cadence_weeks),
+    ):
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative whole number, not {value!r}")

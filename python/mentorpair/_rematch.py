@@ -4,15 +4,18 @@ matching and what changed out. All the work happens in the Rust core (``mentorpa
 from __future__ import annotations
 
 import copy
-import inspect
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import _core
-from ._match import MatchResult, TableLike, _pairs, match
+from ._match import MatchResult, TableLike, _pairs
+from ._options import MatchOptions, check_keywords
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["rematch", "RematchResult"]
 
@@ -31,12 +34,14 @@ def _previous_pairs(previous: PairsLike) -> list[list[str]]:
     if isinstance(previous, pd.DataFrame):
         missing = {"mentee_id", "mentor_id"} - set(previous.columns)
         if missing:
-            raise ValueError(
+            raise _core._input_error(
                 f"previous pairs need the columns mentee_id and mentor_id; missing {sorted(missing)} "
-                f"(columns given: {list(previous.columns)})"
+                f"(columns given: {list(previous.columns)})",
+                "previous_pairs",
+                column=sorted(missing)[0],
             )
         previous = list(zip(previous["mentee_id"].astype(str), previous["mentor_id"].astype(str)))
-    cells = [tuple(p) for p in _pairs(previous, "previous_pairs")]
+    cells = [(a, b) for a, b in _pairs(previous, "previous_pairs")]
     return [list(p) for p in _core.previous_pairs("previous_pairs", cells=cells)]
 
 
@@ -45,9 +50,9 @@ def rematch(
     mentees: TableLike,
     mentors: TableLike,
     *,
-    keep_bonus: float = 0.1,
+    keep_bonus: float | None = None,
     freeze: Iterable[Sequence[str]] = (),
-    **options: Any,
+    **options: Unpack[MatchOptions],
 ) -> RematchResult:
     """Re-solve a programme after goals, people or constraints changed, moving only what should move.
 
@@ -68,7 +73,8 @@ def rematch(
     mentees, mentors
         This round's tables, as for :func:`mentorpair.match`.
     keep_bonus
-        Score bonus for keeping a still-valid pair (scores lie in [0, 1]): 0 is a fresh optimal
+        Score bonus for keeping a still-valid pair (scores lie in [0, 1]; ``None`` is the core's
+        default, ``mentorpair.defaults()["rematch"]["keep_bonus"]`` = 0.1): 0 is a fresh optimal
         solve, 0.05 to 0.2 keeps pairs unless moving clearly pays, a large value keeps every
         still-valid pair (with ``objective="score"``; ``"coverage"`` still matches as many mentees
         as possible first).
@@ -96,10 +102,7 @@ def rematch(
     """
     from ._problem import Problem
 
-    try:
-        inspect.signature(match).bind(mentees, mentors, **options)
-    except TypeError as e:
-        raise TypeError(f"rematch(): {e}") from None
+    check_keywords(options, "rematch")
     problem = Problem(mentees, mentors, **options)
     return problem.rematch(previous_pairs, keep_bonus=keep_bonus, freeze=freeze)
 

@@ -90,8 +90,7 @@ def compare(
         rows = []
         for k, (mentees, mentors) in enumerate(cohorts):
             runs = _core.quality_tables(
-                "runs",
-                _source(mentees, "mentees"), _source(mentors, "mentors"), list(protected), names, k
+                "runs", _source(mentees, "mentees"), _source(mentors, "mentors"), list(protected), names, k
             )
             rows.extend(_rows(runs))
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -123,7 +122,9 @@ def pairs(
         mentees, mentors = make_cohort(n_mentees, n_mentors, seed, **knobs)
     else:
         mentees, mentors = cohort
-    found = _core.quality_tables("pairs", _source(mentees, "mentees"), _source(mentors, "mentors"), list(protected), names, seed)
+    found = _core.quality_tables(
+        "pairs", _source(mentees, "mentees"), _source(mentors, "mentors"), list(protected), names, seed
+    )
     records = json.loads(found)
     out = pd.DataFrame(records, columns=["strategy", "mentee_id", "mentor_id", "score"])
     groups = pd.DataFrame([r["mentee_groups"] for r in records], columns=list(protected))

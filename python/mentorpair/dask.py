@@ -20,7 +20,8 @@ the client and the workers. See docs/dask.md.
 
 from __future__ import annotations
 
-import inspect
+import datetime as _dt
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -31,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._match import _config, _source
-from ._match import match as _single_match
+from ._match import _source
+from ._options import check_keywords, split
 
 __all__ = ["Certificate", "DaskMatchResult", "match"]
 
@@ -172,29 +173,27 @@ def _executor(client: Any) -> _Cluster | _Here:
 # ---------------------------------------------------------------------------------------------
 # Options and tables.
 
-_MATCH_DEFAULTS = {
-    name: p.default
-    for name, p in inspect.signature(_single_match).parameters.items()
-    if p.kind is inspect.Parameter.KEYWORD_ONLY
-}
+def _json_value(value: Any) -> Any:
+    """Option values JSON cannot hold as they are: dates as ISO text, sets and tuples as lists."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"option value {value!r} of type {type(value).__name__} cannot be sent to the workers")
 
 
 def _options(options: dict[str, Any]) -> tuple[str, list[str]]:
-    unknown = sorted(set(options) - set(_MATCH_DEFAULTS))
-    if unknown:
-        raise TypeError(
-            f"mentorpair.dask.match got unknown option(s) {unknown}; it takes the options of "
-            "mentorpair.match (see help(mentorpair.match)) plus client, by, partition_rows, "
-            "k_mentee, k_mentor, max_rounds, per_row and time_limit"
-        )
+    """The options the user set as the core's flat JSON options (the core applies its defaults
+    and checks them), and the protected columns."""
+    check_keywords(options, "mentorpair.dask.match")
     for name in _UNSUPPORTED:
-        if name in options and options[name] != _MATCH_DEFAULTS[name]:
+        if options.get(name) is not None:
             raise ValueError(
                 f"{name} is not supported by mentorpair.dask.match (fairness-aware solves need the "
                 "whole problem in one place); use mentorpair.match, or match without it"
             )
-    merged = {**_MATCH_DEFAULTS, **options}
-    return _config(merged), [str(p) for p in merged["protected"]]
+    opts, protected = split(options)
+    return json.dumps(opts, default=_json_value), protected
 
 
 def _is_dask(table: Any) -> bool:

@@ -46,7 +46,10 @@ def spec(n_mentees: int, n_mentors: int | None = None, seed: int = 0, **knobs: f
         raise ValueError(f"sizes must be >= 0 (got n_mentees={n_mentees}, n_mentors={n_mentors})")
     if seed < 0:
         raise ValueError(f"seed must be >= 0 (got {seed})")
-    out: dict[str, Any] = {"n_mentees": int(n_mentees), "n_mentors": None if n_mentors is None else int(n_mentors)}
+    out: dict[str, Any] = {
+        "n_mentees": int(n_mentees),
+        "n_mentors": None if n_mentors is None else int(n_mentors),
+    }
     out["seed"] = int(seed)
     out.update({k: float(v) for k, v in knobs.items()})
     return out
@@ -86,5 +89,4 @@ def fingerprint(n_mentees: int, n_mentors: int | None = None, seed: int = 0, **k
     return int(fp)
 
 
-from ._learn import history  # noqa: E402  (the outcome-history generator lives with fit_weights)
-
+from ._learn import history  # noqa: E402, F401  (the outcome-history generator lives with fit_weights)

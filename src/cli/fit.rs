@@ -147,7 +147,9 @@ pub(super) fn run<W: Write>(args: &FitArgs, out: &mut Out<W>) -> Result<(), CliE
                 .scoring
         }
     };
-    scoring.validate().map_err(CliError::Usage)?;
+    scoring
+        .validate()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let input = |e: learn::LearnError| CliError::Input(format!("{}: {e}", args.history.display()));
     let frame = match (&args.mentees, &args.mentors) {
         (Some(e), Some(m)) => {

@@ -10,11 +10,11 @@ use super::output::{self, ResultFile};
 use super::progress::Progress;
 use super::{commit, prepare_outputs, CliError, Out};
 use crate::cohort::{Cohort, Role, Table};
-use crate::fairness::Fairness;
+use crate::fairness::{Fairness, FairnessMode};
 use crate::io as table_io;
 use crate::io::safe_csv::CsvCells;
 use crate::problem::{MatchConfig, MatchError, Objective, Problem};
-use crate::rematch::{CohortRematchError, PairId, RematchError, RematchOptions};
+use crate::rematch::{PairId, RematchOptions};
 use crate::score::Weights;
 
 /// The two tables and how to read them.
@@ -36,20 +36,16 @@ pub(super) struct Inputs {
     config: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum ObjectiveArg {
-    /// As many pairs as the constraints allow, then the highest total score.
-    Coverage,
-    /// The highest total score, whatever the number of pairs.
-    Score,
+/// `--objective`, parsed by the library's one parser.
+fn parse_objective(text: &str) -> Result<Objective, String> {
+    text.parse()
+        .map_err(|e: crate::options::ConfigError| e.to_string())
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum FairnessArg {
-    /// Hold every protected group's mean matched score near the overall mean.
-    GroupFloor,
-    /// Keep the coverage, maximise the lowest matched score, then the total.
-    Maximin,
+/// `--fairness`, parsed by the library's one parser (`group-floor` or `group_floor`, `maximin`).
+fn parse_fairness(text: &str) -> Result<FairnessMode, String> {
+    text.parse()
+        .map_err(|e: crate::options::ConfigError| e.to_string())
 }
 
 /// Match options as flags; each overrides the config file.
@@ -72,16 +68,17 @@ pub(super) struct MatchFlags {
     /// A pair always to match, MENTEE_ID:MENTOR_ID; repeat for several.
     #[arg(long, value_name = "MENTEE_ID:MENTOR_ID")]
     pin: Vec<String>,
-    /// What to maximise.
-    #[arg(long, value_enum)]
-    objective: Option<ObjectiveArg>,
+    /// What to maximise: coverage (as many pairs as the constraints allow, then the highest
+    /// total score) or score (the highest total score, whatever the number of pairs).
+    #[arg(long, value_parser = parse_objective)]
+    objective: Option<Objective>,
     /// Date (YYYY-MM-DD) whose UTC offsets apply to availability; default today.
     #[arg(long)]
     reference_date: Option<String>,
     /// Fairness-aware solving: group-floor (every group's mean score at least (1 - tolerance) x
     /// the overall mean) or maximin (keep the coverage, lift the lowest matched score).
-    #[arg(long, value_enum)]
-    fairness: Option<FairnessArg>,
+    #[arg(long, value_parser = parse_fairness)]
+    fairness: Option<FairnessMode>,
     /// Protected column(s) whose groups group-floor holds to the floor (comma-separated).
     #[arg(long, value_delimiter = ',')]
     by: Vec<String>,
@@ -175,9 +172,10 @@ pub(super) struct RematchArgs {
     inputs: Inputs,
     #[command(flatten)]
     flags: MatchFlags,
-    /// Score bonus for keeping a still-valid pair (scores lie in [0, 1]); 0 = a fresh solve.
-    #[arg(long, default_value_t = 0.1)]
-    keep_bonus: f64,
+    /// Score bonus for keeping a still-valid pair (scores lie in [0, 1]); 0 = a fresh solve
+    /// (default 0.1, the library's `DEFAULT_KEEP_BONUS`).
+    #[arg(long)]
+    keep_bonus: Option<f64>,
     /// A pair that must stay matched, MENTEE_ID:MENTOR_ID; repeat for several.
     #[arg(long, value_name = "MENTEE_ID:MENTOR_ID")]
     freeze: Vec<String>,
@@ -204,7 +202,7 @@ pub(super) fn parse_pair(text: &str, flag: &str) -> Result<(String, String), Cli
 }
 
 /// group-floor tolerance when neither a flag nor the config file gives one.
-const DEFAULT_TOLERANCE: f64 = 0.05;
+use crate::fairness::DEFAULT_TOLERANCE;
 
 /// Set one weight by its component name (the names of [`Weights`]' fields); `Err` lists the names.
 fn set_weight(weights: &mut Weights, name: &str, value: f64) -> Result<(), String> {
@@ -269,10 +267,7 @@ pub(super) fn match_config(
         cfg.pin.push(parse_pair(p, "pin")?);
     }
     if let Some(o) = flags.objective {
-        cfg.objective = match o {
-            ObjectiveArg::Coverage => Objective::Coverage,
-            ObjectiveArg::Score => Objective::Score,
-        };
+        cfg.objective = o;
     }
     for c in &flags.criteria {
         cfg.criteria.push(parse_criterion(c)?);
@@ -299,7 +294,7 @@ pub(super) fn match_config(
         cfg.scoring.reference_date = Some(date);
     }
     match flags.fairness {
-        Some(FairnessArg::GroupFloor) => {
+        Some(FairnessMode::GroupFloor) => {
             let (by, tolerance, rate_parity) = match &cfg.fairness {
                 Some(Fairness::GroupFloor {
                     by,
@@ -325,7 +320,7 @@ pub(super) fn match_config(
                 rate_parity: rate_parity || flags.rate_parity,
             });
         }
-        Some(FairnessArg::Maximin) => cfg.fairness = Some(Fairness::Maximin),
+        Some(FairnessMode::Maximin) => cfg.fairness = Some(Fairness::Maximin),
         None => {
             if !flags.by.is_empty() || flags.tolerance.is_some() || flags.rate_parity {
                 return Err(CliError::Usage(
@@ -365,19 +360,7 @@ pub(super) fn read_cohort(
 }
 
 pub(super) fn match_error(e: MatchError) -> CliError {
-    match e {
-        MatchError::Config(_) | MatchError::UnknownPair(_) => CliError::Usage(e.to_string()),
-        MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
-            CliError::Infeasible(e.to_string())
-        }
-        // A shared_background request naming an undeclared column is a problem of the tables.
-        MatchError::Fairness(crate::fairness::FairnessError::Affinity(_)) => {
-            CliError::Input(e.to_string())
-        }
-        MatchError::Fairness(_) => CliError::Usage(e.to_string()),
-        MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
-        MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
-    }
+    e.into()
 }
 
 impl Inputs {
@@ -488,10 +471,8 @@ pub(super) fn run_rematch<W: Write>(
         .iter()
         .map(|f| parse_pair(f, "freeze").map(|(a, b)| PairId::new(a, b)))
         .collect::<Result<Vec<_>, _>>()?;
-    let options = RematchOptions {
-        keep_bonus: args.keep_bonus,
-        freeze,
-    };
+    let options = RematchOptions::new(args.keep_bonus, freeze)
+        .map_err(|e| CliError::Usage(format!("--keep-bonus: {e}")))?;
     let stage = progress.stage(&format!(
         "rematching {} mentees x {} mentors",
         cohort.mentees.people.len(),
@@ -499,16 +480,7 @@ pub(super) fn run_rematch<W: Write>(
     ));
     // One scoring: the rematch and its report both read the prepared problem.
     let problem = Problem::new(cohort, cfg).map_err(match_error)?;
-    let done = problem.rematch(&previous, &options).map_err(|e| match e {
-        CohortRematchError::Match(e) => match_error(e),
-        CohortRematchError::Rematch(
-            e @ (RematchError::FrozenInvalid { .. } | RematchError::DuplicatePair { .. }),
-        ) => CliError::Infeasible(e.to_string()),
-        CohortRematchError::Rematch(e @ RematchError::KeepBonus(_)) => {
-            CliError::Usage(format!("--keep-bonus: {e}"))
-        }
-        e => CliError::Internal(e.to_string()),
-    })?;
+    let done = problem.rematch(&previous, &options)?;
     let elapsed = stage.finish();
     super::stage(&mut outputs, 0, |w| {
         output::write_pairs(w, &done.result, Some(&done.rematch), cells)

@@ -6,6 +6,7 @@
 
 mod audit;
 mod bench;
+mod errors;
 mod fit;
 mod generate;
 mod matching;

@@ -17,7 +17,7 @@ pub use audit::{
 };
 pub use group_floor::{group_floor, GroupFloorOptions, GroupFloorReport, GroupFloorResult};
 pub use maximin::{maximin, MaximinResult};
-pub use solve::{solve_fair, Fairness, FairnessReport};
+pub use solve::{solve_fair, Fairness, FairnessMode, FairnessReport, DEFAULT_TOLERANCE};
 pub use solver::CapacitatedSolver;
 
 use ndarray::ArrayView2;

@@ -106,3 +106,108 @@ pub fn solve_fair(
         }
     }
 }
+
+/// group-floor tolerance when none is given.
+pub const DEFAULT_TOLERANCE: f64 = 0.05;
+
+/// The name of a fairness-aware solve, parsed once for every front end: `group_floor` (or
+/// `group-floor`) and `maximin`, case-insensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FairnessMode {
+    /// [`Fairness::GroupFloor`].
+    GroupFloor,
+    /// [`Fairness::Maximin`].
+    Maximin,
+}
+
+impl FairnessMode {
+    /// Every mode, in documentation order.
+    pub const ALL: [FairnessMode; 2] = [FairnessMode::GroupFloor, FairnessMode::Maximin];
+
+    /// The canonical name (`group_floor`, `maximin`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FairnessMode::GroupFloor => "group_floor",
+            FairnessMode::Maximin => "maximin",
+        }
+    }
+}
+
+impl std::fmt::Display for FairnessMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for FairnessMode {
+    type Err = crate::options::ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
+        FairnessMode::ALL
+            .into_iter()
+            .find(|m| m.name() == wanted)
+            .ok_or_else(|| {
+                crate::options::ConfigError::new(
+                    "fairness",
+                    format!("{s:?}"),
+                    "group_floor (with by) or maximin, or none for the plain solve",
+                )
+            })
+    }
+}
+
+impl Fairness {
+    /// The fairness solve from its flat options, as every front end takes them: `mode` (none =
+    /// the plain solve), `by` (group_floor only, required), `tolerance` in `[0, 1)` (default
+    /// [`DEFAULT_TOLERANCE`]) and `rate_parity` (default false). Options that do not go with
+    /// the mode: `by` is an error naming it, `tolerance` and `rate_parity` are ignored.
+    pub fn from_parts(
+        mode: Option<FairnessMode>,
+        by: Vec<String>,
+        tolerance: Option<f64>,
+        rate_parity: Option<bool>,
+    ) -> Result<Option<Fairness>, crate::options::ConfigError> {
+        use crate::options::ConfigError;
+        match mode {
+            None | Some(FairnessMode::Maximin) => {
+                // `tolerance` and `rate_parity` only tune the group floor and are ignored
+                // otherwise (their defaults may be passed as they are); `by` would be a mistake.
+                if !by.is_empty() {
+                    let what = if mode.is_none() {
+                        "to audit a result by a column use audit(by=...)"
+                    } else {
+                        "maximin lifts the lowest pair of everyone"
+                    };
+                    return Err(ConfigError::about(
+                        "by",
+                        format!("only with fairness=\"group_floor\"; {what}"),
+                    ));
+                }
+                Ok(mode.map(|_| Fairness::Maximin))
+            }
+            Some(FairnessMode::GroupFloor) => {
+                if by.is_empty() {
+                    return Err(ConfigError::about(
+                        "by",
+                        "a protected mentee column (or several) with fairness=\"group_floor\", e.g. by=\"gender\"",
+                    ));
+                }
+                let tolerance = tolerance.unwrap_or(DEFAULT_TOLERANCE);
+                if !(0.0..1.0).contains(&tolerance) {
+                    return Err(ConfigError::new(
+                        "tolerance",
+                        tolerance,
+                        "a number in [0, 1), e.g. 0.05",
+                    ));
+                }
+                Ok(Some(Fairness::GroupFloor {
+                    by,
+                    tolerance,
+                    rate_parity: rate_parity.unwrap_or(false),
+                }))
+            }
+        }
+    }
+}

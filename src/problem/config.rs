@@ -31,6 +31,7 @@ pub enum Objective {
 /// [`super::SolveOptions`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MatchConfig {
     /// Component weights.
     pub weights: Weights,
@@ -78,10 +79,11 @@ impl Default for MatchConfig {
 
 /// Why matching could not run. Input errors are caught earlier, by the `io` readers.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MatchError {
-    /// A configuration value is out of range.
-    #[error("invalid configuration: {0}")]
-    Config(String),
+    /// An option is out of range or does not parse; names the option and what it allows.
+    #[error(transparent)]
+    Config(crate::options::ConfigError),
     /// A `forbid` or `pin` pair names an unknown id.
     #[error(transparent)]
     UnknownPair(#[from] UnknownPair),
@@ -96,16 +98,16 @@ pub enum MatchError {
         problem: String,
     },
     /// The dense problem would not fit in the memory budget.
-    #[error("problem too large: {rows} mentees x {cols} mentors needs about {needed_mib} MiB for {matrices} dense score matrices, over the limit of {limit_mib} MiB; split the cohort (e.g. by region) or raise memory_limit_bytes")]
+    #[error("problem too large: {rows} mentees x {cols} mentors needs about {} MiB for {matrices} dense score matrices, over the limit of {} MiB; split the cohort (e.g. by region) or raise memory_limit_bytes", needed_bytes >> 20, limit_bytes >> 20)]
     TooLarge {
         /// Mentees.
         rows: usize,
         /// Mentors.
         cols: usize,
-        /// Estimated bytes, in MiB.
-        needed_mib: u64,
-        /// The limit, in MiB.
-        limit_mib: u64,
+        /// Estimated bytes of the dense matrices.
+        needed_bytes: u64,
+        /// The limit (`memory_limit_bytes`).
+        limit_bytes: u64,
         /// Dense matrices counted.
         matrices: u64,
     },
@@ -156,14 +158,7 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
 }
 
 pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
-    cfg.weights.validate().map_err(MatchError::Config)?;
-    cfg.scoring.validate().map_err(MatchError::Config)?;
-    if !cfg.min_score.is_finite() {
-        return Err(MatchError::Config(format!(
-            "min_score is {}; use a finite number such as 0 or 0.3",
-            cfg.min_score
-        )));
-    }
+    cfg.validate_options()?;
     if cohort.mentees.role != crate::cohort::Role::Mentee {
         return Err(MatchError::WrongRole("mentees"));
     }
@@ -178,8 +173,8 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
         return Err(MatchError::TooLarge {
             rows,
             cols,
-            needed_mib: (needed >> 20).min(u64::MAX as u128) as u64,
-            limit_mib: cfg.memory_limit_bytes >> 20,
+            needed_bytes: needed.min(u64::MAX as u128) as u64,
+            limit_bytes: cfg.memory_limit_bytes,
             matrices,
         });
     }

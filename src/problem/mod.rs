@@ -43,6 +43,7 @@ mod audit;
 mod check;
 mod config;
 mod mask;
+mod options;
 mod report;
 mod result;
 mod scores;
@@ -52,6 +53,7 @@ pub use audit::audit_match;
 pub use check::{check_result, InconsistentResult};
 pub use config::{MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DENSE_MATRICES};
 pub use mask::Mask;
+pub use options::{match_defaults, MATCH_OPTIONS};
 pub use result::{
     MatchResult, MatchedPair, PairReport, ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason,
 };
@@ -435,8 +437,12 @@ impl Problem {
     /// [`MatchError::UnknownPair`] when an id is not in its table.
     pub fn explain(&self, mentee_id: &str, mentor_id: &str) -> Result<PairReport, MatchError> {
         let (i, j) = self.locate("explain", mentee_id, mentor_id)?;
-        self.explain_at(i, j)
-            .ok_or_else(|| MatchError::Config("pair index out of range".into()))
+        self.explain_at(i, j).ok_or_else(|| {
+            MatchError::Config(crate::options::ConfigError::about(
+                "explain",
+                "a mentee and a mentor of this problem",
+            ))
+        })
     }
 
     /// [`Problem::explain`] by row and column (`None` when out of range).

@@ -4,8 +4,8 @@
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
-use super::errors::MentorpairError;
-use super::matching::load_cohort;
+use super::errors::{CoreError, MentorpairError};
+use super::matching::read_cohort;
 use super::threads::run_detached;
 
 use crate::learn::{self, FitOptions, HistoryFrame};
@@ -18,11 +18,26 @@ fn value_error(e: impl std::fmt::Display) -> PyErr {
     MentorpairError::new_err(e.to_string())
 }
 
-fn parse<T: serde::de::DeserializeOwned + Default>(json: &str, what: &str) -> PyResult<T> {
+/// What each fit, history and scoring option allows (for messages naming the option).
+const OPTIONS: crate::options::AllowedTable = &[
+    (
+        "scale",
+        "\"binary\" or \"rating\" (or none to tell from the outcomes)",
+    ),
+    ("lambda", "a finite number of 0 or more, e.g. 1.0"),
+    ("holdout", "a share in [0, 1), e.g. 0.2"),
+    ("seed", "a whole number from 0"),
+    ("max_iters", "a whole number from 1, e.g. 500"),
+];
+
+/// Options from JSON (empty = the defaults); an error is a `ConfigError` naming the option.
+fn parse<T: serde::de::DeserializeOwned + Default>(json: &str, _what: &str) -> PyResult<T> {
     if json.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_json::from_str(json).map_err(|e| value_error(format!("invalid {what}: {e}")))
+    let mut allowed: Vec<(&str, &str)> = OPTIONS.to_vec();
+    allowed.extend_from_slice(crate::problem::MATCH_OPTIONS);
+    crate::options::from_json(json, &[], &allowed).map_err(|e| CoreError::from(e).into())
 }
 
 /// A history frame as Python receives it: (components, mentee ids, mentor ids, outcomes, values).
@@ -113,11 +128,10 @@ fn fit_weights_frame(
         outcomes: outcomes.as_array().to_vec(),
         values: values.as_array().to_owned(),
     };
-    run_detached(py, || {
-        let fit = learn::fit_weights(&frame, None, &options).map_err(|e| e.to_string())?;
-        serde_json::to_string(&fit).map_err(|e| e.to_string())
-    })?
-    .map_err(value_error)
+    Ok(run_detached(py, || {
+        let fit = learn::fit_weights(&frame, None, &options)?;
+        serde_json::to_string(&fit).map_err(|e| CoreError::Other(e.to_string()))
+    })??)
 }
 
 /// The built-in component values of past pairs, scored from the cohort tables of that time.
@@ -137,11 +151,15 @@ fn history_components<'py>(
     let cfg: ScoreConfig = parse(scoring_json, "scoring options")?;
     let frame = run_detached(py, || {
         cfg.validate()?;
-        let cohort = load_cohort(&mentees, &mentors, &protected)?;
-        learn::frame::component_frame(&cohort, &mentee_ids, &mentor_ids, &outcomes, &cfg)
-            .map_err(|e| e.to_string())
-    })?
-    .map_err(value_error)?;
+        let cohort = read_cohort(&mentees, &mentors, &protected)?;
+        Ok::<_, CoreError>(learn::frame::component_frame(
+            &cohort,
+            &mentee_ids,
+            &mentor_ids,
+            &outcomes,
+            &cfg,
+        )?)
+    })??;
     Ok(frame_out(py, frame))
 }
 
@@ -160,10 +178,9 @@ fn synthetic_history<'py>(
     let cfg: ScoreConfig = parse(scoring_json, "scoring options")?;
     let frame = run_detached(py, || {
         cfg.validate()?;
-        let cohort = load_cohort(&mentees, &mentors, &protected)?;
-        history::history(&cohort, &spec, &cfg).map_err(|e| e.to_string())
-    })?
-    .map_err(value_error)?;
+        let cohort = read_cohort(&mentees, &mentors, &protected)?;
+        history::history(&cohort, &spec, &cfg).map_err(|e| CoreError::Other(e.to_string()))
+    })??;
     Ok(frame_out(py, frame))
 }
 

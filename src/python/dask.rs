@@ -8,7 +8,8 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use super::errors::MentorpairError;
-use super::matching::{parse_config, Source};
+use super::matching::Source;
+use crate::problem::MatchConfig;
 use super::threads::run_detached;
 use crate::cohort::{Role, Table};
 use crate::distributed::{
@@ -126,7 +127,7 @@ impl PyDaskBlock {
         offset: usize,
     ) -> PyResult<Self> {
         let inner = run_detached(py, || {
-            let config = parse_config(config_json)?;
+            let config = MatchConfig::from_options_json(config_json).map_err(|e| e.to_string())?;
             let ctx: MenteeContext =
                 serde_json::from_str(context_json).map_err(|e| format!("invalid context: {e}"))?;
             let (a, b) = read_pair(&mentees, &mentors, &protected)?;
@@ -220,7 +221,7 @@ impl PyDaskCentral {
         protected: Vec<String>,
     ) -> PyResult<Self> {
         let (ctx, ids, central) = run_detached(py, || {
-            let config = parse_config(config_json)?;
+            let config = MatchConfig::from_options_json(config_json).map_err(|e| e.to_string())?;
             let parts = summaries
                 .iter()
                 .map(|s| serde_json::from_str::<PartitionSummary>(s))

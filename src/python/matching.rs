@@ -3,7 +3,6 @@
 
 use crate::cohort::{Cohort, Role, Table};
 use crate::io::{self, InputError};
-use crate::matching::MatchConfig;
 
 /// A table as handed over by `mentorpair._match._source`: `("path", "file.csv")` or
 /// `("records", "[{...}, ...]")` (JSON array of row objects).
@@ -15,15 +14,6 @@ fn load(role: Role, source: &Source, protected: &[String]) -> Result<Table, Inpu
         "path" => io::read_path(role, std::path::Path::new(payload), protected),
         _ => io::read_json(role, payload.as_bytes(), protected),
     }
-}
-
-/// Read both tables of a cohort (for callers that want the message as text).
-pub(super) fn load_cohort(
-    mentees: &Source,
-    mentors: &Source,
-    protected: &[String],
-) -> Result<Cohort, String> {
-    read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())
 }
 
 /// Read both tables: every table that crosses from Python is read here, once per `Problem`.
@@ -38,9 +28,4 @@ pub(super) fn read_cohort(
     };
     io::check_protected(&cohort, protected)?;
     Ok(cohort)
-}
-
-/// The match configuration from its JSON form.
-pub(super) fn parse_config(config_json: &str) -> Result<MatchConfig, String> {
-    serde_json::from_str(config_json).map_err(|e| format!("invalid match options: {e}"))
 }

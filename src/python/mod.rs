@@ -10,6 +10,7 @@ mod errors;
 mod fairness;
 mod lsap;
 mod matching;
+mod options;
 mod problem;
 mod programme;
 mod quality;
@@ -25,6 +26,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     threads::record_import_pid();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    options::register(m)?;
     threads::register(m)?;
     lsap::register(m)?;
     capacitated::register(m)?;

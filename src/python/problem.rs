@@ -8,26 +8,22 @@ use std::sync::Arc;
 use numpy::{IntoPyArray, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
 
-use super::errors::MentorpairError;
-use super::matching::{parse_config, read_cohort, Source};
+use super::errors::CoreError;
+use super::matching::{read_cohort, Source};
+use super::options::options_value;
 use super::threads::run_detached;
 use crate::fairness::AuditOptions;
-use crate::problem::{MatchResult, Problem, SolveOptions};
+use crate::problem::{MatchConfig, MatchResult, Problem, SolveOptions};
 use crate::rematch::{PairId, RematchOptions};
 
-fn value_error(e: impl std::fmt::Display) -> PyErr {
-    MentorpairError::new_err(e.to_string())
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CoreError> {
+    serde_json::to_string(value).map_err(|e| CoreError::Other(e.to_string()))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(value_error)
-}
-
-fn solve_options(problem: &Problem, options_json: Option<&str>) -> Result<SolveOptions, String> {
-    match options_json {
-        None => Ok(SolveOptions::from_config(problem.config())),
-        Some(text) => serde_json::from_str(text).map_err(|e| format!("invalid solve options: {e}")),
-    }
+/// The problem's own solve options with the flat options the user set on top.
+fn solve_options(problem: &Problem, options: serde_json::Value) -> Result<SolveOptions, CoreError> {
+    let base = SolveOptions::from_config(problem.config());
+    Ok(SolveOptions::from_options(options, &base)?)
 }
 
 fn pair_ids(pairs: Vec<(String, String)>) -> Vec<PairId> {
@@ -45,7 +41,7 @@ impl MatchOutcome {
     /// The MatchResult as JSON.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let inner = Arc::clone(&self.inner);
-        run_detached(py, move || to_json(&*inner))?
+        Ok(run_detached(py, move || to_json(&*inner))??)
     }
 }
 
@@ -57,36 +53,39 @@ pub(super) struct PyProblem {
 
 #[pymethods]
 impl PyProblem {
-    /// Read both tables, validate the JSON MatchConfig and prepare the problem.
+    /// Read both tables, check the options the user set (a dict; the core's defaults apply to
+    /// the rest) and prepare the problem.
     #[new]
+    #[pyo3(signature = (mentees, mentors, options=None, protected=Vec::new()))]
     fn new(
         py: Python<'_>,
         mentees: Source,
         mentors: Source,
-        config_json: &str,
+        options: Option<&Bound<'_, PyAny>>,
         protected: Vec<String>,
     ) -> PyResult<Self> {
+        let options = options_value(options)?;
         let problem = run_detached(py, || {
-            let config = parse_config(config_json)?;
-            let cohort = read_cohort(&mentees, &mentors, &protected).map_err(|e| e.to_string())?;
-            Problem::new(cohort, config).map_err(|e| e.to_string())
-        })?
-        .map_err(value_error)?;
+            let config = MatchConfig::from_options(options)?;
+            let cohort = read_cohort(&mentees, &mentors, &protected)?;
+            Ok::<_, CoreError>(Problem::new(cohort, config)?)
+        })??;
         Ok(PyProblem {
             inner: Arc::new(problem),
         })
     }
 
-    /// Solve and report; `options_json` is a JSON SolveOptions (None = the configuration's).
-    #[pyo3(signature = (options_json=None))]
-    fn solve(&self, py: Python<'_>, options_json: Option<&str>) -> PyResult<MatchOutcome> {
+    /// Solve and report; `options` are the solve options the user set (`objective`, `fairness`,
+    /// `by`, `tolerance`, `rate_parity`); the rest are the problem's own.
+    #[pyo3(signature = (options=None))]
+    fn solve(&self, py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<MatchOutcome> {
+        let options = options_value(options)?;
         let problem = Arc::clone(&self.inner);
         let result = run_detached(py, move || {
-            let options = solve_options(&problem, options_json)?;
-            let solution = problem.solve_with(&options).map_err(|e| e.to_string())?;
-            Ok::<_, String>(problem.result(&solution))
-        })?
-        .map_err(value_error)?;
+            let options = solve_options(&problem, options)?;
+            let solution = problem.solve_with(&options)?;
+            Ok::<_, CoreError>(problem.result(&solution))
+        })??;
         Ok(MatchOutcome {
             inner: Arc::new(result),
         })
@@ -95,57 +94,51 @@ impl PyProblem {
     /// Explain one pair by ids, matched or not; returns the PairReport as JSON.
     fn explain(&self, py: Python<'_>, mentee_id: &str, mentor_id: &str) -> PyResult<String> {
         let problem = Arc::clone(&self.inner);
-        run_detached(py, move || {
-            problem
-                .explain(mentee_id, mentor_id)
-                .map_err(value_error)
-                .and_then(|report| to_json(&report))
-        })?
+        Ok(run_detached(py, move || {
+            to_json(&problem.explain(mentee_id, mentor_id)?)
+        })??)
     }
 
     /// Fairness audit of a result of this problem by protected columns; returns AuditReport JSON.
-    #[pyo3(signature = (result, by, min_group_size=5))]
+    /// `min_group_size=None` is the core's default.
+    #[pyo3(signature = (result, by, min_group_size=None))]
     fn audit(
         &self,
         py: Python<'_>,
         result: &MatchOutcome,
         by: Vec<String>,
-        min_group_size: usize,
+        min_group_size: Option<usize>,
     ) -> PyResult<String> {
         let (problem, result) = (Arc::clone(&self.inner), Arc::clone(&result.inner));
-        run_detached(py, move || {
-            let opts = AuditOptions { min_group_size };
-            problem
-                .audit(&result, &by, &opts)
-                .map_err(value_error)
-                .and_then(|report| to_json(&report))
-        })?
+        Ok(run_detached(py, move || {
+            let mut opts = AuditOptions::default();
+            if let Some(m) = min_group_size {
+                opts.min_group_size = m;
+            }
+            to_json(&problem.audit(&result, &by, &opts)?)
+        })??)
     }
 
     /// Rematch against previous pairs; returns (the Rematch as JSON, the new matching).
-    #[pyo3(signature = (previous, freeze, keep_bonus, options_json=None))]
+    /// `keep_bonus=None` is the core's default; `options` are solve options as for `solve`.
+    #[pyo3(signature = (previous, freeze, keep_bonus=None, options=None))]
     fn rematch(
         &self,
         py: Python<'_>,
         previous: Vec<(String, String)>,
         freeze: Vec<(String, String)>,
-        keep_bonus: f64,
-        options_json: Option<&str>,
+        keep_bonus: Option<f64>,
+        options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<(String, MatchOutcome)> {
+        let options = options_value(options)?;
         let problem = Arc::clone(&self.inner);
         let (rematch, result) = run_detached(py, move || {
-            let solve = solve_options(&problem, options_json)?;
-            let options = RematchOptions {
-                keep_bonus,
-                freeze: pair_ids(freeze),
-            };
-            let out = problem
-                .rematch_with(&pair_ids(previous), &options, &solve)
-                .map_err(|e| e.to_string())?;
-            let json = serde_json::to_string(&out.rematch).map_err(|e| e.to_string())?;
-            Ok::<_, String>((json, out.result))
-        })?
-        .map_err(value_error)?;
+            let solve = solve_options(&problem, options)?;
+            let options = RematchOptions::new(keep_bonus, pair_ids(freeze))?;
+            let out = problem.rematch_with(&pair_ids(previous), &options, &solve)?;
+            let json = to_json(&out.rematch)?;
+            Ok::<_, CoreError>((json, out.result))
+        })??;
         Ok((
             rematch,
             MatchOutcome {

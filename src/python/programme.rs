@@ -4,15 +4,27 @@
 use pyo3::prelude::*;
 use serde::Deserialize;
 
-use super::errors::MentorpairError;
+use super::errors::CoreError;
 use super::problem::PyProblem;
 use crate::cohort::Cohort;
 use crate::matching::MatchResult;
 use crate::problem::Problem;
 use crate::schedule::{self, Schedule, ScheduleOptions};
 
+/// What each schedule option allows (for messages naming the option).
+const SCHEDULE_OPTIONS: crate::options::AllowedTable = &[
+    ("start", "a date as YYYY-MM-DD, e.g. 2027-01-04"),
+    ("weeks", "a whole number of weeks from 1, e.g. 26"),
+    (
+        "meeting_minutes",
+        "a length from 1 to 1440 minutes, e.g. 60",
+    ),
+    ("cadence_weeks", "1 (weekly) or more, e.g. 2"),
+];
+
 /// The options the user set (`None` = the Rust default).
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Options {
     start: Option<String>,
     weeks: Option<u32>,
@@ -24,12 +36,11 @@ fn prepare<'a>(
     problem: &'a Problem,
     result_json: &str,
     options_json: &str,
-) -> Result<(&'a Cohort, MatchResult, Schedule), String> {
+) -> Result<(&'a Cohort, MatchResult, Schedule), CoreError> {
     let cohort = problem.cohort();
-    let result: MatchResult =
-        serde_json::from_str(result_json).map_err(|e| format!("invalid match result: {e}"))?;
-    let o: Options =
-        serde_json::from_str(options_json).map_err(|e| format!("invalid schedule options: {e}"))?;
+    let result: MatchResult = serde_json::from_str(result_json)
+        .map_err(|e| CoreError::Other(format!("invalid match result: {e}")))?;
+    let o: Options = crate::options::from_json(options_json, &[], SCHEDULE_OPTIONS)?;
     let start = o
         .start
         .unwrap_or_else(|| schedule::first_monday_from(result.summary.reference_date).to_string());
@@ -39,15 +50,14 @@ fn prepare<'a>(
         o.meeting_minutes,
         o.cadence_weeks,
         &result.config.scoring,
-    )
-    .map_err(|e| e.to_string())?;
-    let s = schedule::schedule(cohort, &result, &opts).map_err(|e| e.to_string())?;
+    )?;
+    let s = schedule::schedule(cohort, &result, &opts)?;
     Ok((cohort, result, s))
 }
 
-fn write(path: &str, bytes: &[u8]) -> Result<(), String> {
+fn write(path: &str, bytes: &[u8]) -> Result<(), CoreError> {
     crate::report::write_atomic(std::path::Path::new(path), bytes)
-        .map_err(|e| format!("{path}: cannot write: {e}"))
+        .map_err(|e| CoreError::Other(format!("{path}: cannot write: {e}")))
 }
 
 /// The schedule of a result as JSON: `{"columns", "rows", "summary"}`.
@@ -66,9 +76,9 @@ fn schedule_rows(
             "rows": schedule::rows(&s),
             "summary": s.summary,
         });
-        Ok::<_, String>(out.to_string())
+        Ok::<_, CoreError>(out.to_string())
     })
-    .map_err(MentorpairError::new_err)
+    .map_err(PyErr::from)
 }
 
 /// Write the schedule of a result as iCalendar to `path`; returns the summary as JSON.
@@ -85,9 +95,9 @@ fn schedule_ics(
     py.detach(move || {
         let (_, _, s) = prepare(&inner, result_json, options_json)?;
         write(&path, schedule::ics::to_ics(&s).as_bytes())?;
-        serde_json::to_string(&s.summary).map_err(|e| e.to_string())
+        serde_json::to_string(&s.summary).map_err(|e| CoreError::Other(e.to_string()))
     })
-    .map_err(MentorpairError::new_err)
+    .map_err(PyErr::from)
 }
 
 /// Write the HTML programme report of a result to `path` (audited by the protected columns
@@ -105,11 +115,10 @@ fn report_html(
     let inner = std::sync::Arc::clone(&problem.inner);
     py.detach(move || {
         let (cohort, result, s) = prepare(&inner, result_json, options_json)?;
-        let html =
-            crate::report::html(cohort, &result, &by, Some(&s)).map_err(|e| e.to_string())?;
+        let html = crate::report::html(cohort, &result, &by, Some(&s))?;
         write(&path, html.as_bytes())
     })
-    .map_err(MentorpairError::new_err)
+    .map_err(PyErr::from)
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -4,7 +4,7 @@
 
 use pyo3::prelude::*;
 
-use super::errors::MentorpairError;
+use super::errors::CoreError;
 use super::threads::run_detached;
 
 use super::matching::{read_cohort, Source};
@@ -13,15 +13,15 @@ use crate::matching::MatchConfig;
 use crate::quality::{self, QualityError, Strategy};
 use crate::synthetic::CohortSpec;
 
-fn strategies(names: &[String]) -> Result<Vec<Strategy>, String> {
+fn strategies(names: &[String]) -> Result<Vec<Strategy>, CoreError> {
     names
         .iter()
-        .map(|n| n.parse::<Strategy>().map_err(|e| e.to_string()))
+        .map(|n| n.parse::<Strategy>().map_err(CoreError::from))
         .collect()
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string(value).map_err(|e| e.to_string())
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CoreError> {
+    serde_json::to_string(value).map_err(|e| CoreError::Other(e.to_string()))
 }
 
 /// Names of the strategies this build can run.
@@ -42,13 +42,11 @@ fn quality_compare(
     strategy_names: Vec<String>,
 ) -> PyResult<String> {
     run_detached(py, || {
-        let spec: CohortSpec =
-            serde_json::from_str(spec_json).map_err(|e| format!("invalid cohort spec: {e}"))?;
-        let runs = quality::compare(&spec, &seeds, &strategies(&strategy_names)?)
-            .map_err(|e| e.to_string())?;
+        let spec: CohortSpec = crate::options::from_json(spec_json, &[], &[])?;
+        let runs = quality::compare(&spec, &seeds, &strategies(&strategy_names)?)?;
         to_json(&runs)
     })?
-    .map_err(MentorpairError::new_err)
+    .map_err(PyErr::from)
 }
 
 type CohortWork<T> = fn(&Cohort, &MatchConfig, &[Strategy], u64) -> Result<T, QualityError>;
@@ -61,10 +59,9 @@ fn on_tables<T: serde::Serialize>(
     names: &[String],
     seed: u64,
     work: CohortWork<T>,
-) -> Result<String, String> {
-    let c = read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
-    let out = work(&c, &quality::benchmark_config(), &strategies(names)?, seed)
-        .map_err(|e| e.to_string())?;
+) -> Result<String, CoreError> {
+    let c = read_cohort(mentees, mentors, protected)?;
+    let out = work(&c, &quality::benchmark_config(), &strategies(names)?, seed)?;
     to_json(&out)
 }
 
@@ -84,9 +81,11 @@ fn quality_tables(
     run_detached(py, || match what {
         "runs" => on_tables(e, r, p, n, seed, quality::compare_cohort),
         "pairs" => on_tables(e, r, p, n, seed, quality::strategy_pairs),
-        other => Err(format!("what must be \"runs\" or \"pairs\", got {other:?}")),
+        other => Err(CoreError::Other(format!(
+            "what must be \"runs\" or \"pairs\", got {other:?}"
+        ))),
     })?
-    .map_err(MentorpairError::new_err)
+    .map_err(PyErr::from)
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

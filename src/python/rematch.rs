@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 
-use super::errors::MentorpairError;
+use super::errors::CoreError;
 
 /// Previous pairs checked by the one reader every front end shares: from a CSV file when `path`
 /// is given, else from `cells` (`(mentee_id, mentor_id)` rows of a DataFrame or list). Ids are
@@ -19,7 +19,7 @@ fn previous_pairs(
         Some(p) => crate::io::read_pairs_path(&p),
         None => crate::io::pairs_from_cells(cells.unwrap_or_default(), source),
     }
-    .map_err(|e| MentorpairError::new_err(e.to_string()))?;
+    .map_err(CoreError::from)?;
     Ok(pairs)
 }
 

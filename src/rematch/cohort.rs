@@ -25,6 +25,7 @@ pub struct CohortRematch {
 
 /// Errors of [`rematch_cohort`] and [`Problem::rematch`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CohortRematchError {
     /// Scoring or matching refused the cohort or the configuration.
     #[error(transparent)]

@@ -26,5 +26,5 @@ pub use cohort::{rematch_cohort, CohortRematch, CohortRematchError};
 pub use solve::{rematch_scores, rematch_scores_with};
 pub use types::{
     DissolveReason, Labels, MenteeChange, MenteeStatus, PairChange, PairId, PairStatus, Rematch,
-    RematchCounts, RematchError, RematchOptions, RematchPair,
+    RematchCounts, RematchError, RematchOptions, RematchPair, DEFAULT_KEEP_BONUS,
 };

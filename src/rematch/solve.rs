@@ -50,7 +50,7 @@ where
 /// let labels = Labels { mentee_ids: &mentees, mentor_ids: &mentors };
 /// // Last round e0 had m0 and e1 had m1; a constraint now forbids e1–m1.
 /// let previous = [PairId::new("e0", "m0"), PairId::new("e1", "m1")];
-/// let options = RematchOptions { keep_bonus: 0.2, ..Default::default() };
+/// let options = RematchOptions::new(Some(0.2), Vec::new()).unwrap();
 /// let why = |_: usize, _: usize| "same department".to_string();
 /// let out = rematch_scores(&instance, &labels, &previous, &options, &why, Objective::Coverage)
 ///     .unwrap();

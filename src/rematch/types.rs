@@ -225,6 +225,7 @@ pub struct Rematch {
 
 /// Errors from a rematch. Each names the pair or value to fix.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RematchError {
     /// The problem's pieces do not fit together.
     #[error("rematch input: {0}")]
@@ -274,16 +275,61 @@ pub enum RematchError {
     SolverViolation(String),
 }
 
-/// Options of a rematch besides the solver's own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The keep bonus when none is given: still-valid pairs stay unless moving gains more than 0.1
+/// of score (scores lie in [0, 1]). The one default for Rust, Python and the command line.
+pub const DEFAULT_KEEP_BONUS: f64 = 0.1;
+
+/// Options of a rematch besides the solver's own. `Default` gives [`DEFAULT_KEEP_BONUS`] and no
+/// frozen pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RematchOptions {
     /// Added to the score of every still-valid previous pair while solving (the reported scores never
     /// include it). 0 = a fresh optimal solve; larger values keep more pairs. In score units:
-    /// scores lie in [0, 1], so 0.05–0.2 keeps pairs unless moving gains clearly more.
+    /// scores lie in [0, 1], so 0.05–0.2 keeps pairs unless moving gains clearly more (default
+    /// [`DEFAULT_KEEP_BONUS`]).
     pub keep_bonus: f64,
     /// Pairs that must stay matched. A frozen pair need not be a previous one (then it is a new,
     /// pinned pair).
     pub freeze: Vec<PairId>,
+}
+
+impl Default for RematchOptions {
+    fn default() -> Self {
+        RematchOptions {
+            keep_bonus: DEFAULT_KEEP_BONUS,
+            freeze: Vec::new(),
+        }
+    }
+}
+
+impl RematchOptions {
+    /// Options with this keep bonus (`None` = [`DEFAULT_KEEP_BONUS`]) and these frozen pairs,
+    /// checked: the keep bonus is finite and 0 or more.
+    pub fn new(
+        keep_bonus: Option<f64>,
+        freeze: Vec<PairId>,
+    ) -> Result<Self, crate::options::ConfigError> {
+        let options = RematchOptions {
+            keep_bonus: keep_bonus.unwrap_or(DEFAULT_KEEP_BONUS),
+            freeze,
+        };
+        options.validate()?;
+        Ok(options)
+    }
+
+    /// Check the keep bonus: finite and 0 or more.
+    pub fn validate(&self) -> Result<(), crate::options::ConfigError> {
+        if self.keep_bonus.is_finite() && self.keep_bonus >= 0.0 {
+            return Ok(());
+        }
+        Err(crate::options::ConfigError::new(
+            "keep_bonus",
+            self.keep_bonus,
+            "a finite number of 0 or more (0 = a fresh solve; 0.05 to 0.2 keeps pairs unless moving clearly pays), e.g. 0.1",
+        ))
+    }
 }
 
 /// Row and column ids of the instance a rematch solves: previous and frozen pairs are named by

@@ -25,6 +25,8 @@ use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::options::ConfigError;
+
 /// Number of built-in scoring components (the fused fast path of [`fill_matrix`]).
 pub const N_COMPONENTS: usize = 5;
 
@@ -172,22 +174,29 @@ impl Weights {
     }
 
     /// Every weight in `[0, MAX_WEIGHT]`, and at least one built-in weight positive.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         for c in Component::ALL
             .iter()
             .chain(&[Component::Affinity, Component::Preference])
         {
             let w = self.get(c);
             if !(0.0..=MAX_WEIGHT).contains(&w) {
-                return Err(format!(
-                    "weight of `{}` is {w:?}; weights.{} must be a number from 0 to {MAX_WEIGHT}",
-                    c.name(),
-                    c.name()
+                return Err(ConfigError::new(
+                    "weights",
+                    format!("{{\"{}\": {w:?}}}", c.name()),
+                    format!(
+                        "weights.{} (like every weight) a number from 0 to {MAX_WEIGHT}",
+                        c.name()
+                    ),
                 ));
             }
         }
         if self.as_array().iter().all(|w| *w == 0.0) {
-            return Err("all weights are 0; give at least one component a positive weight".into());
+            return Err(ConfigError::new(
+                "weights",
+                "all 0",
+                "weights from 0 with at least one component positive",
+            ));
         }
         Ok(())
     }
@@ -245,57 +254,70 @@ impl Default for ScoreConfig {
 }
 
 impl ScoreConfig {
-    /// Check ranges; the message names the field and a valid value.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Check ranges; the error names the option, its value and the allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |option: &str, value: &dyn std::fmt::Display, allowed: &str| {
+            Err(ConfigError::new(option, value, allowed))
+        };
         if self.meeting_minutes == 0 || self.meeting_minutes > 24 * 60 {
-            return Err(format!(
-                "meeting_minutes is {}; use a length from 1 to 1440, e.g. 60",
-                self.meeting_minutes
-            ));
+            return bad(
+                "meeting_minutes",
+                &self.meeting_minutes,
+                "a length from 1 to 1440 minutes, e.g. 60",
+            );
         }
         if self.cadence_weeks == 0 {
-            return Err("cadence_weeks is 0; use 1 (weekly) or more, e.g. 2".into());
+            return bad("cadence_weeks", &0, "1 (weekly) or more, e.g. 2");
         }
         if self.seniority_gap == 0 {
-            return Err("seniority_gap is 0; use 1 or more".into());
+            return bad("seniority_gap", &0, "1 or more levels, e.g. 1");
         }
         if self.seniority_sweet_spot_max < self.seniority_gap {
-            return Err(format!(
-                "seniority_sweet_spot_max is {} but seniority_gap is {}; the sweet spot ends at or after it starts, e.g. 1 and 2",
-                self.seniority_sweet_spot_max, self.seniority_gap
-            ));
+            return bad(
+                "seniority_sweet_spot_max",
+                &self.seniority_sweet_spot_max,
+                &format!(
+                    "at least seniority_gap ({}): the sweet spot ends at or after it starts, e.g. 1 and 2",
+                    self.seniority_gap
+                ),
+            );
         }
         if self.full_credit_skill_lead == 0 || self.full_credit_skill_lead > 4 {
-            return Err("full_credit_skill_lead must be from 1 to 4, e.g. 2".into());
+            return bad(
+                "full_credit_skill_lead",
+                &self.full_credit_skill_lead,
+                "1 to 4 levels, e.g. 2",
+            );
         }
         if let Some(d) = self.reference_date {
             use chrono::Datelike;
             if !(1970..=9999).contains(&d.year()) {
-                return Err(format!(
-                    "reference_date is {d}; write the date as YYYY-MM-DD with a four-digit year from 1970, e.g. 2026-03-02 (a two-digit year such as 26-03-02 reads as year 0026)"
-                ));
+                return bad(
+                    "reference_date",
+                    &d,
+                    "a date as YYYY-MM-DD with a four-digit year from 1970, e.g. 2026-03-02 (a two-digit year such as 26-03-02 reads as year 0026)",
+                );
             }
         }
-        if self.slots_for_full_credit == 0 || self.days_for_full_credit == 0 {
-            return Err(
-                "slots_for_full_credit and days_for_full_credit must be 1 or more, e.g. 8 and 3"
-                    .into(),
+        if self.slots_for_full_credit == 0 {
+            return bad("slots_for_full_credit", &0, "1 or more, e.g. 8");
+        }
+        if self.days_for_full_credit == 0 || self.days_for_full_credit > 7 {
+            return bad(
+                "days_for_full_credit",
+                &self.days_for_full_credit,
+                "1 to 7, e.g. 3",
             );
         }
-        if self.days_for_full_credit > 7 {
-            return Err("days_for_full_credit is above 7; use 1 to 7, e.g. 3".into());
-        }
         if !(self.goal_rank_decay.is_finite() && self.goal_rank_decay >= 0.0) {
-            return Err(format!(
-                "goal_rank_decay is {}; use a finite number of 0 or more, e.g. 0.5",
-                self.goal_rank_decay
-            ));
+            return bad(
+                "goal_rank_decay",
+                &self.goal_rank_decay,
+                "a finite number of 0 or more, e.g. 0.5",
+            );
         }
         if !(0.0..=1.0).contains(&self.neutral) {
-            return Err(format!(
-                "neutral is {}; use a value in [0, 1], e.g. 0.5",
-                self.neutral
-            ));
+            return bad("neutral", &self.neutral, "a value in [0, 1], e.g. 0.5");
         }
         Ok(())
     }

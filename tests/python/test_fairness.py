@@ -192,7 +192,7 @@ def test_fairness_options_are_checked() -> None:
         mentorpair.match(mentees, mentors, fairness="group_floor", **OPTS)
     with pytest.raises(ValueError, match="tolerance"):
         mentorpair.match(mentees, mentors, fairness="group_floor", by="gender", tolerance=1.5, **OPTS)
-    with pytest.raises(ValueError, match="fairness must be"):
+    with pytest.raises(mentorpair.ConfigError, match="`fairness`"):
         mentorpair.match(mentees, mentors, fairness="quota", **OPTS)
     with pytest.raises(ValueError, match="no protected column 'gender'"):
         mentorpair.match(mentees, mentors, fairness="group_floor", by="gender")

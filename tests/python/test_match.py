@@ -112,11 +112,11 @@ def test_structural_errors():
         mentorpair.match([{"id": "a"}, {"id": "a"}], [{"id": "m"}])
     with pytest.raises(ValueError, match="missing required column `id`"):
         mentorpair.match([{"name": "a"}], [{"id": "m"}])
-    with pytest.raises(ValueError, match="seniority_gap is 0"):
+    with pytest.raises(mentorpair.ConfigError, match="`seniority_gap` = 0"):
         mentorpair.match([{"id": "a"}], [{"id": "m"}], weights={"goals": 1.0}, seniority_gap=0)
-    with pytest.raises(ValueError, match="weight of `goals` is -1"):
+    with pytest.raises(mentorpair.ConfigError, match='`weights` = {"goals": -1.0}'):
         mentorpair.match([{"id": "a"}], [{"id": "m"}], weights={"goals": -1.0})
-    with pytest.raises(ValueError, match="unknown weight component"):
+    with pytest.raises(mentorpair.ConfigError, match="`weights.goal`"):
         mentorpair.match([{"id": "a"}], [{"id": "m"}], weights={"goal": 1.0})
     with pytest.raises(ValueError, match="too large"):
         mentorpair.match([{"id": f"a{i}"} for i in range(100)], [{"id": "m"}], memory_limit_bytes=100)
