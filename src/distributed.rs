@@ -41,8 +41,9 @@ pub const DEFAULT_K_MENTEE: usize = 8;
 /// Mentees per mentor kept as candidates when the caller does not say.
 pub const DEFAULT_K_MENTOR: usize = 4;
 
+/// Inconsistent partitions or calls out of order: named as the blockwise match's input.
 fn config_error(message: String) -> MatchError {
-    MatchError::Config(message)
+    MatchError::Config(crate::options::ConfigError::about("partitions", message))
 }
 
 fn push_new(seen: &mut HashSet<String>, out: &mut Vec<String>, name: &str) {
@@ -397,12 +398,13 @@ impl BlockScorer {
         ctx: &MenteeContext,
         offset: usize,
     ) -> Result<Self, MatchError> {
-        config.weights.validate().map_err(config_error)?;
-        config.scoring.validate().map_err(config_error)?;
+        config.weights.validate().map_err(MatchError::Config)?;
+        config.scoring.validate().map_err(MatchError::Config)?;
         if !config.min_score.is_finite() {
-            return Err(config_error(format!(
-                "min_score is {}; use a finite number such as 0 or 0.3",
-                config.min_score
+            return Err(MatchError::Config(crate::options::ConfigError::new(
+                "min_score",
+                config.min_score,
+                "a finite number such as 0 or 0.3",
             )));
         }
         let ids: HashSet<&str> = partition.people.iter().map(|p| p.id.as_str()).collect();
