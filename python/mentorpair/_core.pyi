@@ -2,10 +2,14 @@
 # tests/python/test_stubs.py checks them against the built module with mypy.stubtest: anything
 # added to `_core` must be described here too.
 
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
+
+#: A table as `mentorpair._match._source` hands it over: ("path", path), ("arrow", object with
+#: __arrow_c_stream__), ("columns", names, [numpy array or list per column]) or ("json", text).
+_TableSource = tuple[Any, ...]
 
 __all__ = [
     "__version__",
@@ -90,8 +94,8 @@ class Problem:
 
     def __new__(
         cls,
-        mentees: tuple[str, str],
-        mentors: tuple[str, str],
+        mentees: _TableSource,
+        mentors: _TableSource,
         config_json: str,
         protected: list[str],
     ) -> Problem: ...
@@ -153,8 +157,8 @@ def quality_compare(spec_json: str, seeds: list[int], strategy_names: list[str])
 
 def quality_tables(
     what: str,
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     protected: list[str],
     strategy_names: list[str],
     seed: int,
@@ -244,8 +248,8 @@ def fit_weights_frame(
     """Fit weights to a frame of component values; the WeightFit as JSON."""
 
 def history_components(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     mentee_ids: list[str],
     mentor_ids: list[str],
     outcomes: list[float],
@@ -255,8 +259,8 @@ def history_components(
     """Built-in component values of past pairs scored from the cohort tables."""
 
 def synthetic_history(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     spec_json: str,
     scoring_json: str = "",
     protected: list[str] = ...,

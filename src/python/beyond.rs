@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2}
 use pyo3::prelude::*;
 
 use super::errors::MentorpairError;
-use super::matching::load_cohort;
+use super::matching::{load_cohort, Source};
 use super::threads::run_detached;
 
 use crate::learn::{self, FitOptions, HistoryFrame};
@@ -126,8 +126,8 @@ fn fit_weights_frame(
 #[allow(clippy::too_many_arguments)]
 fn history_components<'py>(
     py: Python<'py>,
-    mentees: (String, String),
-    mentors: (String, String),
+    mentees: Source,
+    mentors: Source,
     mentee_ids: Vec<String>,
     mentor_ids: Vec<String>,
     outcomes: Vec<f64>,
@@ -150,8 +150,8 @@ fn history_components<'py>(
 #[pyo3(signature = (mentees, mentors, spec_json, scoring_json="", protected=Vec::new()))]
 fn synthetic_history<'py>(
     py: Python<'py>,
-    mentees: (String, String),
-    mentors: (String, String),
+    mentees: Source,
+    mentors: Source,
     spec_json: &str,
     scoring_json: &str,
     protected: Vec<String>,

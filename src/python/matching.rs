@@ -1,21 +1,12 @@
 //! Binding for the tables and the match configuration: the one place that reads both tables as
-//! Python hands them over, and the JSON config. Conversions only; all logic is in `crate::io`.
+//! Python hands them over (column by column, see `tables`), and the JSON config. Conversions
+//! only; all logic is in `crate::io`.
 
-use crate::cohort::{Cohort, Role, Table};
+use super::tables::load;
+pub(super) use super::tables::Source;
+use crate::cohort::{Cohort, Role};
 use crate::io::{self, InputError};
 use crate::matching::MatchConfig;
-
-/// A table as handed over by `mentorpair._match._source`: `("path", "file.csv")` or
-/// `("records", "[{...}, ...]")` (JSON array of row objects).
-pub(super) type Source = (String, String);
-
-fn load(role: Role, source: &Source, protected: &[String]) -> Result<Table, InputError> {
-    let (kind, payload) = source;
-    match kind.as_str() {
-        "path" => io::read_path(role, std::path::Path::new(payload), protected),
-        _ => io::read_json(role, payload.as_bytes(), protected),
-    }
-}
 
 /// Read both tables of a cohort (for callers that want the message as text).
 pub(super) fn load_cohort(
