@@ -28,12 +28,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+import mentorpair as mp
 import numpy as np
 import pandas as pd
-
-import mentorpair as mp
 from mentorpair import _core, _match
-from mentorpair.synthetic import cohort
+from mentorpair.synthetic import PROTECTED, cohort
 
 REFERENCE_DATE = "2026-03-02"
 
@@ -100,7 +99,7 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def refusal(mentees: Any, mentors: Any) -> str:
     try:
-        mp.match(mentees, mentors, reference_date=REFERENCE_DATE)
+        mp.match(mentees, mentors, reference_date=REFERENCE_DATE, protected=list(PROTECTED))
     except ValueError as e:
         if "too large" not in str(e):
             raise
@@ -140,7 +139,7 @@ def part_b(n_mentees: int, n_mentors: int, repeat: int) -> None:
         mentees.to_csv(e_csv, index=False)
         mentors.to_csv(r_csv, index=False)
         argv = ["mentorpair", "--quiet", "match", "--mentees", e_csv, "--mentors", r_csv]
-        argv += ["--out", out, "--reference-date", REFERENCE_DATE]
+        argv += ["--out", out, "--reference-date", REFERENCE_DATE, "--protected", ",".join(PROTECTED)]
 
         def rust() -> int:
             with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
@@ -153,7 +152,7 @@ def part_b(n_mentees: int, n_mentors: int, repeat: int) -> None:
         rust_pairs = pd.read_csv(out)
 
     def python() -> mp.MatchResult:
-        return mp.match(mentees, mentors, reference_date=REFERENCE_DATE)
+        return mp.match(mentees, mentors, reference_date=REFERENCE_DATE, protected=list(PROTECTED))
 
     t_cols, result = best(python, repeat)
     with json_wire():
@@ -175,9 +174,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = ap.parse_args(argv)
     print(f"mentorpair {_core.__version__}, {os.cpu_count()} CPUs")
     if args.big[0] > 0:
-        part_a(*args.big, args.repeat)
+        part_a(args.big[0], args.big[1], args.repeat)
     if args.match[0] > 0:
-        part_b(*args.match, args.repeat)
+        part_b(args.match[0], args.match[1], args.repeat)
 
 
 if __name__ == "__main__":

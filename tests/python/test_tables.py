@@ -7,11 +7,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+import mentorpair as mp
 import numpy as np
 import pandas as pd
 import pytest
-
-import mentorpair as mp
 from mentorpair._match import _source
 from mentorpair.synthetic import PROTECTED, cohort
 
@@ -198,6 +197,20 @@ def test_unreadable_arrow_type_is_named() -> None:
     # The same column from pandas (numpy datetime64) carries through as text, as before.
     got = mp.match(mentees.to_pandas(), [{"id": "m1"}])
     assert len(got.pairs) == 1
+
+
+def test_categorical_columns_read_as_text() -> None:
+    """Dictionary-encoded strings (polars/pandas categoricals), including one with no values."""
+    mentees = pa.table(
+        {
+            "id": ["e1", "e2"],
+            "department": pa.array(["Finance", None]).dictionary_encode(),
+            "office": pa.array([None, None], pa.dictionary(pa.int32(), pa.string())),
+        }
+    )
+    got = mp.match(mentees, [{"id": "m1", "department": "Finance"}, {"id": "m2"}], exclude_same_department=True)
+    assert dict(zip(got.pairs["mentee_id"], got.pairs["mentor_id"])) == {"e1": "m2", "e2": "m1"}
+    assert "mentee_office" not in got.pairs.columns
 
 
 def test_nested_list_cell_is_refused_with_its_row() -> None:
