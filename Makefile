@@ -25,6 +25,7 @@ demo: develop
 
 test-rust:
 	$(CARGO) test --all-targets -q
+	$(CARGO) test --test columns --features arrow -q
 	$(CARGO) test --doc -q
 
 # pytest's exit code 5 ("no tests collected") is a failure here, never a silent pass.

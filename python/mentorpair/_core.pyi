@@ -9,6 +9,10 @@ import numpy.typing as npt
 
 from mentorpair._options import MatchOptions, SolveOptions
 
+#: A table as `mentorpair._match._source` hands it over: ("path", path), ("arrow", object with
+#: __arrow_c_stream__), ("columns", names, [numpy array or list per column]) or ("json", text).
+_TableSource = tuple[Any, ...]
+
 __all__ = [
     "__version__",
     "MentorpairError",
@@ -117,8 +121,8 @@ class Problem:
 
     def __new__(
         cls,
-        mentees: tuple[str, str],
-        mentors: tuple[str, str],
+        mentees: _TableSource,
+        mentors: _TableSource,
         options: MatchOptions | dict[str, Any] | None = None,
         protected: list[str] = ...,
     ) -> Problem: ...
@@ -180,8 +184,8 @@ def quality_compare(spec_json: str, seeds: list[int], strategy_names: list[str])
 
 def quality_tables(
     what: str,
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     protected: list[str],
     strategy_names: list[str],
     seed: int,
@@ -278,8 +282,8 @@ def fit_weights_frame(
     """Fit weights to a frame of component values; the WeightFit as JSON."""
 
 def history_components(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     mentee_ids: list[str],
     mentor_ids: list[str],
     outcomes: list[float],
@@ -289,8 +293,8 @@ def history_components(
     """Built-in component values of past pairs scored from the cohort tables."""
 
 def synthetic_history(
-    mentees: tuple[str, str],
-    mentors: tuple[str, str],
+    mentees: _TableSource,
+    mentors: _TableSource,
     spec_json: str,
     scoring_json: str = "",
     protected: list[str] = ...,
@@ -305,7 +309,7 @@ _F64 = npt.NDArray[np.float64]
 _I64 = npt.NDArray[np.int64]
 _Triples = tuple[_U64, _U32, _F64]
 
-def dask_summary(mentees: tuple[str, str], mentors: tuple[str, str], protected: list[str]) -> str:
+def dask_summary(mentees: _TableSource, mentors: _TableSource, protected: list[str]) -> str:
     """Summarise one mentee partition (JSON), reading its wishes against the mentor table."""
 
 def dask_defaults() -> tuple[int, int, int, int]:
@@ -317,8 +321,8 @@ class DaskBlock:
 
     def __new__(
         cls,
-        mentees: tuple[str, str],
-        mentors: tuple[str, str],
+        mentees: _TableSource,
+        mentors: _TableSource,
         config_json: str,
         protected: list[str],
         context_json: str,
@@ -347,7 +351,7 @@ class DaskCentral:
     def __new__(
         cls,
         summaries: list[str],
-        mentors: tuple[str, str],
+        mentors: _TableSource,
         config_json: str,
         protected: list[str],
     ) -> DaskCentral: ...

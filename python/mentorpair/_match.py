@@ -36,56 +36,59 @@ AFFINITY = "affinity"
 #: of ``MatchResult.pairs`` only when some mentee listed preferred mentors.
 PREFERENCE = "preference"
 
-TableLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
+TableLike = Any  # pandas.DataFrame | Arrow stream (pyarrow, polars...) | Sequence[Mapping[str, Any]] | str | os.PathLike
 
 
-def _clean(value: Any) -> Any:
-    """One cell as a JSON-ready value; missing values (None, NaN, pd.NA, NaT) become None."""
-    if value is None:
-        return None
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=str)  # a set has no order: make the joined cell deterministic
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, str):
-        return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+def _column(values: pd.Series) -> Any:
+    """One column as the core reads it: an int64/float64/bool numpy array, or a Python list whose
+    missing values (None, NaN, pd.NA, NaT) are None. Cells holding lists stay lists."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype.kind == "b":
+            return np.ascontiguousarray(values.to_numpy(), dtype=np.bool_)
+        if dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8):
+            return np.ascontiguousarray(values.to_numpy(), dtype=np.int64)
+        if dtype.kind == "f":
+            return np.ascontiguousarray(values.to_numpy(), dtype=np.float64)
+    cells = values.astype(object)
+    return cells.where(values.notna(), None).tolist()
 
 
-def _source(table: TableLike, name: str) -> tuple[str, str]:
-    """Convert a table argument to the ``(kind, payload)`` pair the core reads."""
+def _arrow_stream(table: Any) -> bool:
+    return hasattr(table, "__arrow_c_stream__") and not isinstance(table, type)
+
+
+def _source(table: TableLike, name: str) -> tuple[Any, ...]:
+    """Convert a table argument to what the core reads: ``("path", path)``, ``("arrow", obj)``
+    for an Arrow PyCapsule stream (pyarrow, polars, DuckDB...), or ``("columns", names,
+    columns)`` with one numpy array or list per column. Never row by row, never JSON."""
     if isinstance(table, (str, os.PathLike)):
         return ("path", os.fspath(table))
-    columns = None
     if isinstance(table, pd.DataFrame):
-        columns = [str(c) for c in table.columns]  # checked by the core even when there are no rows
-        records = table.to_dict(orient="records")
-    elif isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
-        records = list(table)
-    else:
-        raise TypeError(
-            f"{name} must be a pandas DataFrame, a list of dicts or a path to a .csv/.json file, "
-            f"not {type(table).__name__}"
-        )
-    rows = []
-    for i, rec in enumerate(records, start=1):
-        if not isinstance(rec, Mapping):
-            raise TypeError(f"{name} row {i} is {type(rec).__name__}, expected a dict of column -> value")
-        rows.append({str(k): _clean(v) for k, v in rec.items()})
-    if columns is not None:
-        return ("records", json.dumps({"columns": columns, "rows": rows}))
-    return ("records", json.dumps(rows))
+        names = [str(c) for c in table.columns]  # checked by the core even when there are no rows
+        if any(isinstance(t, pd.ArrowDtype) for t in table.dtypes):
+            import pyarrow as pa  # an ArrowDtype column means pyarrow is installed
+
+            return ("arrow", pa.Table.from_pandas(table, preserve_index=False))
+        return ("columns", names, [_column(table.iloc[:, i]) for i in range(table.shape[1])])
+    if _arrow_stream(table):
+        return ("arrow", table)
+    if isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
+        order: dict[str, None] = {}
+        for i, rec in enumerate(table, start=1):
+            if not isinstance(rec, Mapping):
+                raise TypeError(f"{name} row {i} is {type(rec).__name__}, expected a dict of column -> value")
+            order.update(dict.fromkeys(str(k) for k in rec))
+        columns: dict[str, list[Any]] = {k: [None] * len(table) for k in order}
+        for i, rec in enumerate(table):
+            for k, v in rec.items():
+                columns[str(k)][i] = v
+        names = list(columns)
+        return ("columns", names, [_column(pd.Series(columns[k], dtype=object)) for k in names])
+    raise TypeError(
+        f"{name} must be a pandas DataFrame, an Arrow table (pyarrow, polars, anything with "
+        f"__arrow_c_stream__), a list of dicts or a path to a .csv/.json file, not {type(table).__name__}"
+    )
 
 
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
@@ -98,7 +101,7 @@ def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
     return out
 
 
-def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tuple[str, str]]:
+def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """Both tables as the core reads them. The one place tables are converted for Rust: a
     :class:`mentorpair.Problem` calls it once, and nothing after reads the tables again."""
     return _source(mentees, "mentees"), _source(mentors, "mentors")
@@ -306,6 +309,25 @@ class MatchResult:
         unmatched mentees, fairness charts by the protected column(s) ``by``, meeting schedule from
         ``start``, default the first Monday on or after the reference date). Returns the path."""
         return _programme.report(self, path, by, start, weeks, meeting_minutes, cadence_weeks)
+
+    def to_arrow(self, table: str = "pairs") -> Any:
+        """``pairs`` (or ``unmatched``, ``violations``) as a ``pyarrow.Table``; needs pyarrow."""
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self._frame(table), preserve_index=False)
+
+    def to_polars(self, table: str = "pairs") -> Any:
+        """``pairs`` (or ``unmatched``, ``violations``) as a ``polars.DataFrame``; needs polars
+        (and pyarrow for the conversion)."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_arrow(table))
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        frames = {"pairs": self.pairs, "unmatched": self.unmatched, "violations": self.violations}
+        if table not in frames:
+            raise ValueError(f"table must be pairs, unmatched or violations, not {table!r}")
+        return frames[table]
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as plain Python data (pairs with explanations, unmatched, violations,

@@ -1,9 +1,11 @@
-//! Reading and writing participant tables: CSV, JSON and generic records (pandas, lists of dicts).
+//! Reading and writing participant tables: CSV, JSON, generic records and columns (pandas, polars,
+//! Arrow, lists of dicts).
 //! Every source goes through one parse + validate path; errors name table, row, id, column, value
 //! and the fix. No row is ever dropped silently.
 
 pub mod atomic;
 mod cells;
+mod columns;
 mod csv;
 mod json;
 mod pairs;
@@ -13,6 +15,9 @@ mod table;
 mod write;
 
 pub use self::csv::read_csv;
+#[cfg(feature = "arrow")]
+pub use columns::read_record_batches;
+pub use columns::{read_columns, Column, ColumnValues};
 pub use json::read_json;
 pub use pairs::{pairs_from_cells, read_pairs_csv, read_pairs_path, IdPair, PairsError};
 pub use records::{read_records, read_records_with_columns};

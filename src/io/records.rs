@@ -107,19 +107,14 @@ pub fn read_records_with_columns(
 pub(super) fn value_to_cell(v: &Value) -> Result<Option<String>, String> {
     Ok(match v {
         Value::Null => None,
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Bool(b) => Some(bool_cell(*b)),
         Value::Number(n) => Some(number_to_string(n)),
-        Value::String(s) => {
-            let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        }
+        Value::String(s) => text_cell(s),
         Value::Array(items) => {
             let mut parts = Vec::with_capacity(items.len());
             for it in items {
                 match it {
-                    Value::Array(_) | Value::Object(_) => {
-                        return Err("nested lists and objects are not supported".to_string())
-                    }
+                    Value::Array(_) | Value::Object(_) => return Err(NESTED.to_string()),
                     other => {
                         if let Some(s) = value_to_cell(other)? {
                             parts.push(s);
@@ -127,19 +122,46 @@ pub(super) fn value_to_cell(v: &Value) -> Result<Option<String>, String> {
                     }
                 }
             }
-            (!parts.is_empty()).then(|| parts.join(";"))
+            list_cell(parts)
         }
         Value::Object(_) => return Err("an object cannot be a cell value".to_string()),
     })
 }
 
-/// Integral floats (pandas turns integer columns with gaps into floats) print without `.0`, so
-/// `17.0` and `17` name the same manager.
-fn number_to_string(n: &serde_json::Number) -> String {
-    if let Some(f) = n.as_f64() {
-        if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-            return format!("{}", f as i64);
-        }
+/// Why a list inside a list cell is refused.
+const NESTED: &str = "nested lists and objects are not supported";
+
+/// A text cell: trimmed; empty means missing.
+pub(super) fn text_cell(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// A boolean cell, as the CSV reader would see it.
+pub(super) fn bool_cell(b: bool) -> String {
+    b.to_string()
+}
+
+/// The items of a list cell (already cells themselves), joined with `;`; no items means missing.
+fn list_cell(parts: Vec<String>) -> Option<String> {
+    (!parts.is_empty()).then(|| parts.join(";"))
+}
+
+/// A floating-point cell: NaN is missing; integral floats (pandas turns integer columns with
+/// gaps into floats) print without `.0`, so `17.0` and `17` name the same manager.
+pub(super) fn float_cell(f: f64) -> Option<String> {
+    if f.is_nan() {
+        return None;
     }
-    n.to_string()
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Some(format!("{}", f as i64));
+    }
+    Some(serde_json::Number::from_f64(f).map_or_else(|| f.to_string(), |n| n.to_string()))
+}
+
+fn number_to_string(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() => float_cell(f).unwrap_or_else(|| n.to_string()),
+        _ => n.to_string(),
+    }
 }

@@ -5,7 +5,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2}
 use pyo3::prelude::*;
 
 use super::errors::{CoreError, MentorpairError};
-use super::matching::read_cohort;
+use super::matching::{read_cohort, Source};
 use super::threads::run_detached;
 
 use crate::learn::{self, FitOptions, HistoryFrame};
@@ -140,8 +140,8 @@ fn fit_weights_frame(
 #[allow(clippy::too_many_arguments)]
 fn history_components<'py>(
     py: Python<'py>,
-    mentees: (String, String),
-    mentors: (String, String),
+    mentees: Source,
+    mentors: Source,
     mentee_ids: Vec<String>,
     mentor_ids: Vec<String>,
     outcomes: Vec<f64>,
@@ -168,8 +168,8 @@ fn history_components<'py>(
 #[pyo3(signature = (mentees, mentors, spec_json, scoring_json="", protected=Vec::new()))]
 fn synthetic_history<'py>(
     py: Python<'py>,
-    mentees: (String, String),
-    mentors: (String, String),
+    mentees: Source,
+    mentors: Source,
     spec_json: &str,
     scoring_json: &str,
     protected: Vec<String>,

@@ -16,19 +16,13 @@ use crate::distributed::{
     default_budget, BlockCandidates, BlockCheck, BlockScorer, CentralSolve, MenteeContext,
     PartitionSummary, Triples, DEFAULT_K_MENTEE, DEFAULT_K_MENTOR,
 };
-use crate::io;
 
 fn err(e: impl std::fmt::Display) -> PyErr {
     MentorpairError::new_err(e.to_string())
 }
 
 fn read_table(role: Role, source: &Source, protected: &[String]) -> Result<Table, String> {
-    let (kind, payload) = source;
-    match kind.as_str() {
-        "path" => io::read_path(role, std::path::Path::new(payload), protected),
-        _ => io::read_json(role, payload.as_bytes(), protected),
-    }
-    .map_err(|e| e.to_string())
+    super::tables::load(role, source, protected).map_err(|e| e.to_string())
 }
 
 fn read_pair(
@@ -36,13 +30,7 @@ fn read_pair(
     mentors: &Source,
     protected: &[String],
 ) -> Result<(Table, Table), String> {
-    let a = read_table(Role::Mentee, mentees, protected)?;
-    let b = read_table(Role::Mentor, mentors, protected)?;
-    let cohort = crate::cohort::Cohort {
-        mentees: a,
-        mentors: b,
-    };
-    io::check_protected(&cohort, protected).map_err(|e| e.to_string())?;
+    let cohort = super::matching::read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
     Ok((cohort.mentees, cohort.mentors))
 }
 

@@ -1,20 +1,11 @@
 //! Binding for the tables and the match configuration: the one place that reads both tables as
-//! Python hands them over, and the JSON config. Conversions only; all logic is in `crate::io`.
+//! Python hands them over (column by column, see `tables`), and the JSON config. Conversions
+//! only; all logic is in `crate::io`.
 
-use crate::cohort::{Cohort, Role, Table};
+use super::tables::load;
+pub(super) use super::tables::Source;
+use crate::cohort::{Cohort, Role};
 use crate::io::{self, InputError};
-
-/// A table as handed over by `mentorpair._match._source`: `("path", "file.csv")` or
-/// `("records", "[{...}, ...]")` (JSON array of row objects).
-pub(super) type Source = (String, String);
-
-fn load(role: Role, source: &Source, protected: &[String]) -> Result<Table, InputError> {
-    let (kind, payload) = source;
-    match kind.as_str() {
-        "path" => io::read_path(role, std::path::Path::new(payload), protected),
-        _ => io::read_json(role, payload.as_bytes(), protected),
-    }
-}
 
 /// Read both tables: every table that crosses from Python is read here, once per `Problem`.
 pub(super) fn read_cohort(

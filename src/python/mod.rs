@@ -16,6 +16,7 @@ mod programme;
 mod quality;
 mod rematch;
 mod synthetic;
+mod tables;
 mod threads;
 
 use pyo3::prelude::*;
