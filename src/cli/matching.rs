@@ -375,7 +375,9 @@ pub(super) fn match_error(e: MatchError) -> CliError {
             CliError::Input(e.to_string())
         }
         MatchError::Fairness(_) => CliError::Usage(e.to_string()),
-        MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
+        MatchError::Wish(_) | MatchError::Criterion(_) | MatchError::History(_) => {
+            CliError::Input(e.to_string())
+        }
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }

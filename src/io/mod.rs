@@ -5,6 +5,7 @@
 pub mod atomic;
 mod cells;
 mod csv;
+pub mod history;
 mod json;
 mod pairs;
 mod records;

@@ -56,7 +56,19 @@ pub struct MatchConfig {
     pub criteria: Vec<crate::criteria::Criterion>,
     /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
     pub preferences: crate::wishes::PreferenceMode,
+    // -- rounds (issue 13) --
+    /// Earlier rounds: past pairs and mentees left unmatched (see [`crate::io::history`]).
+    /// A past pair is never matched again unless `allow_repeat_pairs`.
+    pub history: Vec<crate::io::history::PastPair>,
+    /// Allow pairs the history says met before (default false: `paired_before` excludes them).
+    pub allow_repeat_pairs: bool,
+    /// Weight of the priority component for mentees left unmatched in earlier rounds (default
+    /// 0.1, in [0, 1000]; 0 turns it off); see [`crate::score::priority`].
+    pub unmatched_priority: f64,
 }
+
+/// Default weight of the priority component for mentees the history shows unmatched.
+pub const DEFAULT_UNMATCHED_PRIORITY: f64 = 0.1;
 
 impl Default for MatchConfig {
     fn default() -> Self {
@@ -72,6 +84,9 @@ impl Default for MatchConfig {
             fairness: None,
             criteria: Vec::new(),
             preferences: crate::wishes::PreferenceMode::Bonus,
+            history: Vec::new(),
+            allow_repeat_pairs: false,
+            unmatched_priority: DEFAULT_UNMATCHED_PRIORITY,
         }
     }
 }
@@ -125,6 +140,15 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// The history names someone not in the tables (or cannot be read).
+    #[error(transparent)]
+    History(Box<crate::io::history::HistoryError>),
+}
+
+impl From<crate::io::history::HistoryError> for MatchError {
+    fn from(e: crate::io::history::HistoryError) -> Self {
+        MatchError::History(Box::new(e))
+    }
 }
 
 impl From<Box<crate::wishes::WishError>> for MatchError {
@@ -162,6 +186,13 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
         return Err(MatchError::Config(format!(
             "min_score is {}; use a finite number such as 0 or 0.3",
             cfg.min_score
+        )));
+    }
+    if !(0.0..=score::MAX_WEIGHT).contains(&cfg.unmatched_priority) {
+        return Err(MatchError::Config(format!(
+            "unmatched_priority is {}; use a number from 0 (off) to {} (default {DEFAULT_UNMATCHED_PRIORITY})",
+            cfg.unmatched_priority,
+            score::MAX_WEIGHT
         )));
     }
     if cohort.mentees.role != crate::cohort::Role::Mentee {
