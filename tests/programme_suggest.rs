@@ -8,8 +8,9 @@
 
 use mentorpair::cohort::{Cohort, Role};
 use mentorpair::constraints::Exclusion;
+use mentorpair::io::history::{read_history_csv, HistoryError, PastPair};
 use mentorpair::io::read_csv;
-use mentorpair::matching::{MatchConfig, Objective};
+use mentorpair::matching::{MatchConfig, MatchError, Objective};
 use mentorpair::problem::{Problem, SuggestError};
 use mentorpair::synthetic::{generate, CohortSpec};
 use proptest::prelude::*;
@@ -309,4 +310,163 @@ fn shortlists_do_not_depend_on_the_thread_count() {
             assert!(mine.len() == 5 && mine.iter().all(|s| s.cost_of_choice == 0.0));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and history.
+
+fn round_cohort() -> Cohort {
+    with_fay(1)
+}
+
+fn with_fay(fay_capacity: u32) -> Cohort {
+    // One place with cy, whom both ana and eli want; ana is the better match.
+    let mentees = "id,goals,languages\nana,sql;rust,en\neli,sql;design,en\n";
+    let mentors =
+        format!("id,goals,languages,capacity\ncy,sql;rust,en,1\nfay,cooking,fr,{fay_capacity}\n");
+    Cohort {
+        mentees: read_csv(Role::Mentee, mentees.as_bytes(), &[]).unwrap(),
+        mentors: read_csv(Role::Mentor, mentors.as_bytes(), &[]).unwrap(),
+    }
+}
+
+fn history(csv: &str) -> Vec<PastPair> {
+    read_history_csv(csv.as_bytes(), "history.csv").unwrap()
+}
+
+fn pairs_of(problem: &Problem) -> Vec<(String, String)> {
+    problem
+        .match_result()
+        .unwrap()
+        .pairs
+        .iter()
+        .map(|p| (p.mentee_id.clone(), p.mentor_id.clone()))
+        .collect()
+}
+
+#[test]
+fn a_pair_from_an_earlier_round_is_never_matched_again_unless_allowed() {
+    let fresh = Problem::new(round_cohort(), MatchConfig::default()).unwrap();
+    assert!(pairs_of(&fresh).contains(&("ana".into(), "cy".into())));
+    let mut cfg = MatchConfig::default();
+    cfg.history = history("mentee_id,mentor_id,round,outcome\nana,cy,1,1\neli,fay,1,0\n");
+    let problem = Problem::new(round_cohort(), cfg.clone()).unwrap();
+    let pairs = pairs_of(&problem);
+    assert!(!pairs.contains(&("ana".into(), "cy".into())), "{pairs:?}");
+    assert!(pairs.contains(&("eli".into(), "cy".into())), "{pairs:?}");
+    // The mask names it, suggest leaves it out, and asking about it says why.
+    assert_eq!(problem.mask().reason(0, 0), Some(Exclusion::PairedBefore));
+    assert!(problem
+        .suggest("ana", 5)
+        .unwrap()
+        .iter()
+        .all(|s| s.mentor_id != "cy"));
+    let why = problem.choice("ana", "cy").unwrap();
+    assert_eq!(why.exclusion, Some(Exclusion::PairedBefore));
+    assert!(why.reason.unwrap().contains("earlier round"));
+    // The post-solve audit catches the pair in any pairing handed to it.
+    let forced = problem.report(&[(0, 0)]);
+    let v: Vec<_> = forced
+        .violations
+        .iter()
+        .filter(|v| v.constraint == "paired_before")
+        .collect();
+    assert_eq!(v.len(), 1, "{:?}", forced.violations);
+    assert!(v[0].detail.contains("history row 1"));
+    assert!(problem.match_result().unwrap().violations.is_empty());
+    // Pinning it is refused with the reason.
+    let mut pinned = cfg.clone();
+    pinned.pin = vec![("ana".into(), "cy".into())];
+    let err = Problem::new(round_cohort(), pinned).unwrap_err();
+    assert!(err.to_string().contains("earlier round"), "{err}");
+    // allow_repeat_pairs lifts it.
+    cfg.allow_repeat_pairs = true;
+    let again = Problem::new(round_cohort(), cfg).unwrap();
+    assert!(pairs_of(&again).contains(&("ana".into(), "cy".into())));
+    assert!(again.report(&[(0, 0)]).violations.is_empty());
+}
+
+#[test]
+fn mentees_left_unmatched_before_get_an_explained_priority() {
+    // eli took part in rounds 1 and 2 and got no mentor in either; ana had a mentor in round 2.
+    // fay has no place this round: cy is the one mentor, and only one mentee gets him.
+    let h = "mentee_id,mentor_id,round\neli,,1\neli,,2\nana,,2\nana,fay,2\n";
+    let mut cfg = MatchConfig::default();
+    cfg.history = history(h);
+    cfg.unmatched_priority = 2.0;
+    let problem = Problem::new(with_fay(0), cfg.clone()).unwrap();
+    assert_eq!(pairs_of(&problem), vec![("eli".into(), "cy".into())]);
+    let e = problem.explain("eli", "cy").unwrap().explanation;
+    let part = e
+        .components
+        .iter()
+        .find(|c| c.component.name() == "priority")
+        .expect("a priority component");
+    assert_eq!(part.value, 1.0);
+    assert!(
+        e.line().contains("left unmatched in 2 earlier rounds"),
+        "{}",
+        e.line()
+    );
+    let a = problem.explain("ana", "cy").unwrap().explanation;
+    assert!(a
+        .components
+        .iter()
+        .all(|c| c.component.name() != "priority"));
+    // The bonus is what moves eli ahead: without it (weight 0) ana keeps cy.
+    cfg.unmatched_priority = 0.0;
+    let off = Problem::new(with_fay(0), cfg).unwrap();
+    assert_eq!(pairs_of(&off), vec![("ana".into(), "cy".into())]);
+}
+
+#[test]
+fn bad_history_is_a_typed_error_naming_row_and_column() {
+    let err = read_history_csv(
+        "mentee_id,mentor_id,round\nana,cy,1\neli,fay,two\n".as_bytes(),
+        "history.csv",
+    )
+    .unwrap_err();
+    match &err {
+        HistoryError::BadCell {
+            source_name,
+            row,
+            column,
+            value,
+            ..
+        } => assert_eq!(
+            (source_name.as_str(), *row, column.as_str(), value.as_str()),
+            ("history.csv", 2, "round", "two")
+        ),
+        other => panic!("expected BadCell, got {other:?}"),
+    }
+    assert!(err.to_string().contains("not a round number"));
+    let err = read_history_csv("mentee_id,round\nana,1\n".as_bytes(), "h.csv").unwrap_err();
+    assert!(matches!(&err, HistoryError::MissingColumn { column, .. } if column == "mentor_id"));
+    let err = read_history_csv(
+        "mentee_id,mentor_id,date\nana,cy,2026-13-01\n".as_bytes(),
+        "h.csv",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+    // Ids are checked against this round's tables.
+    let mut cfg = MatchConfig::default();
+    cfg.history = history("mentee_id,mentor_id,round\nana,cy,1\nana,m-17,1\n");
+    match Problem::new(round_cohort(), cfg).unwrap_err() {
+        MatchError::History(e) => match *e {
+            HistoryError::UnknownId {
+                row, column, id, ..
+            } => assert_eq!(
+                (row, column.as_str(), id.as_str()),
+                (2, "mentor_id", "m-17")
+            ),
+            other => panic!("expected UnknownId, got {other:?}"),
+        },
+        other => panic!("expected a history error, got {other:?}"),
+    }
+    let mut cfg = MatchConfig::default();
+    cfg.unmatched_priority = -1.0;
+    assert!(matches!(
+        Problem::new(round_cohort(), cfg),
+        Err(MatchError::Config(m)) if m.contains("unmatched_priority")
+    ));
 }

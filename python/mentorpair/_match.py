@@ -85,6 +85,39 @@ def _source(table: TableLike, name: str) -> tuple[str, str]:
     return ("records", json.dumps(rows))
 
 
+HistoryLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
+
+
+def _history(table: HistoryLike) -> list[dict[str, Any]]:
+    """A history table (DataFrame, list of dicts or CSV path) as the core's past pairs: the
+    cells go to Rust as text and the one history reader parses them (errors name the row and
+    column)."""
+    if isinstance(table, (str, os.PathLike)):
+        return list(json.loads(_core.read_history("path", os.fspath(table))))
+    if isinstance(table, pd.DataFrame):
+        columns = [str(c) for c in table.columns]
+        records = table.to_dict(orient="records")
+    elif isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
+        records = [dict(r) for r in table]
+        columns = sorted({str(k) for r in records for k in r})
+    else:
+        raise TypeError(f"history must be a DataFrame, a list of dicts or a CSV path, not {type(table).__name__}")
+
+    def cell(v: Any) -> str | None:
+        if isinstance(v, (_dt.date, _dt.datetime)) and not pd.isna(v):
+            return v.isoformat()[:10]  # pandas Timestamps too
+        v = _clean(v)
+        if v is None:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    rows = [[cell(r.get(c)) for c in columns] for r in records]
+    payload = json.dumps({"columns": columns, "rows": rows})
+    return list(json.loads(_core.read_history("cells", payload)))
+
+
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
     out = []
     for p in pairs:
@@ -141,6 +174,12 @@ def _config(o: Mapping[str, Any]) -> str:
     for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
         if o.get(key) is not None:
             cfg["scoring"][key] = o[key]
+    if o.get("history") is not None:
+        cfg["history"] = _history(o["history"])
+    if o.get("allow_repeat_pairs") is not None:
+        cfg["allow_repeat_pairs"] = bool(o["allow_repeat_pairs"])
+    if o.get("unmatched_priority") is not None:
+        cfg["unmatched_priority"] = float(o["unmatched_priority"])
     if not math.isfinite(cfg["min_score"]):
         raise ValueError(f"min_score must be a finite number, not {min_score!r}")
     return json.dumps(cfg)
@@ -201,6 +240,16 @@ _OPTION_DOC = """
         Programme-defined criteria, e.g. ``[{"column": "location", "kind": "same", "weight":
         0.1}, {"column": "business_unit", "kind": "different", "rule": "must"}]``; kinds same,
         different, closeness (``scale``), overlap (Jaccard) and ahead (``by``, ``order``).
+    history
+        Earlier rounds: a DataFrame, list of dicts or CSV path with ``mentee_id``, ``mentor_id``
+        (empty = the mentee took part and got no mentor), ``round`` (integer) or ``date``
+        (``YYYY-MM-DD``), optional ``outcome``. A past pair is never matched again (exclusion
+        ``paired_before``); mentees left unmatched in earlier rounds get the ``priority``
+        component. Unknown ids or a round that is not a number raise ``ValueError``.
+    allow_repeat_pairs
+        Allow pairs the history says met before (default False).
+    unmatched_priority
+        Weight of the priority component for mentees left unmatched (default 0.5; 0 = off).
     preferences
         ``"bonus"`` (default: a mentee's ``preferred_mentors`` earn the preference component) or
         ``"must"`` (a mentee with a list is matched only with a listed mentor).
@@ -246,6 +295,9 @@ def match(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    history: HistoryLike | None = None,
+    allow_repeat_pairs: bool | None = None,
+    unmatched_priority: float | None = None,
     fairness: str | None = None,
     by: str | Sequence[str] | None = None,
     tolerance: float = 0.05,

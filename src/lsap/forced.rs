@@ -14,12 +14,12 @@
 //! residual graph from that row, prices every column of the row at once. Under the coverage
 //! objective costs are the exact lexicographic pairs `(pairs lost, score lost)`.
 //!
-//! A row's Dijkstra stops as soon as its frontier is beyond the `k`-th cheapest column found,
-//! so a shortlist touches a small part of the graph; rows run in parallel and each answer
-//! depends on its row alone (deterministic whatever the thread count).
-
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+//! Rows are contracted away first: a reversed step column → row → column costs
+//! `add(r, c) + drop(r, c')` for a row matched to `c'` that could take `c`, so one pass over the
+//! allowed pairs gives a dense columns × columns graph (plus `T`), and each search is a dense
+//! Dijkstra on `columns + 1` nodes. A row's search stops as soon as its frontier is beyond the
+//! `k`-th cheapest column found; rows run in parallel and each answer depends on its row alone
+//! (deterministic whatever the thread count). Memory: one `columns²` table of 16-byte costs.
 
 use ndarray::ArrayView2;
 use rayon::prelude::*;
@@ -84,32 +84,17 @@ pub struct Residual<'a> {
     deg_c: Vec<u32>,
     /// Matched columns per row, sorted.
     row_pairs: Vec<Vec<usize>>,
+    /// The reversed residual graph with the rows contracted away: `g[c * m + c2]` is the
+    /// cheapest reversed step column `c` → some row → column `c2` (a row matched to `c2` that
+    /// could take `c` instead), `to_t[c]` column → `T` (directly or through a row with room),
+    /// `from_t[c]` `T` → column (a column with room, or through a matched row).
+    g: Vec<Lex>,
+    to_t: Vec<Lex>,
+    from_t: Vec<Lex>,
     /// Caller-sense LP duals as lexicographic values.
     u: Vec<Lex>,
     v: Vec<Lex>,
     coverage: bool,
-}
-
-/// A heap entry ordered by distance, then node (deterministic ties).
-#[derive(Clone, Copy, PartialEq)]
-struct Entry(Lex, usize);
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .k
-            .cmp(&other.0.k)
-            .then(self.0.f.total_cmp(&other.0.f))
-            .then(self.1.cmp(&other.1))
-    }
 }
 
 fn clamp(x: Lex) -> Lex {
@@ -124,39 +109,20 @@ fn clamp(x: Lex) -> Lex {
 struct Scratch {
     dist: Vec<Lex>,
     done: Vec<bool>,
-    touched: Vec<usize>,
-    heap: BinaryHeap<Reverse<Entry>>,
 }
 
 impl Scratch {
     fn new(nodes: usize) -> Scratch {
         Scratch {
-            dist: vec![INF; nodes],
-            done: vec![false; nodes],
-            touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            dist: Vec::with_capacity(nodes),
+            done: Vec::with_capacity(nodes),
         }
     }
+}
 
-    fn reset(&mut self) {
-        for &x in &self.touched {
-            self.dist[x] = INF;
-            self.done[x] = false;
-        }
-        self.touched.clear();
-        self.heap.clear();
-    }
-
-    fn relax(&mut self, node: usize, d: Lex) {
-        let cur = self.dist[node];
-        if !self.done[node] && Entry(d, node) < Entry(cur, node) {
-            if cur.k == i64::MAX {
-                self.touched.push(node);
-            }
-            self.dist[node] = d;
-            self.heap.push(Reverse(Entry(d, node)));
-        }
-    }
+/// `a < b` lexicographically.
+fn lt(a: Lex, b: Lex) -> bool {
+    a.k < b.k || (a.k == b.k && a.f < b.f)
 }
 
 const INF: Lex = Lex {
@@ -226,7 +192,7 @@ impl<'a> Residual<'a> {
                 })
                 .collect()
         };
-        Ok(Residual {
+        let mut res = Residual {
             w: weights,
             wt,
             n,
@@ -236,10 +202,15 @@ impl<'a> Residual<'a> {
             deg_r: row_pairs.iter().map(|v| v.len() as u32).collect(),
             deg_c: col_pairs.iter().map(|v| v.len() as u32).collect(),
             row_pairs,
+            g: Vec::new(),
+            to_t: Vec::new(),
+            from_t: Vec::new(),
             u: lex(&matching.row_duals, &matching.row_count_duals),
             v: lex(&matching.col_duals, &matching.col_count_duals),
             coverage,
-        })
+        };
+        res.contract()?;
+        Ok(res)
     }
 
     /// A pair's value in the maximising sense: `(1, w)` under coverage, `(0, w)` otherwise.
@@ -281,7 +252,7 @@ impl<'a> Residual<'a> {
         if self.is_matched(r, c) {
             return Some(ForcedCost::ZERO);
         }
-        let mut s = Scratch::new(self.n + self.m + 1);
+        let mut s = Scratch::new(self.m + 1);
         let mut found = None;
         self.search(r, &mut s, |col, d| {
             if col == c {
@@ -296,13 +267,13 @@ impl<'a> Residual<'a> {
     /// The `k` columns row `r` can be forced to at the least cost, cheapest first (ties: higher
     /// weight first, then lower column), each with its exact cost.
     pub fn cheapest(&self, r: usize, k: usize) -> Vec<(usize, ForcedCost)> {
-        let mut s = Scratch::new(self.n + self.m + 1);
+        let mut s = Scratch::new(self.m + 1);
         self.cheapest_with(r, k, &mut s)
     }
 
     /// [`Residual::cheapest`] for every row, in parallel (one search per row).
     pub fn cheapest_all(&self, k: usize) -> Vec<Vec<(usize, ForcedCost)>> {
-        let nodes = self.n + self.m + 1;
+        let nodes = self.m + 1;
         (0..self.n)
             .into_par_iter()
             .map_init(|| Scratch::new(nodes), |s, r| self.cheapest_with(r, k, s))
@@ -344,7 +315,78 @@ impl<'a> Residual<'a> {
         best.into_iter().map(|(_, _, c, cost)| (c, cost)).collect()
     }
 
-    /// Dijkstra on the reversed residual graph from row `r` (distances are to `r`). `on_col` sees
+    /// Reduced cost of dropping matched pair `(r, c)` (edge column → row).
+    fn drop_cost(&self, r: usize, c: usize) -> Lex {
+        clamp(self.value(self.w[[r, c]]) - self.u[r] - self.v[c])
+    }
+
+    /// Build the contracted graph (see the fields): one pass over the allowed pairs.
+    fn contract(&mut self) -> Result<(), LsapError> {
+        let (n, m) = (self.n, self.m);
+        let drops: Vec<Vec<(usize, Lex)>> = (0..n)
+            .map(|r| {
+                self.row_pairs[r]
+                    .iter()
+                    .map(|&c| (c, self.drop_cost(r, c)))
+                    .collect()
+            })
+            .collect();
+        let mut g = memory::try_vec(INF, m.saturating_mul(m))?;
+        let mut free = vec![INF; m];
+        if m > 0 {
+            g.par_chunks_mut(m)
+                .zip(free.par_iter_mut())
+                .enumerate()
+                .for_each(|(c, (row, free))| {
+                    let col = &self.wt[c * n..(c + 1) * n];
+                    for (r, &w) in col.iter().enumerate() {
+                        if w.is_nan() || self.row_cap[r] == 0 {
+                            continue;
+                        }
+                        let add = self.add_cost(r, c, w);
+                        for &(c2, drop) in &drops[r] {
+                            let x = add + drop;
+                            if lt(x, row[c2]) {
+                                row[c2] = x;
+                            }
+                        }
+                        if self.deg_r[r] < self.row_cap[r] {
+                            let x = add + clamp(Lex::ZERO - self.u[r]);
+                            if lt(x, *free) {
+                                *free = x;
+                            }
+                        }
+                    }
+                });
+        }
+        let mut to_t = free;
+        let mut from_t = vec![INF; m];
+        for c in 0..m {
+            if self.deg_c[c] > 0 && lt(clamp(self.v[c]), to_t[c]) {
+                to_t[c] = clamp(self.v[c]);
+            }
+            if self.deg_c[c] < self.col_cap[c] {
+                from_t[c] = clamp(Lex::ZERO - self.v[c]);
+            }
+        }
+        for (r, d) in drops.iter().enumerate() {
+            for &(c, drop) in d {
+                let x = clamp(self.u[r]) + drop;
+                if lt(x, from_t[c]) {
+                    from_t[c] = x;
+                }
+            }
+        }
+        self.g = g;
+        self.to_t = to_t;
+        self.from_t = from_t;
+        // The searches read the contracted graph only.
+        self.wt = Vec::new();
+        Ok(())
+    }
+
+    /// Dijkstra on the reversed residual graph from row `r` (distances are to `r`), over the
+    /// contracted graph of columns and `T` (dense: O(columns) per settled node). `on_col` sees
     /// each column when its distance is final and may return a bound: the search stops once the
     /// frontier's key is strictly beyond it (on the ranking grid, see [`ForcedCost::key`]).
     fn search(
@@ -353,58 +395,65 @@ impl<'a> Residual<'a> {
         s: &mut Scratch,
         mut on_col: impl FnMut(usize, Lex) -> Option<(i64, i64)>,
     ) {
-        s.reset();
-        let (n, m) = (self.n, self.m);
-        let t = n + m;
-        s.relax(r, Lex::ZERO);
-        let mut bound: Option<(i64, i64)> = None;
-        while let Some(Reverse(Entry(d, x))) = s.heap.pop() {
-            if s.done[x] {
-                continue;
+        let m = self.m;
+        let t = m;
+        s.dist.clear();
+        s.dist.resize(m + 1, INF);
+        s.done.clear();
+        s.done.resize(m + 1, false);
+        for &c in &self.row_pairs[r] {
+            let x = self.drop_cost(r, c);
+            if lt(x, s.dist[c]) {
+                s.dist[c] = x;
             }
+        }
+        if self.deg_r[r] < self.row_cap[r] {
+            s.dist[t] = clamp(Lex::ZERO - self.u[r]);
+        }
+        let mut bound: Option<(i64, i64)> = None;
+        loop {
+            // The unsettled node nearest the source; ties by index (deterministic).
+            let mut best: Option<usize> = None;
+            for x in 0..=m {
+                if !s.done[x]
+                    && s.dist[x].k != i64::MAX
+                    && best.map_or(true, |b| lt(s.dist[x], s.dist[b]))
+                {
+                    best = Some(x);
+                }
+            }
+            let Some(x) = best else { break };
+            let d = s.dist[x];
             if let Some(b) = bound {
                 if (d.k, quantise(d.f)) > b {
                     break;
                 }
             }
             s.done[x] = true;
-            if x < n {
-                // Into row x: drop a matched pair (column → row), or T → x when x has room.
-                for &c in &self.row_pairs[x] {
-                    let red = clamp(self.value(self.w[[x, c]]) - self.u[x] - self.v[c]);
-                    s.relax(n + c, d + red);
-                }
-                if self.deg_r[x] < self.row_cap[x] {
-                    s.relax(t, d + clamp(Lex::ZERO - self.u[x]));
-                }
-            } else if x < t {
-                let c = x - n;
-                if let Some(b) = on_col(c, d) {
+            if x < m {
+                if let Some(b) = on_col(x, d) {
                     bound = Some(b);
                 }
-                // Into column c: add an unmatched allowed pair (row → column), or T → c.
-                let col = &self.wt[c * n..(c + 1) * n];
-                let vc = self.v[c];
-                for (row, &w) in col.iter().enumerate() {
-                    if w.is_nan() || self.row_cap[row] == 0 {
-                        continue;
+                let row = &self.g[x * m..(x + 1) * m];
+                for (c2, &e) in row.iter().enumerate() {
+                    if e.k != i64::MAX && !s.done[c2] {
+                        let nd = d + e;
+                        if lt(nd, s.dist[c2]) {
+                            s.dist[c2] = nd;
+                        }
                     }
-                    let red = clamp(self.u[row] + vc - self.value(w));
-                    s.relax(row, d + red);
                 }
-                if self.deg_c[c] > 0 {
-                    s.relax(t, d + clamp(vc));
+                let e = self.to_t[x];
+                if e.k != i64::MAX && !s.done[t] && lt(d + e, s.dist[t]) {
+                    s.dist[t] = d + e;
                 }
             } else {
-                // Into T: a column with room (column → T) or a matched row (row → T).
-                for c in 0..m {
-                    if self.deg_c[c] < self.col_cap[c] {
-                        s.relax(n + c, d + clamp(Lex::ZERO - self.v[c]));
-                    }
-                }
-                for row in 0..n {
-                    if self.deg_r[row] > 0 {
-                        s.relax(row, d + clamp(self.u[row]));
+                for (c2, &e) in self.from_t.iter().enumerate() {
+                    if e.k != i64::MAX && !s.done[c2] {
+                        let nd = d + e;
+                        if lt(nd, s.dist[c2]) {
+                            s.dist[c2] = nd;
+                        }
                     }
                 }
             }

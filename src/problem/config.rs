@@ -63,12 +63,12 @@ pub struct MatchConfig {
     /// Allow pairs the history says met before (default false: `paired_before` excludes them).
     pub allow_repeat_pairs: bool,
     /// Weight of the priority component for mentees left unmatched in earlier rounds (default
-    /// 0.1, in [0, 1000]; 0 turns it off); see [`crate::score::priority`].
+    /// 0.5, in [0, 1000]; 0 turns it off); see [`crate::score::priority`].
     pub unmatched_priority: f64,
 }
 
 /// Default weight of the priority component for mentees the history shows unmatched.
-pub const DEFAULT_UNMATCHED_PRIORITY: f64 = 0.1;
+pub const DEFAULT_UNMATCHED_PRIORITY: f64 = 0.5;
 
 impl Default for MatchConfig {
     fn default() -> Self {

@@ -13,6 +13,7 @@ mod problem;
 mod programme;
 mod quality;
 mod rematch;
+mod suggest;
 mod synthetic;
 mod threads;
 
@@ -36,5 +37,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fairness::register(m)?;
     programme::register(m)?;
     beyond::register(m)?;
+    suggest::register(m)?;
     Ok(())
 }

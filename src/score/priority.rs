@@ -1,7 +1,8 @@
 //! Priority: mentees left unmatched in earlier rounds (from the programme's history) get a
-//! bonus component, `1 − 2^−rounds` (0.5 after one round, 0.75 after two, ...), with every
-//! mentor alike, so the solve favours them when mentors are scarce. Applies only to those
-//! mentees; everyone else is scored exactly as without a history.
+//! component of value 1 with every mentor alike, so their scores move towards 1 by
+//! `weight / (Σ weights + weight)` of the way and the solve favours them when mentors are
+//! scarce. The evidence says in how many rounds. Applies only to those mentees; everyone else
+//! is scored exactly as without a history.
 
 use super::{Component, Evidence, PairComponent};
 
@@ -28,7 +29,7 @@ impl PairComponent for Priority {
         self.rounds(mentee) > 0
     }
     fn value(&self, mentee: usize, _mentor: usize) -> Option<f64> {
-        Some(1.0 - 0.5f64.powi(self.rounds(mentee).min(60) as i32))
+        Some(if self.rounds(mentee) > 0 { 1.0 } else { 0.0 })
     }
     fn evidence(&self, mentee: usize, _mentor: usize) -> Evidence {
         let n = self.rounds(mentee);
