@@ -10,16 +10,18 @@
 //! conformal residual cycles, one holds `i → j`, the others cost ≥ 0 and can be left out. The
 //! cycle is `i → j` then a shortest path `j ⇝ i`. The optimum's LP duals are node potentials
 //! that make every residual edge's reduced cost ≥ 0 (`u_i` on rows, `−v_j` on columns, 0 on
-//! `T`), and a cycle's reduced cost is its true cost, so one Dijkstra per row, on the reversed
-//! residual graph from that row, prices every column of the row at once. Under the coverage
+//! `T`), and a cycle's reduced cost is its true cost, so shortest paths on the reversed residual
+//! graph from a row price every column of the row at once. Under the coverage
 //! objective costs are the exact lexicographic pairs `(pairs lost, score lost)`.
 //!
 //! Rows are contracted away first: a reversed step column → row → column costs
 //! `add(r, c) + drop(r, c')` for a row matched to `c'` that could take `c`, so one pass over the
-//! allowed pairs gives a dense columns × columns graph (plus `T`), and each search is a dense
-//! Dijkstra on `columns + 1` nodes. A row's search stops as soon as its frontier is beyond the
-//! `k`-th cheapest column found; rows run in parallel and each answer depends on its row alone
-//! (deterministic whatever the thread count). Memory: one `columns²` table of 16-byte costs.
+//! allowed pairs gives a dense columns × columns graph (plus `T`). A row's reversed out-edges
+//! lead only to `T` (when it has room) and to its matched columns, so one full dense Dijkstra
+//! from each of those nodes (at most `columns + 1`, in parallel) serves every row: a row's
+//! distances are the minimum over its few out-edges of edge + distances of the end. Every answer
+//! is computed by the same arithmetic whether one row or all are asked for, whatever the thread
+//! count. Memory: one `columns²` table of 16-byte costs, and one distance row per search.
 
 use ndarray::ArrayView2;
 use rayon::prelude::*;
@@ -102,21 +104,6 @@ fn clamp(x: Lex) -> Lex {
         Lex::ZERO
     } else {
         x
-    }
-}
-
-/// Per-thread search state, reused across rows.
-struct Scratch {
-    dist: Vec<Lex>,
-    done: Vec<bool>,
-}
-
-impl Scratch {
-    fn new(nodes: usize) -> Scratch {
-        Scratch {
-            dist: Vec::with_capacity(nodes),
-            done: Vec::with_capacity(nodes),
-        }
     }
 }
 
@@ -249,70 +236,174 @@ impl<'a> Residual<'a> {
         if !self.can_force(r, c) {
             return None;
         }
-        if self.is_matched(r, c) {
-            return Some(ForcedCost::ZERO);
-        }
-        let mut s = Scratch::new(self.m + 1);
-        let mut found = None;
-        self.search(r, &mut s, |col, d| {
-            if col == c {
-                found = Some(d);
-                return Some((i64::MIN, i64::MIN));
-            }
-            None
-        });
-        found.map(|d| ForcedCost::from_lex(d + self.add_cost(r, c, self.w[[r, c]])))
+        let from = self.sources_of(r);
+        let dist = self.row_distances(r, &|x| from[x].as_deref());
+        self.price(r, c, &dist)
     }
 
     /// The `k` columns row `r` can be forced to at the least cost, cheapest first (ties: higher
     /// weight first, then lower column), each with its exact cost.
     pub fn cheapest(&self, r: usize, k: usize) -> Vec<(usize, ForcedCost)> {
-        let mut s = Scratch::new(self.m + 1);
-        self.cheapest_with(r, k, &mut s)
-    }
-
-    /// [`Residual::cheapest`] for every row, in parallel (one search per row).
-    pub fn cheapest_all(&self, k: usize) -> Vec<Vec<(usize, ForcedCost)>> {
-        let nodes = self.m + 1;
-        (0..self.n)
-            .into_par_iter()
-            .map_init(|| Scratch::new(nodes), |s, r| self.cheapest_with(r, k, s))
-            .collect()
-    }
-
-    fn cheapest_with(&self, r: usize, k: usize, s: &mut Scratch) -> Vec<(usize, ForcedCost)> {
         if r >= self.n || k == 0 || self.row_cap[r] == 0 {
             return Vec::new();
         }
-        // (key, -weight, column) of the best k so far.
-        type Ranked = ((i64, i64), f64, usize, ForcedCost);
-        let rank =
-            |a: &Ranked, b: &Ranked| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2));
-        let mut best: Vec<Ranked> = Vec::with_capacity(k + 1);
-        let offer = |best: &mut Vec<Ranked>, c: usize, cost: ForcedCost| {
-            let item = (cost.key(), self.w[[r, c]], c, cost);
-            let pos = best
-                .binary_search_by(|x| rank(x, &item))
-                .unwrap_or_else(|p| p);
-            if pos < k {
-                best.insert(pos, item);
-                best.truncate(k);
+        let from = self.sources_of(r);
+        let dist = self.row_distances(r, &|x| from[x].as_deref());
+        self.top(
+            r,
+            k,
+            (0..self.m).filter_map(|c| self.price(r, c, &dist).map(|p| (c, p))),
+        )
+    }
+
+    /// Full searches from the nodes row `r`'s reversed out-edges reach (`T` when it has room,
+    /// its matched columns), indexed by node.
+    fn sources_of(&self, r: usize) -> Vec<Option<Vec<Lex>>> {
+        let mut from: Vec<Option<Vec<Lex>>> = vec![None; self.m + 1];
+        if self.deg_r[r] < self.row_cap[r] {
+            from[self.m] = Some(self.distances_from(self.m));
+        }
+        for &c in &self.row_pairs[r] {
+            from[c] = Some(self.distances_from(c));
+        }
+        from
+    }
+
+    /// Row `r`'s distances to every column node, from the full searches of its out-edges' ends.
+    fn row_distances<'s>(&self, r: usize, from: &dyn Fn(usize) -> Option<&'s [Lex]>) -> Vec<Lex> {
+        let m = self.m;
+        let mut dist = vec![INF; m];
+        let mut merge = |offset: Lex, d: &[Lex]| {
+            for (x, &dx) in dist.iter_mut().zip(d) {
+                if dx.k != i64::MAX && lt(offset + dx, *x) {
+                    *x = offset + dx;
+                }
             }
         };
-        for &c in &self.row_pairs[r] {
-            if self.col_cap[c] > 0 {
-                offer(&mut best, c, ForcedCost::ZERO);
+        if self.deg_r[r] < self.row_cap[r] {
+            if let Some(d) = from(m) {
+                merge(clamp(Lex::ZERO - self.u[r]), &d[..m]);
             }
         }
-        self.search(r, s, |c, d| {
-            if self.can_force(r, c) && !self.is_matched(r, c) {
-                let cost = ForcedCost::from_lex(d + self.add_cost(r, c, self.w[[r, c]]));
-                offer(&mut best, c, cost);
+        for &c in &self.row_pairs[r] {
+            if let Some(d) = from(c) {
+                merge(self.drop_cost(r, c), &d[..m]);
             }
-            // Every later column is at least this far: stop once the k-th is cheaper.
-            (best.len() == k).then(|| best[k - 1].0)
-        });
-        best.into_iter().map(|(_, _, c, cost)| (c, cost)).collect()
+        }
+        dist
+    }
+
+    /// The cost of forcing `(r, c)` given row `r`'s distances.
+    fn price(&self, r: usize, c: usize, dist: &[Lex]) -> Option<ForcedCost> {
+        if !self.can_force(r, c) {
+            return None;
+        }
+        if self.is_matched(r, c) {
+            return Some(ForcedCost::ZERO);
+        }
+        (dist[c].k != i64::MAX)
+            .then(|| ForcedCost::from_lex(dist[c] + self.add_cost(r, c, self.w[[r, c]])))
+    }
+
+    /// [`Residual::cheapest`] for every row, in parallel. A row's distances are those of its
+    /// reversed out-edges' ends (`T` when it has room, its matched columns), so one full search
+    /// per such node (at most `columns + 1`, in parallel) prices every row: each row then takes
+    /// O(columns · its degree). Same answers as [`Residual::cheapest`], whatever the thread count.
+    pub fn cheapest_all(&self, k: usize) -> Vec<Vec<(usize, ForcedCost)>> {
+        let m = self.m;
+        let t = m;
+        let mut needed = vec![false; m + 1];
+        for r in 0..self.n {
+            if self.row_cap[r] == 0 {
+                continue;
+            }
+            if self.deg_r[r] < self.row_cap[r] {
+                needed[t] = true;
+            }
+            for &c in &self.row_pairs[r] {
+                needed[c] = true;
+            }
+        }
+        let from: Vec<Option<Vec<Lex>>> = (0..=m)
+            .into_par_iter()
+            .map(|x| needed[x].then(|| self.distances_from(x)))
+            .collect();
+        (0..self.n)
+            .into_par_iter()
+            .map(|r| {
+                if k == 0 || self.row_cap[r] == 0 {
+                    return Vec::new();
+                }
+                let dist = self.row_distances(r, &|x| from[x].as_deref());
+                self.top(
+                    r,
+                    k,
+                    (0..m).filter_map(|c| self.price(r, c, &dist).map(|p| (c, p))),
+                )
+            })
+            .collect()
+    }
+
+    /// The `k` best of `priced` for row `r`: by cost key, then higher weight, then column.
+    fn top(
+        &self,
+        r: usize,
+        k: usize,
+        priced: impl Iterator<Item = (usize, ForcedCost)>,
+    ) -> Vec<(usize, ForcedCost)> {
+        let mut all: Vec<((i64, i64), f64, usize, ForcedCost)> = priced
+            .map(|(c, cost)| (cost.key(), self.w[[r, c]], c, cost))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        all.truncate(k);
+        all.into_iter().map(|(_, _, c, cost)| (c, cost)).collect()
+    }
+
+    /// Full Dijkstra on the contracted reversed graph from node `x` (a column, or `T` = columns):
+    /// every node's distance, `INF` where unreachable.
+    fn distances_from(&self, x: usize) -> Vec<Lex> {
+        let m = self.m;
+        let mut dist = vec![INF; m + 1];
+        let mut done = vec![false; m + 1];
+        dist[x] = Lex::ZERO;
+        loop {
+            let mut best: Option<usize> = None;
+            for y in 0..=m {
+                if !done[y] && dist[y].k != i64::MAX && best.map_or(true, |b| lt(dist[y], dist[b]))
+                {
+                    best = Some(y);
+                }
+            }
+            let Some(y) = best else { break };
+            done[y] = true;
+            self.relax_from(y, dist[y], &mut dist, &done);
+        }
+        dist
+    }
+
+    /// Relax every contracted edge out of settled node `y` at distance `d`.
+    fn relax_from(&self, y: usize, d: Lex, dist: &mut [Lex], done: &[bool]) {
+        let m = self.m;
+        let t = m;
+        let edges: &[Lex] = if y < m {
+            &self.g[y * m..(y + 1) * m]
+        } else {
+            &self.from_t
+        };
+        for (c2, &e) in edges.iter().enumerate() {
+            if e.k != i64::MAX && !done[c2] {
+                let nd = d + e;
+                if lt(nd, dist[c2]) {
+                    dist[c2] = nd;
+                }
+            }
+        }
+        if y < m {
+            let e = self.to_t[y];
+            if e.k != i64::MAX && !done[t] && lt(d + e, dist[t]) {
+                dist[t] = d + e;
+            }
+        }
     }
 
     /// Reduced cost of dropping matched pair `(r, c)` (edge column → row).
@@ -383,80 +474,5 @@ impl<'a> Residual<'a> {
         // The searches read the contracted graph only.
         self.wt = Vec::new();
         Ok(())
-    }
-
-    /// Dijkstra on the reversed residual graph from row `r` (distances are to `r`), over the
-    /// contracted graph of columns and `T` (dense: O(columns) per settled node). `on_col` sees
-    /// each column when its distance is final and may return a bound: the search stops once the
-    /// frontier's key is strictly beyond it (on the ranking grid, see [`ForcedCost::key`]).
-    fn search(
-        &self,
-        r: usize,
-        s: &mut Scratch,
-        mut on_col: impl FnMut(usize, Lex) -> Option<(i64, i64)>,
-    ) {
-        let m = self.m;
-        let t = m;
-        s.dist.clear();
-        s.dist.resize(m + 1, INF);
-        s.done.clear();
-        s.done.resize(m + 1, false);
-        for &c in &self.row_pairs[r] {
-            let x = self.drop_cost(r, c);
-            if lt(x, s.dist[c]) {
-                s.dist[c] = x;
-            }
-        }
-        if self.deg_r[r] < self.row_cap[r] {
-            s.dist[t] = clamp(Lex::ZERO - self.u[r]);
-        }
-        let mut bound: Option<(i64, i64)> = None;
-        loop {
-            // The unsettled node nearest the source; ties by index (deterministic).
-            let mut best: Option<usize> = None;
-            for x in 0..=m {
-                if !s.done[x]
-                    && s.dist[x].k != i64::MAX
-                    && best.map_or(true, |b| lt(s.dist[x], s.dist[b]))
-                {
-                    best = Some(x);
-                }
-            }
-            let Some(x) = best else { break };
-            let d = s.dist[x];
-            if let Some(b) = bound {
-                if (d.k, quantise(d.f)) > b {
-                    break;
-                }
-            }
-            s.done[x] = true;
-            if x < m {
-                if let Some(b) = on_col(x, d) {
-                    bound = Some(b);
-                }
-                let row = &self.g[x * m..(x + 1) * m];
-                for (c2, &e) in row.iter().enumerate() {
-                    if e.k != i64::MAX && !s.done[c2] {
-                        let nd = d + e;
-                        if lt(nd, s.dist[c2]) {
-                            s.dist[c2] = nd;
-                        }
-                    }
-                }
-                let e = self.to_t[x];
-                if e.k != i64::MAX && !s.done[t] && lt(d + e, s.dist[t]) {
-                    s.dist[t] = d + e;
-                }
-            } else {
-                for (c2, &e) in self.from_t.iter().enumerate() {
-                    if e.k != i64::MAX && !s.done[c2] {
-                        let nd = d + e;
-                        if lt(nd, s.dist[c2]) {
-                            s.dist[c2] = nd;
-                        }
-                    }
-                }
-            }
-        }
     }
 }
