@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         solve.as_secs_f64()
     );
     println!(
-        "all shortlists (solve + residual + one search per mentee): {:.3} s",
+        "all shortlists (solve, contracted graph, searches, prices): {:.3} s",
         all.as_secs_f64()
     );
     println!(
