@@ -139,6 +139,52 @@ again.changes.status.value_counts()""",
         "code",
         """again.mentees[again.mentees.status.isin(["moved", "dissolved"])].head()""",
     ),
+    (
+        "md",
+        """## 8. Shortlists, picks, then the optimal fill
+A hybrid programme: every mentee sees a shortlist of allowed mentors with room, with the match %
+and `cost_of_choice`, exactly how much the programme's optimal total drops if they take that
+mentor (0 for the optimum's own choice). Some mentees pick; their picks become pins and the
+optimal solve fills in everyone else. `why_not` says why a mentor is not on offer.""",
+    ),
+    (
+        "code",
+        """shortlists = mp.suggest(mentees, mentors, k=3, protected=PROTECTED, reference_date="2026-03-02")
+shortlists.head(6)""",
+    ),
+    (
+        "code",
+        """# Ten mentees pick the second mentor on their list; the solve fills the rest.
+picks = shortlists[shortlists["rank"] == 2].head(10)[["mentee_id", "mentor_id"]]
+print("the picks cost the optimum at most", shortlists[shortlists["rank"] == 2].head(10)["cost_of_choice"].sum().round(3), "in total (each alone)")
+hybrid = mp.fill_from_picks(mentees, mentors, picks, protected=PROTECTED, reference_date="2026-03-02")
+assert hybrid.violations.empty
+print(hybrid)
+print("total score", round(hybrid.pairs.score.sum(), 3), "vs optimum", round(result.pairs.score.sum(), 3))""",
+    ),
+    (
+        "code",
+        """problem = mp.Problem(mentees, mentors, protected=PROTECTED, reference_date="2026-03-02")
+someone = mentees.id.iloc[0]
+blocked = [m for m in mentors.id if not problem.why_not(someone, m)["allowed"]]
+problem.why_not(someone, blocked[0]) if blocked else "every mentor is allowed for " + someone""",
+    ),
+    (
+        "md",
+        """Next round, pass the history: past pairs are never repeated (`paired_before`), and mentees
+left unmatched this round get a priority bonus that the explanations show.""",
+    ),
+    (
+        "code",
+        """history = pd.concat([
+    result.pairs[["mentee_id", "mentor_id"]].assign(round=1),
+    result.unmatched[["mentee_id"]].assign(mentor_id=None, round=1),
+])
+round2 = mp.match(mentees, mentors, history=history, protected=PROTECTED, reference_date="2026-03-02")
+assert round2.violations.empty
+repeated = set(zip(round2.pairs.mentee_id, round2.pairs.mentor_id)) & set(zip(result.pairs.mentee_id, result.pairs.mentor_id))
+print(round2, "| pairs repeated from round 1:", len(repeated))""",
+    ),
 ]
 
 

@@ -34,6 +34,9 @@ pub enum Exclusion {
     NotPreferred,
     /// The pair breaks a programme rule (a criterion with `rule = "must"`).
     ProgrammeRule,
+    /// The two were paired in an earlier round (the programme's history) and repeat pairs are
+    /// not allowed (`allow_repeat_pairs`).
+    PairedBefore,
 }
 
 impl Exclusion {
@@ -50,6 +53,9 @@ impl Exclusion {
             Exclusion::MentorDeclined => "the mentor declined the mentee (declined_mentees)",
             Exclusion::NotPreferred => "not on the mentee's preferred_mentors (preferences = must)",
             Exclusion::ProgrammeRule => "breaks a programme rule (criteria with rule = must)",
+            Exclusion::PairedBefore => {
+                "paired in an earlier round (history); set allow_repeat_pairs to allow it"
+            }
         }
     }
 }
@@ -596,4 +602,34 @@ pub fn audit_wishes(
         }
     }
     out
+}
+
+/// The history part of the independent audit: every matched pair that the history says met in
+/// an earlier round is a `paired_before` violation, unless repeat pairs are allowed. Reads the
+/// raw history ids, not the mask.
+pub fn audit_history(
+    history: &[crate::io::history::PastPair],
+    allow_repeat_pairs: bool,
+    pairs: &[(String, String, f64)],
+) -> Vec<Violation> {
+    if allow_repeat_pairs {
+        return Vec::new();
+    }
+    let before: HashMap<(&str, &str), usize> = history
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| Some(((p.mentee_id.as_str(), p.mentor_id.as_deref()?), k + 1)))
+        .collect();
+    pairs
+        .iter()
+        .filter_map(|(a, b, _)| {
+            let row = before.get(&(a.as_str(), b.as_str()))?;
+            Some(Violation {
+                mentee_id: a.clone(),
+                mentor_id: b.clone(),
+                constraint: "paired_before".into(),
+                detail: format!("{a} and {b} were paired in an earlier round (history row {row})"),
+            })
+        })
+        .collect()
 }

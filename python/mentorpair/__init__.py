@@ -42,6 +42,10 @@ __all__ += ["Problem"]
 
 __all__ += ["RematchResult", "rematch"]
 
+from ._suggest import fill_from_picks, suggest
+
+__all__ += ["fill_from_picks", "suggest"]
+
 from . import benchmark, synthetic
 
 __all__ += ["benchmark", "synthetic"]

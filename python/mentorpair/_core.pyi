@@ -399,3 +399,13 @@ def _input_error(
     value: str | None = None,
 ) -> InputError:
     """The InputError the core raises, for a row Python cannot hand over."""
+
+# -- shortlists and history (issue 13) --
+def problem_suggest(problem: Problem, mentee_id: str | None, k: int) -> str:
+    """Shortlists as JSON: one mentee's (mentee_id) or every mentee's (None), k each."""
+
+def problem_choice(problem: Problem, mentee_id: str, mentor_id: str) -> str:
+    """What choosing mentor_id would mean for mentee_id, as JSON (a Choice)."""
+
+def read_history(kind: str, payload: str) -> str:
+    """A history table read by the core: ("path", file) or ("cells", json); past pairs as JSON."""

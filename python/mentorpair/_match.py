@@ -91,6 +91,59 @@ def _source(table: TableLike, name: str) -> tuple[Any, ...]:
     )
 
 
+HistoryLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
+
+
+def _clean(value: Any) -> Any:
+    """One history cell as a plain value; missing values (None, NaN, pd.NA, NaT) become None."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _history(table: HistoryLike) -> list[dict[str, Any]]:
+    """A history table (DataFrame, list of dicts or CSV path) as the core's past pairs: the
+    cells go to Rust as text and the one history reader parses them (errors name the row and
+    column)."""
+    if isinstance(table, (str, os.PathLike)):
+        return list(json.loads(_core.read_history("path", os.fspath(table))))
+    if isinstance(table, pd.DataFrame):
+        columns = [str(c) for c in table.columns]
+        records = table.to_dict(orient="records")
+    elif isinstance(table, Sequence) and not isinstance(table, (bytes, bytearray)):
+        records = [dict(r) for r in table]
+        columns = sorted({str(k) for r in records for k in r})
+    else:
+        raise TypeError(f"history must be a DataFrame, a list of dicts or a CSV path, not {type(table).__name__}")
+
+    def cell(v: Any) -> str | None:
+        if isinstance(v, (_dt.date, _dt.datetime)) and not pd.isna(v):
+            return v.isoformat()[:10]  # pandas Timestamps too
+        v = _clean(v)
+        if v is None:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    rows = [[cell(r.get(c)) for c in columns] for r in records]
+    payload = json.dumps({"columns": columns, "rows": rows})
+    return list(json.loads(_core.read_history("cells", payload)))
+
+
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
     """``(mentee_id, mentor_id)`` pairs as lists; anything else is a ``ConfigError`` on ``what``."""
     out = []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core, _fairness, _match
-from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs
+from ._match import _OPTION_DOC, HistoryLike, MatchResult, TableLike, _pairs
 from ._options import MatchOptions, SolveOptions, check_keywords, split
 
 if TYPE_CHECKING:
@@ -23,6 +23,19 @@ if TYPE_CHECKING:
     from ._rematch import PairsLike, RematchResult
 
 __all__ = ["Problem"]
+
+#: The columns of a shortlist DataFrame (:meth:`Problem.suggest`, :func:`mentorpair.suggest`).
+SUGGEST_COLUMNS = (
+    "mentee_id",
+    "rank",
+    "mentor_id",
+    "score",
+    "match_pct",
+    "cost_of_choice",
+    "pairs_lost",
+    "in_optimum",
+    "why",
+)
 
 
 class Problem:
@@ -51,6 +64,8 @@ class Problem:
     ) -> None:
         check_keywords(options, "Problem")
         opts, protected = split(options)
+        if "history" in opts:
+            opts["history"] = _match._history(opts["history"])
         a, b = _match._tables(mentees, mentors)  # the one place tables are converted
         self._core = _core.Problem(a, b, opts, protected)
         self._mentee_ids: list[str] | None = None
@@ -132,6 +147,34 @@ class Problem:
         )
         result = MatchResult(json.loads(outcome.to_json()), problem=self, _outcome=outcome)
         return RematchResult({"rematch": json.loads(rematch_json), "result": result._raw}, result=result)
+
+    def suggest(self, mentee_id: str | None = None, k: int = 5) -> pd.DataFrame:
+        """The shortlist of ``mentee_id`` (every mentee's when None): up to ``k`` allowed mentors
+        with room (hard constraints and ``min_score`` applied, capacity left after the pins),
+        cheapest ``cost_of_choice`` first, ties by higher score.
+
+        A DataFrame with ``mentee_id``, ``rank``, ``mentor_id``, ``score``, ``match_pct``,
+        ``cost_of_choice`` (how much the programme's optimal total score drops if the mentee
+        takes this mentor, exactly; 0 for a pair of the optimum), ``pairs_lost`` (under the
+        coverage objective: mentees the optimum then leaves without a mentor; the cost is
+        lexicographic, pairs first), ``in_optimum`` and ``why`` (one line). Raises
+        ``ValueError`` for an unknown id.
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError(f"k must be a whole number >= 0, not {k!r}")
+        who = None if mentee_id is None else str(mentee_id)
+        rows = json.loads(_core.problem_suggest(self._core, who, int(k)))
+        return pd.DataFrame(rows, columns=list(SUGGEST_COLUMNS))
+
+    def why_not(self, mentee_id: str, mentor_id: str) -> dict[str, Any]:
+        """Whether ``mentee_id`` may choose ``mentor_id`` and at what cost, or why not:
+        ``{"allowed", "exclusion" (e.g. "reporting_line", "paired_before"), "reason" (words),
+        "score", "match_pct", "cost_of_choice", "pairs_lost", "in_optimum", "why"}``. Raises
+        ``ValueError`` for an unknown id."""
+        answer: dict[str, Any] = json.loads(
+            _core.problem_choice(self._core, str(mentee_id), str(mentor_id))
+        )
+        return answer
 
     def score_matrix(self) -> pd.DataFrame:
         """Every pair's score: a DataFrame indexed by mentee id (``index.name == "mentee_id"``)

@@ -105,6 +105,17 @@ pub(super) struct MatchFlags {
     /// Reverse mentoring: the mentor should be junior to the mentee by the seniority sweet spot.
     #[arg(long)]
     reverse_mentoring: bool,
+    /// Earlier rounds (CSV: mentee_id, mentor_id (empty = left unmatched), round or date,
+    /// optional outcome): past pairs are not matched again, mentees left unmatched get priority.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Allow pairs the history says met before.
+    #[arg(long)]
+    allow_repeat_pairs: bool,
+    /// Weight of the priority component for mentees the history shows unmatched (default 0.5;
+    /// 0 = off).
+    #[arg(long)]
+    unmatched_priority: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -336,6 +347,16 @@ pub(super) fn match_config(
     if let Some(c) = flags.cadence_weeks {
         cfg.scoring.cadence_weeks = c;
     }
+    if let Some(path) = &flags.history {
+        cfg.history = crate::io::history::read_history_path(path)
+            .map_err(|e| CliError::Input(e.to_string()))?;
+    }
+    if flags.allow_repeat_pairs {
+        cfg.allow_repeat_pairs = true;
+    }
+    if let Some(x) = flags.unmatched_priority {
+        cfg.unmatched_priority = x;
+    }
     Ok((cfg, protected))
 }
 
@@ -365,7 +386,7 @@ pub(super) fn match_error(e: MatchError) -> CliError {
 
 impl Inputs {
     /// The input files, by option, for checking that no output overwrites one.
-    fn paths(&self) -> Vec<(&'static str, &Path)> {
+    pub(super) fn paths(&self) -> Vec<(&'static str, &Path)> {
         let mut v = vec![
             ("--mentees", self.mentees.as_path()),
             ("--mentors", self.mentors.as_path()),

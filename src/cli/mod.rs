@@ -13,6 +13,7 @@ mod matching;
 mod output;
 mod programme;
 mod progress;
+mod suggest;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -177,6 +178,10 @@ enum Command {
     /// Re-solve after goals, people or constraints changed, keeping still-valid pairs when it pays.
     #[command(allow_negative_numbers = true)]
     Rematch(matching::RematchArgs),
+    /// Shortlists: every mentee's best mentors with score, match % and the exact cost of the
+    /// choice to the programme's optimum (CSV); --why-not for one mentor.
+    #[command(allow_negative_numbers = true)]
+    Suggest(suggest::SuggestArgs),
     /// Fairness audit of a result by protected attributes: match rates and scores per group.
     Audit(audit::AuditArgs),
     /// Propose a recurring meeting for every pair of a result: iCalendar and/or CSV.
@@ -238,6 +243,7 @@ fn execute<W: Write>(cli: Cli, out: &mut Out<W>) -> Result<(), CliError> {
         Command::Match(args) => matching::run_match(&args, cells, progress, out),
         Command::Explain(args) => matching::explain(&args, out),
         Command::Rematch(args) => matching::run_rematch(&args, cells, progress, out),
+        Command::Suggest(args) => suggest::run(&args, cells, progress, out),
         Command::Audit(args) => audit::run(&args, out),
         Command::Schedule(args) => programme::run_schedule(&args, out),
         Command::Report(args) => programme::run_report(&args, out),

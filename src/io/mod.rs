@@ -7,6 +7,7 @@ pub mod atomic;
 mod cells;
 mod columns;
 mod csv;
+pub mod history;
 mod json;
 mod pairs;
 mod records;

@@ -3,6 +3,7 @@
 
 mod capacitated;
 mod dense;
+pub mod forced;
 pub mod input;
 pub mod instances;
 pub mod memory;

@@ -57,7 +57,19 @@ pub struct MatchConfig {
     pub criteria: Vec<crate::criteria::Criterion>,
     /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
     pub preferences: crate::wishes::PreferenceMode,
+    // -- rounds (issue 13) --
+    /// Earlier rounds: past pairs and mentees left unmatched (see [`crate::io::history`]).
+    /// A past pair is never matched again unless `allow_repeat_pairs`.
+    pub history: Vec<crate::io::history::PastPair>,
+    /// Allow pairs the history says met before (default false: `paired_before` excludes them).
+    pub allow_repeat_pairs: bool,
+    /// Weight of the priority component for mentees left unmatched in earlier rounds (default
+    /// 0.5, in [0, 1000]; 0 turns it off); see [`crate::score::priority`].
+    pub unmatched_priority: f64,
 }
+
+/// Default weight of the priority component for mentees the history shows unmatched.
+pub const DEFAULT_UNMATCHED_PRIORITY: f64 = 0.5;
 
 impl Default for MatchConfig {
     fn default() -> Self {
@@ -73,6 +85,9 @@ impl Default for MatchConfig {
             fairness: None,
             criteria: Vec::new(),
             preferences: crate::wishes::PreferenceMode::Bonus,
+            history: Vec::new(),
+            allow_repeat_pairs: false,
+            unmatched_priority: DEFAULT_UNMATCHED_PRIORITY,
         }
     }
 }
@@ -127,6 +142,15 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// The history names someone not in the tables (or cannot be read).
+    #[error(transparent)]
+    History(Box<crate::io::history::HistoryError>),
+}
+
+impl From<crate::io::history::HistoryError> for MatchError {
+    fn from(e: crate::io::history::HistoryError) -> Self {
+        MatchError::History(Box::new(e))
+    }
 }
 
 impl From<Box<crate::wishes::WishError>> for MatchError {
@@ -159,6 +183,13 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
 
 pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
     cfg.validate_options()?;
+    if !(0.0..=score::MAX_WEIGHT).contains(&cfg.unmatched_priority) {
+        return Err(MatchError::Config(crate::options::ConfigError::new(
+            "unmatched_priority",
+            cfg.unmatched_priority,
+            format!("a number from 0 (off) to {} (default {DEFAULT_UNMATCHED_PRIORITY})", score::MAX_WEIGHT),
+        )));
+    }
     if cohort.mentees.role != crate::cohort::Role::Mentee {
         return Err(MatchError::WrongRole("mentees"));
     }

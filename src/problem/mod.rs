@@ -48,10 +48,14 @@ mod report;
 mod result;
 mod scores;
 mod solve;
+mod suggest;
 
 pub use audit::audit_match;
 pub use check::{check_result, InconsistentResult};
-pub use config::{MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DENSE_MATRICES};
+pub use config::{
+    MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DEFAULT_UNMATCHED_PRIORITY,
+    DENSE_MATRICES,
+};
 pub use mask::Mask;
 pub use options::{match_defaults, MATCH_OPTIONS};
 pub use result::{
@@ -59,6 +63,7 @@ pub use result::{
 };
 pub use scores::{Candidates, DenseScores, Scores};
 pub use solve::{Duals, Solution, SolveOptions};
+pub use suggest::{Choice, SuggestError, Suggestion, DEFAULT_SHORTLIST};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -144,6 +149,16 @@ impl Problem {
         let forbid = constraints::resolve_pairs(&cohort, "forbid", &config.forbid)?;
         let wishes = crate::wishes::Wishes::read(&cohort)?;
         let criteria = crate::criteria::prepare(&cohort, &config.criteria, score::builtin_name)?;
+        let rounds = {
+            let (rows, cols) = (index(&cohort.mentees), index(&cohort.mentors));
+            crate::io::history::Rounds::resolve(
+                &config.history,
+                cohort.mentees.people.len(),
+                |id| rows.get(id).copied(),
+                |id| cols.get(id).copied(),
+                "history",
+            )?
+        };
         let t = Instant::now();
         let mut features = Features::build(
             &cohort.mentees.people,
@@ -169,6 +184,14 @@ impl Problem {
                     ranked: wishes.preferred.clone(),
                 }),
                 config.weights.preference,
+            );
+        }
+        if rounds.unmatched_rounds.iter().any(|&n| n > 0) {
+            push(
+                Box::new(score::priority::Priority {
+                    unmatched_rounds: rounds.unmatched_rounds.clone(),
+                }),
+                config.unmatched_priority,
             );
         }
         for c in criteria
@@ -201,7 +224,12 @@ impl Problem {
             is.iter()
                 .map(move |&i| (i, j, constraints::Exclusion::MentorDeclined))
         });
-        constraint_mask.add_exclusions(avoided.chain(declined));
+        let paired_before = rounds
+            .paired_before
+            .iter()
+            .filter(|_| !config.allow_repeat_pairs)
+            .map(|&(i, j)| (i, j, constraints::Exclusion::PairedBefore));
+        constraint_mask.add_exclusions(avoided.chain(declined).chain(paired_before));
         if config.preferences == crate::wishes::PreferenceMode::Must {
             constraint_mask.restrict_to(&wishes.preferred);
         }

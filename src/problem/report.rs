@@ -192,6 +192,11 @@ impl Problem {
             },
             pairs,
         ));
+        violations.extend(constraints::audit_history(
+            &cfg.history,
+            cfg.allow_repeat_pairs,
+            pairs,
+        ));
         violations
     }
 

@@ -15,6 +15,7 @@ mod problem;
 mod programme;
 mod quality;
 mod rematch;
+mod suggest;
 mod synthetic;
 mod tables;
 mod threads;
@@ -41,5 +42,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     programme::register(m)?;
     beyond::register(m)?;
     dask::register(m)?;
+    suggest::register(m)?;
     Ok(())
 }

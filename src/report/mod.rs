@@ -43,49 +43,10 @@ pub fn match_pct(p: &MatchedPair) -> f64 {
     f64::from(p.match_percent)
 }
 
-/// One line of explanation: the components by contribution, with what they rest on.
+/// One line of explanation: the components by contribution, with what they rest on
+/// ([`crate::score::Explanation::line`]).
 pub fn explain_line(p: &MatchedPair) -> String {
-    let mut parts: Vec<_> = p.explanation.components.iter().collect();
-    parts.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-    parts
-        .iter()
-        .map(|c| {
-            let name = c.component.name();
-            let detail = match serde_json::to_value(&c.evidence) {
-                Ok(v) => evidence_words(&v),
-                Err(_) => None,
-            };
-            match (&c.missing, detail) {
-                (Some(m), _) => format!("{name} {:.2} ({m})", c.value),
-                (None, Some(d)) => format!("{name} {:.2} ({d})", c.value),
-                (None, None) => format!("{name} {:.2}", c.value),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
-/// The shared items or overlap behind a component, read from its serialised evidence.
-fn evidence_words(v: &serde_json::Value) -> Option<String> {
-    // Internally tagged (`{"kind": ..., fields}`) or wrapped once (`{"goals": {fields}}`).
-    let obj = v.as_object()?;
-    let inner = if obj.contains_key("kind") || obj.len() != 1 {
-        v
-    } else {
-        obj.values().next()?
-    };
-    if let Some(m) = inner
-        .get("overlap_minutes_per_week")
-        .and_then(|m| m.as_u64())
-    {
-        return Some(format!("{m} min/week shared"));
-    }
-    let shared = inner.get("shared")?.as_array()?;
-    let names: Vec<&str> = shared
-        .iter()
-        .filter_map(|s| s.as_str().or_else(|| s.get(0).and_then(|x| x.as_str())))
-        .collect();
-    (!names.is_empty()).then(|| format!("shared: {}", names.join(", ")))
+    p.explanation.line()
 }
 
 fn local(l: &Option<LocalTimes>) -> String {

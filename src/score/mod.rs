@@ -10,7 +10,9 @@ pub mod availability;
 pub mod criteria;
 pub mod goals;
 pub mod language;
+mod line;
 pub mod preference;
+pub mod priority;
 pub mod seniority;
 pub mod skills;
 
