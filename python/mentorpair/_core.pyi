@@ -2,7 +2,7 @@
 # tests/python/test_stubs.py checks them against the built module with mypy.stubtest: anything
 # added to `_core` must be described here too.
 
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -94,6 +94,7 @@ class Problem:
         mentors: tuple[str, str],
         config_json: str,
         protected: list[str],
+        embeddings: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
     ) -> Problem: ...
     def solve(self, options_json: str | None = None) -> MatchOutcome:
         """Solve and report; `options_json` is a JSON SolveOptions (None = the configuration's)."""
@@ -222,6 +223,9 @@ def embedding_similarity(
     mentees: npt.NDArray[np.float64], mentors: npt.NDArray[np.float64], neutral: float = 0.5
 ) -> tuple[npt.NDArray[np.float64], list[int], list[int]]:
     """max(0, cos) of every mentee row against every mentor row; (values, zero mentee rows, zero mentor rows)."""
+
+def taxonomy_groups(rows_json: str) -> str:
+    """Tag -> group rows (JSON) as taxonomy groups (JSON); a tag in two groups is an error."""
 
 def text_similarity(
     mentee_texts: list[str | None], mentor_texts: list[str | None], config_json: str = "", neutral: float = 0.5

@@ -32,6 +32,9 @@ AFFINITY = "affinity"
 #: The mentee's ranked ``preferred_mentors`` (weight 0.15, only for mentees with a list); a column
 #: of ``MatchResult.pairs`` only when some mentee listed preferred mentors.
 PREFERENCE = "preference"
+#: Components beyond exact tags (docs/matching.md): used only when their inputs are in the cohort
+#: (``goals_text`` columns, embeddings, ``network``/``target_areas``, ``learning_goals``).
+BEYOND = ("goals_text", "embedding", "open_doors", "two_way")
 
 TableLike = Any  # pandas.DataFrame | Sequence[Mapping[str, Any]] | str | os.PathLike
 
@@ -122,10 +125,11 @@ def _config(o: Mapping[str, Any]) -> str:
         },
     }
     if weights is not None:
-        unknown = set(weights) - set(COMPONENTS) - {AFFINITY, PREFERENCE}
+        unknown = set(weights) - set(COMPONENTS) - {AFFINITY, PREFERENCE} - set(BEYOND)
         if unknown:
             raise ValueError(
-                f"unknown weight component(s) {sorted(unknown)}; components are {list(COMPONENTS)}"
+                f"unknown weight component(s) {sorted(unknown)}; components are "
+                f"{[*COMPONENTS, AFFINITY, PREFERENCE, *BEYOND]}"
             )
         cfg["weights"] = {k: float(v) for k, v in weights.items()}
     if memory_limit_bytes is not None:
@@ -138,12 +142,73 @@ def _config(o: Mapping[str, Any]) -> str:
         cfg["criteria"] = [dict(c) for c in crit]
     if o.get("preferences") is not None:
         cfg["preferences"] = str(o["preferences"])
+    if o.get("taxonomy") is not None:
+        cfg["taxonomy"] = _taxonomy(o["taxonomy"])
+    if o.get("text_language") is not None:
+        cfg["text"] = {"language": str(o["text_language"]).lower()}
     for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
         if o.get(key) is not None:
             cfg["scoring"][key] = o[key]
     if not math.isfinite(cfg["min_score"]):
         raise ValueError(f"min_score must be a finite number, not {min_score!r}")
     return json.dumps(cfg)
+
+
+def _taxonomy(table: Any) -> list[dict[str, Any]]:
+    """A taxonomy as the core's list of groups. Accepts groups (a list of tag lists or of
+    ``{"tags": [...], "credit": 0.5}``), a mapping tag -> group name, or a DataFrame with columns
+    ``tag``, ``group`` and optionally ``credit``; the core turns the tag -> group forms into
+    groups and rejects a tag given two groups."""
+    rows: list[dict[str, Any]] | None = None
+    if isinstance(table, pd.DataFrame):
+        missing = {"tag", "group"} - {str(c) for c in table.columns}
+        if missing:
+            raise ValueError(f"taxonomy table needs the columns tag and group (missing {sorted(missing)})")
+        rows = [{str(k): _clean(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+        for r in rows:
+            if r.get("credit") is None:
+                r.pop("credit", None)
+    elif isinstance(table, Mapping):
+        rows = [{"tag": str(k), "group": str(v)} for k, v in table.items()]
+    if rows is not None:
+        out: list[dict[str, Any]] = json.loads(_core.taxonomy_groups(json.dumps(rows)))
+        return out
+    if isinstance(table, (str, bytes)) or not isinstance(table, Iterable):
+        raise ValueError(
+            "taxonomy must be a list of tag groups, a mapping tag -> group or a DataFrame with "
+            "columns tag and group"
+        )
+    groups = []
+    for g in table:
+        if isinstance(g, Mapping):
+            groups.append(dict(g))
+        elif isinstance(g, (str, bytes)) or not isinstance(g, Iterable):
+            raise ValueError(f"taxonomy group {g!r} is not a list of tags or a dict with 'tags'")
+        else:
+            groups.append({"tags": [str(t) for t in g]})
+    return groups
+
+
+def _embedding_matrix(m: Any, name: str) -> np.ndarray[Any, Any]:
+    """One embedding matrix for the core: float64/float32 numpy arrays pass as they are (read in
+    place by Rust); Arrow fixed-size-list arrays and other array-likes become float64 once."""
+    if isinstance(m, np.ndarray) and m.dtype in (np.float64, np.float32):
+        arr = m
+    elif hasattr(m, "flatten") and hasattr(m, "type") and hasattr(m.type, "list_size"):
+        arr = np.asarray(m.flatten(), dtype=np.float64).reshape(len(m), m.type.list_size)
+    else:
+        arr = np.asarray(m, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"embeddings: the {name} matrix must be 2-D (people x dimension), not {arr.ndim}-D")
+    return arr
+
+
+def _embeddings(e: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None:
+    if e is None:
+        return None
+    if not isinstance(e, Sequence) or len(e) != 2:
+        raise ValueError("embeddings must be a pair (mentee_matrix, mentor_matrix)")
+    return _embedding_matrix(e[0], "mentees"), _embedding_matrix(e[1], "mentors")
 
 
 def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -155,6 +220,7 @@ def _tables(mentees: TableLike, mentors: TableLike) -> tuple[tuple[str, str], tu
 def _prepare(options: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str], str, list[str]]:
     """The arguments of a public function -> (mentees source, mentors source, config, protected)."""
     opts = dict(options)
+    opts.pop("embeddings", None)
     a, b = _tables(opts.pop("mentees"), opts.pop("mentors"))
     prot = [str(p) for p in opts.pop("protected")]
     return a, b, _config(opts), prot
@@ -170,8 +236,10 @@ _OPTION_DOC = """
         mentors, ``mentors_wanted`` for mentees; other columns are carried through).
     weights
         Component -> weight (``goals``, ``skills``, ``availability``, ``language``,
-        ``seniority``, ``affinity``, ``preference``); components not given keep their defaults
-        0.35, 0.20, 0.20, 0.15, 0.10 (affinity 0.10, preference 0.15). The score is divided by
+        ``seniority``, ``affinity``, ``preference``, ``goals_text``, ``embedding``,
+        ``open_doors``, ``two_way``); components not given keep their defaults
+        0.35, 0.20, 0.20, 0.15, 0.10 (affinity 0.10, preference 0.15; goals_text 0.25,
+        embedding 0.25, open_doors 0.10, two_way 0, each used only when its inputs are there). The score is divided by
         the sum of the weights that apply to the mentee, so it lies in [0, 1].
     min_score
         Pairs scoring below this are not allowed.
@@ -204,6 +272,18 @@ _OPTION_DOC = """
     preferences
         ``"bonus"`` (default: a mentee's ``preferred_mentors`` earn the preference component) or
         ``"must"`` (a mentee with a list is matched only with a listed mentor).
+    taxonomy
+        Related tags earning partial credit: groups (``[["public speaking", "presenting"]]`` or
+        ``[{"tags": [...], "credit": 0.6}]``, default credit 0.5), a mapping tag -> group, or a
+        DataFrame with ``tag``, ``group`` (and ``credit``). A tag in two groups raises.
+    text_language
+        Language of ``goals_text`` (stop words and Snowball stemmer): arabic, danish, dutch,
+        english (default), finnish, french, german, greek, hungarian, italian, norwegian,
+        portuguese, romanian, russian, spanish, swedish, tamil, turkish.
+    embeddings
+        ``(mentee_matrix, mentor_matrix)``, one row per person in table order (numpy float64 or
+        float32, read without a copy; Arrow fixed-size lists are converted once); or give an
+        ``embedding`` list column on both tables. Scored as ``max(0, cos)``.
     neutral
         Value of a component whose information is missing.
     memory_limit_bytes
@@ -246,6 +326,9 @@ def match(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    taxonomy: Any = None,
+    text_language: str | None = None,
+    embeddings: Any = None,
     fairness: str | None = None,
     by: str | Sequence[str] | None = None,
     tolerance: float = 0.05,
@@ -289,6 +372,9 @@ def score_matrix(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    taxonomy: Any = None,
+    text_language: str | None = None,
+    embeddings: Any = None,
     **_ignored: Any,
 ) -> pd.DataFrame:
     """Score every mentee x mentor pair: a DataFrame indexed by mentee id, one column per mentor id.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core, _fairness
-from ._match import _OPTION_DOC, MatchResult, TableLike, _pairs, _prepare
+from ._match import _OPTION_DOC, MatchResult, TableLike, _embeddings, _pairs, _prepare
 
 if TYPE_CHECKING:
     from ._rematch import PairsLike, RematchResult
@@ -68,6 +68,9 @@ class Problem:
         reverse_mentoring: bool | None = None,
         seniority_sweet_spot_max: int | None = None,
         goal_rank_decay: float | None = None,
+        taxonomy: Any = None,
+        text_language: str | None = None,
+        embeddings: Any = None,
         fairness: str | None = None,
         by: str | Sequence[str] | None = None,
         tolerance: float = 0.05,
@@ -79,7 +82,7 @@ class Problem:
         if self._fairness is not None:
             cfg = json.dumps({**json.loads(cfg), "fairness": self._fairness})
         self._objective = objective
-        self._core = _core.Problem(a, b, cfg, prot)
+        self._core = _core.Problem(a, b, cfg, prot, _embeddings(embeddings))
         self._mentee_ids: list[str] | None = None
         self._mentor_ids: list[str] | None = None
 

@@ -56,7 +56,7 @@ pub(super) enum FairnessArg {
 #[derive(Debug, Args)]
 pub(super) struct MatchFlags {
     /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority,
-    /// affinity, preference);
+    /// affinity, preference, goals_text, embedding, open_doors, two_way);
     /// repeat for several.
     #[arg(long = "weight", value_name = "COMPONENT=WEIGHT")]
     weights: Vec<String>,
@@ -108,6 +108,15 @@ pub(super) struct MatchFlags {
     /// Reverse mentoring: the mentor should be junior to the mentee by the seniority sweet spot.
     #[arg(long)]
     reverse_mentoring: bool,
+    /// Related tags: a file with one group per line, tags separated by `~`
+    /// (`public speaking ~ presenting`), each group with credit 0.5 (`[[taxonomy]]` tables in
+    /// the TOML file set other credits).
+    #[arg(long, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
+    /// Language of the goals_text columns (Snowball stemmer and stop words), e.g. english,
+    /// german, french, spanish.
+    #[arg(long)]
+    text_language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -256,6 +265,27 @@ pub(super) fn match_config(
             ))
         })?;
     }
+    if let Some(path) = &flags.taxonomy {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
+        cfg.taxonomy = crate::score::taxonomy::groups_from_lines(
+            &text,
+            crate::score::taxonomy::DEFAULT_RELATED_CREDIT,
+        )
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(lang) = &flags.text_language {
+        cfg.text.language = serde_json::from_value(serde_json::Value::from(lang.to_lowercase()))
+            .map_err(|_| {
+                CliError::Usage(format!(
+                    "--text-language {lang:?}: use one of {}",
+                    crate::score::text::TextLanguage::ALL
+                        .iter()
+                        .map(|l| format!("{l:?}").to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+    }
     if let Some(x) = flags.min_score {
         cfg.min_score = x;
     }
@@ -375,7 +405,9 @@ pub(super) fn match_error(e: MatchError) -> CliError {
             CliError::Input(e.to_string())
         }
         MatchError::Fairness(_) => CliError::Usage(e.to_string()),
-        MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
+        MatchError::Wish(_) | MatchError::Criterion(_) | MatchError::Beyond(_) => {
+            CliError::Input(e.to_string())
+        }
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }

@@ -56,6 +56,11 @@ pub struct MatchConfig {
     pub criteria: Vec<crate::criteria::Criterion>,
     /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
     pub preferences: crate::wishes::PreferenceMode,
+    /// Related tags: groups of tags that earn partial goal (and open-doors, two-way) credit
+    /// against each other (default none); see [`crate::score::taxonomy`].
+    pub taxonomy: Vec<crate::score::taxonomy::TaxonomyGroup>,
+    /// Language and BM25 parameters of the free-text goals (`goals_text`) component.
+    pub text: crate::score::text::TextConfig,
 }
 
 impl Default for MatchConfig {
@@ -72,6 +77,8 @@ impl Default for MatchConfig {
             fairness: None,
             criteria: Vec::new(),
             preferences: crate::wishes::PreferenceMode::Bonus,
+            taxonomy: Vec::new(),
+            text: crate::score::text::TextConfig::default(),
         }
     }
 }
@@ -125,6 +132,15 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// A taxonomy, text option or embedding that cannot be used.
+    #[error(transparent)]
+    Beyond(Box<crate::score::beyond::BeyondError>),
+}
+
+impl From<crate::score::beyond::BeyondError> for MatchError {
+    fn from(e: crate::score::beyond::BeyondError) -> Self {
+        MatchError::Beyond(Box::new(e))
+    }
 }
 
 impl From<Box<crate::wishes::WishError>> for MatchError {
@@ -158,6 +174,9 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
 pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
     cfg.weights.validate().map_err(MatchError::Config)?;
     cfg.scoring.validate().map_err(MatchError::Config)?;
+    cfg.text
+        .validate()
+        .map_err(|e| MatchError::from(crate::score::beyond::BeyondError::from(e)))?;
     if !cfg.min_score.is_finite() {
         return Err(MatchError::Config(format!(
             "min_score is {}; use a finite number such as 0 or 0.3",

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use numpy::{IntoPyArray, PyArray2, PyArrayMethods};
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use super::errors::MentorpairError;
@@ -34,6 +34,23 @@ fn pair_ids(pairs: Vec<(String, String)>) -> Vec<PairId> {
     pairs.into_iter().map(|(a, b)| PairId::new(a, b)).collect()
 }
 
+/// An embedding matrix as numpy hands it over: float64 or float32, read in place.
+#[derive(FromPyObject)]
+pub(super) enum Matrix<'py> {
+    F64(PyReadonlyArray2<'py, f64>),
+    F32(PyReadonlyArray2<'py, f32>),
+}
+
+impl Matrix<'_> {
+    fn view(&self) -> crate::score::beyond::EmbeddingView<'_> {
+        use crate::score::beyond::EmbeddingView;
+        match self {
+            Matrix::F64(m) => EmbeddingView::F64(m.as_array()),
+            Matrix::F32(m) => EmbeddingView::F32(m.as_array()),
+        }
+    }
+}
+
 /// A match result kept in Rust: `to_json()` hands it to Python, `Problem.audit` reads it as is.
 #[pyclass(frozen, module = "mentorpair._core")]
 pub(super) struct MatchOutcome {
@@ -57,19 +74,28 @@ pub(super) struct PyProblem {
 
 #[pymethods]
 impl PyProblem {
-    /// Read both tables, validate the JSON MatchConfig and prepare the problem.
+    /// Read both tables, validate the JSON MatchConfig and prepare the problem; embedding
+    /// matrices (float64 or float32, one row per person) are read in place.
     #[new]
+    #[pyo3(signature = (mentees, mentors, config_json, protected, embeddings=None))]
     fn new(
         py: Python<'_>,
         mentees: Source,
         mentors: Source,
         config_json: &str,
         protected: Vec<String>,
+        embeddings: Option<(Matrix<'_>, Matrix<'_>)>,
     ) -> PyResult<Self> {
+        let input = embeddings
+            .as_ref()
+            .map(|(a, b)| crate::score::beyond::EmbeddingInput {
+                mentees: a.view(),
+                mentors: b.view(),
+            });
         let problem = run_detached(py, || {
             let config = parse_config(config_json)?;
             let cohort = read_cohort(&mentees, &mentors, &protected).map_err(|e| e.to_string())?;
-            Problem::new(cohort, config).map_err(|e| e.to_string())
+            Problem::with_embeddings(cohort, config, input).map_err(|e| e.to_string())
         })?
         .map_err(value_error)?;
         Ok(PyProblem {
