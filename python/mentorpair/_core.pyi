@@ -212,6 +212,7 @@ def report_html(
 __all__ += [
     "embedding_similarity",
     "text_similarity",
+    "taxonomy_groups",
     "text_evidence",
     "fit_weights_frame",
     "history_components",
