@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use mentorpair::learn::{fit_weights, FitOptions, OutcomeScale};
+use mentorpair::matching::MatchConfig;
+use mentorpair::problem::Problem;
+use mentorpair::score::beyond::{EmbeddingInput, EmbeddingView};
 use mentorpair::score::embedding::cosine_scores;
 use mentorpair::score::text::{TextConfig, TextIndex};
 use mentorpair::synthetic::history::{uniform_history, HistorySpec};
@@ -80,6 +83,42 @@ fn main() {
         e.values.mean().unwrap_or(0.0)
     );
     drop(e);
+
+    // End to end: the prepared problem's scoring with and without the new components, one run.
+    let mut cfg = MatchConfig::default();
+    cfg.scoring.reference_date = "2026-03-02".parse().ok();
+    cfg.memory_limit_bytes = 16 << 30;
+    let score_ms = |p: &Problem| p.timings().score_ms / 1e3;
+    let base = Problem::new(cohort.clone(), cfg.clone()).expect("problem");
+    let base_s = score_ms(&base);
+    drop(base);
+    let mut with_text = cohort.clone();
+    for (people, texts) in [
+        (&mut with_text.mentees.people, &mentee_texts),
+        (&mut with_text.mentors.people, &mentor_texts),
+    ] {
+        for (p, t) in people.iter_mut().zip(texts) {
+            if let Some(t) = t {
+                p.extra.insert("goals_text".into(), t.clone().into());
+            }
+        }
+    }
+    let p = Problem::new(with_text, cfg.clone()).expect("problem");
+    let text_s = score_ms(&p);
+    drop(p);
+    let input = EmbeddingInput {
+        mentees: EmbeddingView::F64(a.view()),
+        mentors: EmbeddingView::F64(b.view()),
+    };
+    let p = Problem::with_embeddings(cohort.clone(), cfg.clone(), Some(input)).expect("problem");
+    let emb_s = score_ms(&p);
+    drop(p);
+    println!(
+        "Problem scoring {n} x {m}: built-in only {base_s:.3} s; + goals_text {text_s:.3} s \
+         (component {:.3} s); + embedding {d}-d {emb_s:.3} s (component {:.3} s)",
+        text_s - base_s,
+        emb_s - base_s
+    );
 
     let names: Vec<String> = ["goals", "skills", "availability", "language", "seniority"]
         .iter()

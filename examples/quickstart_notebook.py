@@ -184,6 +184,40 @@ round2 = mp.match(mentees, mentors, history=history, protected=PROTECTED, refere
 assert round2.violations.empty
 repeated = set(zip(round2.pairs.mentee_id, round2.pairs.mentor_id)) & set(zip(result.pairs.mentee_id, result.pairs.mentor_id))
 print(round2, "| pairs repeated from round 1:", len(repeated))""",
+        """## 9. Goals in words, related tags
+Most HR forms collect goals as sentences. A `goals_text` column on both tables becomes one more
+component: the mentee's text is the query, the mentors' texts the documents (stop words out,
+Snowball stems, BM25 over the cohort); the evidence lists the shared terms. A taxonomy gives
+related tags partial goal credit.""",
+    ),
+    (
+        "code",
+        """words = pd.DataFrame({"id": ["ana", "ben"], "goals": ["public speaking", "budgeting"],
+                      "goals_text": ["I want to get better at presenting to executives",
+                                     "Negotiating budgets with finance"]})
+givers = pd.DataFrame({"id": ["cy", "di"], "goals": ["presenting", "finance"],
+                       "goals_text": ["I coach executive presentations", "Budget negotiation and planning"]})
+texts = mp.match(words, givers, reference_date="2026-03-02",
+                 taxonomy=[["public speaking", "presenting"]])
+print(texts.pairs[["mentee_id", "mentor_id", "score", "goals", "goals_text"]])
+ana = texts.explain("ana")["pairs"][0]["components"]
+{c["component"]: c["evidence"] for c in ana if c["component"] in ("goals", "goals_text")}""",
+    ),
+    (
+        "md",
+        """## 10. Weights learned from outcomes
+`fit_weights` learns component weights from past pairs and how they went (here a seeded synthetic
+history from known weights); the report gives each coefficient, its uncertainty and its held-out
+quality, and `fit.weights` goes straight into `mp.match(weights=...)`.""",
+    ),
+    (
+        "code",
+        """truth = {"goals": 0.35, "skills": 0.20, "availability": 0.20, "language": 0.15, "seniority": 0.10}
+past = mp.synthetic.history(mentees, mentors, 3000, truth, seed=1, reference_date="2026-03-02")
+fit = mp.fit_weights(past[["mentee_id", "mentor_id", "outcome"]], mentees, mentors,
+                     reference_date="2026-03-02")
+print(fit.metric, round(fit.heldout or 0.0, 3), fit.warnings)
+fit.report""",
     ),
 ]
 

@@ -86,6 +86,9 @@ pub struct PersonFeatures {
     /// The UTC intervals free in the reference week and in a winter and a summer week alike:
     /// what survives every daylight-saving shift of the person's zone.
     pub availability_all_seasons: Result<Vec<(u16, u16)>, AvailabilityGap>,
+    /// Mentors: tags related to their goals through a taxonomy, `(tag id, credit, via tag id)`
+    /// sorted by tag id (empty without a taxonomy); see [`crate::score::taxonomy`].
+    pub related_goals: Vec<(u32, f64, u32)>,
     /// True when both weeks are `Ok` and equal (the zone has no daylight saving in effect):
     /// every slot of the reference week is then robust, with no second comparison.
     pub seasons_unchanged: bool,
@@ -255,6 +258,7 @@ impl Features {
                 language_bits: bitset(langs.iter().copied()),
                 languages: langs,
                 level: p.level,
+                related_goals: Vec::new(),
             }
         };
         let mentees = mentees.iter().map(&mut one).collect();

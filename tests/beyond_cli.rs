@@ -112,3 +112,41 @@ fn fit_weights_writes_toml_that_match_reads() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn match_reads_text_taxonomy_and_embedding_columns() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("beyond-match");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("mentees.csv"),
+        "id,goals,goals_text,embedding\na,public speaking,negotiating contracts,1;0\nb,cooking,presenting on stage,0;1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("mentors.csv"),
+        "id,goals,goals_text,embedding,capacity\nx,presenting,I coach presenting,0;1,1\ny,sql,contract negotiation,1;0,1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("tax.txt"), "public speaking ~ presenting\n").unwrap();
+    let out = run(
+        &dir,
+        "match --mentees {mentees.csv} --mentors {mentors.csv} --taxonomy {tax.txt} --text-language english --weight two_way=0.1 --out {pairs.csv} --json {result.json}",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let t = std::fs::read_to_string(dir.join("result.json")).unwrap();
+    for needle in [
+        "\"kind\":\"goals_text\"",
+        "\"kind\":\"embedding\"",
+        "\"taxonomy\":[{",
+        "\"negotiation\"",
+    ] {
+        assert!(t.contains(needle), "{needle} not in {t}");
+    }
+    let bad = run(
+        &dir,
+        "match --mentees {mentees.csv} --mentors {mentors.csv} --text-language klingon --out {p2.csv}",
+    );
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("german"), "{}", text(&bad));
+}

@@ -195,6 +195,7 @@ fn explanation_adds_up_and_names_missing_information() {
         seniority: 0.05,
         affinity: 0.10,
         preference: 0.15,
+        ..Weights::default()
     };
     let cfg = ScoreConfig::default();
     let e = score::explain(&f, 0, 0, "a", "m", &w, &cfg).unwrap();
@@ -259,6 +260,7 @@ fn weights_and_config_are_validated() {
         seniority: 0.0,
         affinity: 0.0,
         preference: 0.0,
+        ..Weights::default()
     };
     assert!(zero.validate().is_err());
     assert!(ScoreConfig {

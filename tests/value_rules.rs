@@ -168,7 +168,7 @@ proptest! {
     ) {
         let weights = Weights {
             goals: w[0], skills: w[1], availability: w[2], language: w[3], seniority: w[4],
-            affinity: w[5], preference: w[6],
+            affinity: w[5], preference: w[6], ..Weights::default()
         };
         prop_assume!(weights.validate().is_ok());
         let tags = ["python", "sql", "rust"];

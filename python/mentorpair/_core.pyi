@@ -125,6 +125,7 @@ class Problem:
         mentors: _TableSource,
         options: MatchOptions | dict[str, Any] | None = None,
         protected: list[str] = ...,
+        embeddings: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
     ) -> Problem: ...
     def solve(self, options: SolveOptions | dict[str, Any] | None = None) -> MatchOutcome:
         """Solve and report with the solve options the user set (the rest are the problem's own)."""
@@ -242,6 +243,7 @@ def report_html(
 __all__ += [
     "embedding_similarity",
     "text_similarity",
+    "taxonomy_groups",
     "text_evidence",
     "fit_weights_frame",
     "history_components",
@@ -257,6 +259,9 @@ def embedding_similarity(
     mentees: npt.NDArray[np.float64], mentors: npt.NDArray[np.float64], neutral: float = 0.5
 ) -> tuple[npt.NDArray[np.float64], list[int], list[int]]:
     """max(0, cos) of every mentee row against every mentor row; (values, zero mentee rows, zero mentor rows)."""
+
+def taxonomy_groups(rows_json: str) -> str:
+    """Tag -> group rows (JSON) as taxonomy groups (JSON); a tag in two groups is an error."""
 
 def text_similarity(
     mentee_texts: list[str | None],

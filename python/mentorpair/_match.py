@@ -35,6 +35,9 @@ AFFINITY = "affinity"
 #: The mentee's ranked ``preferred_mentors`` (weight 0.15, only for mentees with a list); a column
 #: of ``MatchResult.pairs`` only when some mentee listed preferred mentors.
 PREFERENCE = "preference"
+#: Components beyond exact tags (docs/matching.md): used only when their inputs are in the cohort
+#: (``goals_text`` columns, embeddings, ``network``/``target_areas``, ``learning_goals``).
+BEYOND = ("goals_text", "embedding", "open_doors", "two_way")
 
 TableLike = Any  # pandas.DataFrame | Arrow stream (pyarrow, polars...) | Sequence[Mapping[str, Any]] | str | os.PathLike
 
@@ -142,6 +145,63 @@ def _history(table: HistoryLike) -> list[dict[str, Any]]:
     rows = [[cell(r.get(c)) for c in columns] for r in records]
     payload = json.dumps({"columns": columns, "rows": rows})
     return list(json.loads(_core.read_history("cells", payload)))
+
+
+def _taxonomy(table: Any) -> list[dict[str, Any]]:
+    """A taxonomy as the core's list of groups. Accepts groups (a list of tag lists or of
+    ``{"tags": [...], "credit": 0.5}``), a mapping tag -> group name, or a DataFrame with columns
+    ``tag``, ``group`` and optionally ``credit``; the core turns the tag -> group forms into
+    groups and rejects a tag given two groups."""
+    rows: list[dict[str, Any]] | None = None
+    if isinstance(table, pd.DataFrame):
+        missing = {"tag", "group"} - {str(c) for c in table.columns}
+        if missing:
+            raise ValueError(f"taxonomy table needs the columns tag and group (missing {sorted(missing)})")
+        rows = [{str(k): _clean(v) for k, v in r.items()} for r in table.to_dict(orient="records")]
+        for r in rows:
+            if r.get("credit") is None:
+                r.pop("credit", None)
+    elif isinstance(table, Mapping):
+        rows = [{"tag": str(k), "group": str(v)} for k, v in table.items()]
+    if rows is not None:
+        out: list[dict[str, Any]] = json.loads(_core.taxonomy_groups(json.dumps(rows)))
+        return out
+    if isinstance(table, (str, bytes)) or not isinstance(table, Iterable):
+        raise ValueError(
+            "taxonomy must be a list of tag groups, a mapping tag -> group or a DataFrame with "
+            "columns tag and group"
+        )
+    groups = []
+    for g in table:
+        if isinstance(g, Mapping):
+            groups.append(dict(g))
+        elif isinstance(g, (str, bytes)) or not isinstance(g, Iterable):
+            raise ValueError(f"taxonomy group {g!r} is not a list of tags or a dict with 'tags'")
+        else:
+            groups.append({"tags": [str(t) for t in g]})
+    return groups
+
+
+def _embedding_matrix(m: Any, name: str) -> np.ndarray[Any, Any]:
+    """One embedding matrix for the core: float64/float32 numpy arrays pass as they are (read in
+    place by Rust); Arrow fixed-size-list arrays and other array-likes become float64 once."""
+    if isinstance(m, np.ndarray) and m.dtype in (np.float64, np.float32):
+        arr = m
+    elif hasattr(m, "flatten") and hasattr(m, "type") and hasattr(m.type, "list_size"):
+        arr = np.asarray(m.flatten(), dtype=np.float64).reshape(len(m), m.type.list_size)
+    else:
+        arr = np.asarray(m, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"embeddings: the {name} matrix must be 2-D (people x dimension), not {arr.ndim}-D")
+    return arr
+
+
+def _embeddings(e: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None:
+    if e is None:
+        return None
+    if not isinstance(e, Sequence) or len(e) != 2:
+        raise ValueError("embeddings must be a pair (mentee_matrix, mentor_matrix)")
+    return _embedding_matrix(e[0], "mentees"), _embedding_matrix(e[1], "mentors")
 
 
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:

@@ -50,6 +50,12 @@ class MatchOptions(TypedDict, total=False):
     by: str | Sequence[str] | None
     tolerance: float | None
     rate_parity: bool | None
+    history: Any | None
+    allow_repeat_pairs: bool | None
+    unmatched_priority: float | None
+    taxonomy: Any | None
+    text_language: str | None
+    embeddings: Any | None
 
 
 class SolveOptions(TypedDict, total=False):
@@ -131,6 +137,16 @@ _WHAT = {
     "by": "Protected mentee column(s) whose groups ``group_floor`` holds to the floor.",
     "tolerance": "The ``group_floor`` tolerance.",
     "rate_parity": "``group_floor``: also hold every group's match rate to the floor.",
+    "history": "Earlier rounds (a DataFrame, list of dicts or CSV path with ``mentee_id``, "
+    "``mentor_id``, ``round`` or ``date``, optional ``outcome``): past pairs are not matched "
+    "again (``paired_before``) and mentees left unmatched get a priority bonus.",
+    "allow_repeat_pairs": "Allow pairs the history says met before.",
+    "unmatched_priority": "Weight of the priority component for mentees left unmatched in earlier rounds.",
+    "taxonomy": "Related tags earning partial goal credit: tag groups, a mapping tag -> group, or a "
+    "DataFrame with ``tag``, ``group`` (and ``credit``).",
+    "text_language": "Snowball language of the ``goals_text`` columns (e.g. ``english``, ``german``).",
+    "embeddings": "``(mentee_matrix, mentor_matrix)``: one vector per person (numpy or Arrow), "
+    "read in place; the ``embedding`` component is their cosine similarity.",
 }
 
 

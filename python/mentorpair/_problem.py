@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core, _fairness, _match
-from ._match import _OPTION_DOC, HistoryLike, MatchResult, TableLike, _pairs
+from ._match import _OPTION_DOC, HistoryLike, MatchResult, TableLike, _embeddings, _pairs
 from ._options import MatchOptions, SolveOptions, check_keywords, split
 
 if TYPE_CHECKING:
@@ -66,8 +66,13 @@ class Problem:
         opts, protected = split(options)
         if "history" in opts:
             opts["history"] = _match._history(opts["history"])
+        if "taxonomy" in opts:
+            opts["taxonomy"] = _match._taxonomy(opts["taxonomy"])
+        if "text_language" in opts:
+            opts["text"] = {"language": str(opts.pop("text_language")).lower()}
+        embeddings = _embeddings(opts.pop("embeddings", None))
         a, b = _match._tables(mentees, mentors)  # the one place tables are converted
-        self._core = _core.Problem(a, b, opts, protected)
+        self._core = _core.Problem(a, b, opts, protected, embeddings)
         self._mentee_ids: list[str] | None = None
         self._mentor_ids: list[str] | None = None
 

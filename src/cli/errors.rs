@@ -37,7 +37,10 @@ impl From<MatchError> for CliError {
             // A shared_background request naming an undeclared column is a problem of the tables.
             MatchError::Fairness(FairnessError::Affinity(_)) => CliError::Input(e.to_string()),
             MatchError::Fairness(_) => CliError::Usage(e.to_string()),
-            MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
+            MatchError::Wish(_)
+            | MatchError::Criterion(_)
+            | MatchError::History(_)
+            | MatchError::Beyond(_) => CliError::Input(e.to_string()),
             MatchError::Solver(crate::lsap::LsapError::Infeasible { .. }) => {
                 CliError::Infeasible(e.to_string())
             }

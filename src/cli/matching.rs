@@ -52,7 +52,7 @@ fn parse_fairness(text: &str) -> Result<FairnessMode, String> {
 #[derive(Debug, Args)]
 pub(super) struct MatchFlags {
     /// A component weight, COMPONENT=WEIGHT (goals, skills, availability, language, seniority,
-    /// affinity, preference);
+    /// affinity, preference, goals_text, embedding, open_doors, two_way);
     /// repeat for several.
     #[arg(long = "weight", value_name = "COMPONENT=WEIGHT")]
     weights: Vec<String>,
@@ -105,17 +105,15 @@ pub(super) struct MatchFlags {
     /// Reverse mentoring: the mentor should be junior to the mentee by the seniority sweet spot.
     #[arg(long)]
     reverse_mentoring: bool,
-    /// Earlier rounds (CSV: mentee_id, mentor_id (empty = left unmatched), round or date,
-    /// optional outcome): past pairs are not matched again, mentees left unmatched get priority.
+    /// Related tags: a file with one group per line, tags separated by `~`
+    /// (`public speaking ~ presenting`), each group with credit 0.5 (`[[taxonomy]]` tables in
+    /// the TOML file set other credits).
     #[arg(long, value_name = "FILE")]
-    history: Option<PathBuf>,
-    /// Allow pairs the history says met before.
+    taxonomy: Option<PathBuf>,
+    /// Language of the goals_text columns (Snowball stemmer and stop words), e.g. english,
+    /// german, french, spanish.
     #[arg(long)]
-    allow_repeat_pairs: bool,
-    /// Weight of the priority component for mentees the history shows unmatched (default 0.5;
-    /// 0 = off).
-    #[arg(long)]
-    unmatched_priority: Option<f64>,
+    text_language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -264,6 +262,27 @@ pub(super) fn match_config(
                 "--weight {w:?}: unknown component {name:?}; components are {names}"
             ))
         })?;
+    }
+    if let Some(path) = &flags.taxonomy {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
+        cfg.taxonomy = crate::score::taxonomy::groups_from_lines(
+            &text,
+            crate::score::taxonomy::DEFAULT_RELATED_CREDIT,
+        )
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(lang) = &flags.text_language {
+        cfg.text.language = serde_json::from_value(serde_json::Value::from(lang.to_lowercase()))
+            .map_err(|_| {
+                CliError::Usage(format!(
+                    "--text-language {lang:?}: use one of {}",
+                    crate::score::text::TextLanguage::ALL
+                        .iter()
+                        .map(|l| format!("{l:?}").to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
     }
     if let Some(x) = flags.min_score {
         cfg.min_score = x;

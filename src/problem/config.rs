@@ -66,6 +66,11 @@ pub struct MatchConfig {
     /// Weight of the priority component for mentees left unmatched in earlier rounds (default
     /// 0.5, in [0, 1000]; 0 turns it off); see [`crate::score::priority`].
     pub unmatched_priority: f64,
+    /// Related tags: groups of tags that earn partial goal (and open-doors, two-way) credit
+    /// against each other (default none); see [`crate::score::taxonomy`].
+    pub taxonomy: Vec<crate::score::taxonomy::TaxonomyGroup>,
+    /// Language and BM25 parameters of the free-text goals (`goals_text`) component.
+    pub text: crate::score::text::TextConfig,
 }
 
 /// Default weight of the priority component for mentees the history shows unmatched.
@@ -88,6 +93,8 @@ impl Default for MatchConfig {
             history: Vec::new(),
             allow_repeat_pairs: false,
             unmatched_priority: DEFAULT_UNMATCHED_PRIORITY,
+            taxonomy: Vec::new(),
+            text: crate::score::text::TextConfig::default(),
         }
     }
 }
@@ -145,11 +152,20 @@ pub enum MatchError {
     /// The history names someone not in the tables (or cannot be read).
     #[error(transparent)]
     History(Box<crate::io::history::HistoryError>),
+    /// A taxonomy, text option or embedding that cannot be used.
+    #[error(transparent)]
+    Beyond(Box<crate::score::beyond::BeyondError>),
 }
 
 impl From<crate::io::history::HistoryError> for MatchError {
     fn from(e: crate::io::history::HistoryError) -> Self {
         MatchError::History(Box::new(e))
+    }
+}
+
+impl From<crate::score::beyond::BeyondError> for MatchError {
+    fn from(e: crate::score::beyond::BeyondError) -> Self {
+        MatchError::Beyond(Box::new(e))
     }
 }
 
@@ -183,6 +199,9 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
 
 pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
     cfg.validate_options()?;
+    cfg.text
+        .validate()
+        .map_err(|e| MatchError::from(crate::score::beyond::BeyondError::from(e)))?;
     if !(0.0..=score::MAX_WEIGHT).contains(&cfg.unmatched_priority) {
         return Err(MatchError::Config(crate::options::ConfigError::new(
             "unmatched_priority",

@@ -143,6 +143,20 @@ impl Problem {
     /// honoured, and [`MatchError::PinViolates`] for a pin that breaks a hard constraint, scores
     /// below `min_score` or exceeds a capacity.
     pub fn new(cohort: Cohort, config: MatchConfig) -> Result<Problem, MatchError> {
+        Problem::with_embeddings(cohort, config, None)
+    }
+
+    /// [`Problem::new`] with embedding matrices (one row per person, table order), read in
+    /// place and scored as the `embedding` component; see [`score::beyond`].
+    ///
+    /// # Errors
+    /// As [`Problem::new`], and [`MatchError::Beyond`] for a bad taxonomy, text option or
+    /// embedding (row count, dimension, NaN or infinity, given twice).
+    pub fn with_embeddings(
+        cohort: Cohort,
+        config: MatchConfig,
+        embeddings: Option<score::beyond::EmbeddingInput<'_>>,
+    ) -> Result<Problem, MatchError> {
         let start = Instant::now();
         config::validate(&cohort, &config)?;
         let mut timings = Timings::default();
@@ -166,6 +180,8 @@ impl Problem {
             config.scoring.date(),
         );
         score::prepare_features(&mut features, &config.scoring, &wishes.target_skills);
+        let taxonomy = score::beyond::taxonomy(&config.taxonomy)?;
+        score::taxonomy::apply(&mut features, &taxonomy);
         timings.features_ms = ms(t);
         let t = Instant::now();
         let affinity = SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
@@ -204,6 +220,13 @@ impl Problem {
                 weight,
             );
         }
+        extras.extend(score::beyond::components(
+            &cohort,
+            &config.weights,
+            &config.text,
+            &taxonomy,
+            embeddings.as_ref(),
+        )?);
         let mut matrix =
             score::ScoreModel::new(&features, &config.weights, &config.scoring, &extras).fill();
         // NaN marks an excluded pair from here on: a computed score must never be one. Bounded weights

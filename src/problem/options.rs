@@ -37,6 +37,11 @@ pub const MATCH_OPTIONS: AllowedTable = &[
     ("by", "a protected mentee column or a list of them, e.g. \"gender\""),
     ("tolerance", "a number in [0, 1), e.g. 0.05"),
     ("rate_parity", "true or false"),
+    ("history", "past pairs: a list of {mentee_id, mentor_id, round or date, outcome} rows"),
+    ("allow_repeat_pairs", "true or false"),
+    ("unmatched_priority", "a number from 0 (off) to 1000, e.g. 0.5"),
+    ("taxonomy", "a list of tag groups such as {\"tags\": [\"public speaking\", \"presenting\"], \"credit\": 0.5}"),
+    ("text", "the free-text options, e.g. {\"language\": \"english\"}"),
 ];
 
 /// The options a solve may override: the objective and the fairness mode.

@@ -184,6 +184,16 @@ fn synthetic_history<'py>(
     Ok(frame_out(py, frame))
 }
 
+/// Tag -> group rows (JSON list of `{"tag", "group", "credit"?}`) as taxonomy groups (JSON);
+/// a tag given two groups is an error naming both rows.
+#[pyfunction]
+fn taxonomy_groups(rows_json: &str) -> PyResult<String> {
+    let rows: Vec<crate::score::taxonomy::TaxonomyRow> = serde_json::from_str(rows_json)
+        .map_err(|e| value_error(format!("invalid taxonomy: {e}")))?;
+    let groups = crate::score::taxonomy::groups_from_rows(&rows).map_err(value_error)?;
+    serde_json::to_string(&groups).map_err(value_error)
+}
+
 /// Address of the first element as `embedding_similarity` reads it (zero-copy test).
 #[pyfunction]
 fn _embedding_address(m: PyReadonlyArray2<'_, f64>) -> usize {
@@ -198,5 +208,6 @@ pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(history_components, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic_history, m)?)?;
     m.add_function(wrap_pyfunction!(_embedding_address, m)?)?;
+    m.add_function(wrap_pyfunction!(taxonomy_groups, m)?)?;
     Ok(())
 }

@@ -323,6 +323,7 @@ fn matching(e: MatchError) -> PyErr {
                 })
             }
         },
+        MatchError::History(_) | MatchError::Beyond(_) => InputError::new_err(msg),
         _ => MentorpairError::new_err(msg),
     }
 }

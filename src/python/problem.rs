@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use numpy::{IntoPyArray, PyArray2, PyArrayMethods};
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use super::errors::CoreError;
@@ -28,6 +28,23 @@ fn solve_options(problem: &Problem, options: serde_json::Value) -> Result<SolveO
 
 fn pair_ids(pairs: Vec<(String, String)>) -> Vec<PairId> {
     pairs.into_iter().map(|(a, b)| PairId::new(a, b)).collect()
+}
+
+/// An embedding matrix as numpy hands it over: float64 or float32, read in place.
+#[derive(FromPyObject)]
+pub(super) enum Matrix<'py> {
+    F64(PyReadonlyArray2<'py, f64>),
+    F32(PyReadonlyArray2<'py, f32>),
+}
+
+impl Matrix<'_> {
+    fn view(&self) -> crate::score::beyond::EmbeddingView<'_> {
+        use crate::score::beyond::EmbeddingView;
+        match self {
+            Matrix::F64(m) => EmbeddingView::F64(m.as_array()),
+            Matrix::F32(m) => EmbeddingView::F32(m.as_array()),
+        }
+    }
 }
 
 /// A match result kept in Rust: `to_json()` hands it to Python, `Problem.audit` reads it as is.
@@ -56,19 +73,26 @@ impl PyProblem {
     /// Read both tables, check the options the user set (a dict; the core's defaults apply to
     /// the rest) and prepare the problem.
     #[new]
-    #[pyo3(signature = (mentees, mentors, options=None, protected=Vec::new()))]
+    #[pyo3(signature = (mentees, mentors, options=None, protected=Vec::new(), embeddings=None))]
     fn new(
         py: Python<'_>,
         mentees: Source,
         mentors: Source,
         options: Option<&Bound<'_, PyAny>>,
         protected: Vec<String>,
+        embeddings: Option<(Matrix<'_>, Matrix<'_>)>,
     ) -> PyResult<Self> {
         let options = options_value(options)?;
+        let input = embeddings
+            .as_ref()
+            .map(|(a, b)| crate::score::beyond::EmbeddingInput {
+                mentees: a.view(),
+                mentors: b.view(),
+            });
         let problem = run_detached(py, || {
             let config = MatchConfig::from_options(options)?;
             let cohort = read_cohort(&mentees, &mentors, &protected)?;
-            Ok::<_, CoreError>(Problem::new(cohort, config)?)
+            Ok::<_, CoreError>(Problem::with_embeddings(cohort, config, input)?)
         })??;
         Ok(PyProblem {
             inner: Arc::new(problem),

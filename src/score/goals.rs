@@ -15,6 +15,9 @@ pub struct GoalsEvidence {
     pub covered_weight: f64,
     /// Sum of all the mentee's goal weights.
     pub total_weight: f64,
+    /// Mentee goals met by a related mentor goal (taxonomy): `(goal, mentor tag, credit)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<(String, String, f64)>,
 }
 
 /// Covered weight / total weight, or `None` when either side lists no goals.
@@ -26,6 +29,8 @@ pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures) -> Option<f64> {
     for &(tag, w) in &mentee.goals {
         if has_bit(&mentor.goal_bits, tag) {
             covered += w;
+        } else if !mentor.related_goals.is_empty() {
+            covered += w * super::taxonomy::related(mentor, tag).map_or(0.0, |r| r.0);
         }
     }
     Some((covered / mentee.goal_weight).clamp(0.0, 1.0))
@@ -38,12 +43,17 @@ pub fn evidence(mentee: &PersonFeatures, mentor: &PersonFeatures, f: &Features) 
         not_covered: Vec::new(),
         covered_weight: 0.0,
         total_weight: mentee.goal_weight,
+        related: Vec::new(),
     };
     for &(tag, w) in &mentee.goals {
         let name = f.tags.name(tag).to_string();
         if has_bit(&mentor.goal_bits, tag) {
             ev.covered_weight += w;
             ev.shared.push((name, w));
+        } else if let Some((credit, via)) = super::taxonomy::related(mentor, tag) {
+            ev.covered_weight += w * credit;
+            ev.related
+                .push((name, f.tags.name(via).to_string(), credit));
         } else {
             ev.not_covered.push(name);
         }

@@ -16,6 +16,7 @@ pub mod priority;
 pub mod seniority;
 pub mod skills;
 
+pub mod beyond;
 pub mod embedding;
 pub mod network;
 pub mod taxonomy;
@@ -64,6 +65,7 @@ pub fn builtin_name(name: &str) -> bool {
         .iter()
         .chain(&[Component::Affinity, Component::Preference])
         .any(|c| c.name() == name)
+        || beyond::NAMES.contains(&name)
 }
 
 impl Component {
@@ -139,6 +141,16 @@ pub struct Weights {
     /// Weight of [`Component::Preference`] (default 0.15), for mentees who list preferred
     /// mentors.
     pub preference: f64,
+    /// Weight of the free-text goals component `goals_text` (default 0.25), used only when some
+    /// person of the cohort has a `goals_text`; see [`beyond`].
+    pub goals_text: f64,
+    /// Weight of the `embedding` component (default 0.25), used only when embeddings are given.
+    pub embedding: f64,
+    /// Weight of the `open_doors` component (default 0.10), used only when some mentor has a
+    /// `network` and some mentee `target_areas`.
+    pub open_doors: f64,
+    /// Weight of the `two_way` learning component (default 0: on only when a programme asks).
+    pub two_way: f64,
 }
 
 impl Default for Weights {
@@ -151,6 +163,10 @@ impl Default for Weights {
             seniority: 0.10,
             affinity: 0.10,
             preference: 0.15,
+            goals_text: beyond::DEFAULT_TEXT_WEIGHT,
+            embedding: beyond::DEFAULT_EMBEDDING_WEIGHT,
+            open_doors: network::DEFAULT_OPEN_DOORS_WEIGHT,
+            two_way: network::DEFAULT_TWO_WAY_WEIGHT,
         }
     }
 }
@@ -166,7 +182,18 @@ impl Weights {
             Component::Seniority => self.seniority,
             Component::Affinity => self.affinity,
             Component::Preference => self.preference,
-            Component::Custom(_) => 0.0,
+            Component::Custom(name) => self.beyond(name).unwrap_or(0.0),
+        }
+    }
+
+    /// The weight of a component of [`beyond`] by name (`None` for any other name).
+    pub fn beyond(&self, name: &str) -> Option<f64> {
+        match name {
+            beyond::TEXT => Some(self.goals_text),
+            beyond::EMBEDDING => Some(self.embedding),
+            beyond::OPEN_DOORS => Some(self.open_doors),
+            beyond::TWO_WAY => Some(self.two_way),
+            _ => None,
         }
     }
 
@@ -177,9 +204,11 @@ impl Weights {
 
     /// Every weight in `[0, MAX_WEIGHT]`, and at least one built-in weight positive.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        let beyond_parts = beyond::NAMES.map(|n| Component::Custom(n.to_string()));
         for c in Component::ALL
             .iter()
             .chain(&[Component::Affinity, Component::Preference])
+            .chain(&beyond_parts)
         {
             let w = self.get(c);
             if !(0.0..=MAX_WEIGHT).contains(&w) {
@@ -428,6 +457,28 @@ pub trait PairComponent: Send + Sync {
     fn missing(&self, _mentee: usize, _mentor: usize) -> String {
         "a value is missing".into()
     }
+    /// Add `weight × value` (`neutral` where the value is missing) to every cell of `block`,
+    /// whose rows are the mentees from `first_row` on and whose columns are all the mentors;
+    /// rows of mentees the component does not apply to are left alone. The default calls
+    /// [`PairComponent::value`] per cell; a component with a faster whole-block form (a matrix
+    /// product, an inverted index) overrides it with the same values.
+    fn add_block(
+        &self,
+        first_row: usize,
+        mut block: ndarray::ArrayViewMut2<'_, f64>,
+        weight: f64,
+        neutral: f64,
+    ) {
+        for (r, mut row) in block.axis_iter_mut(Axis(0)).enumerate() {
+            let i = first_row + r;
+            if !self.applies(i) {
+                continue;
+            }
+            for (j, cell) in row.iter_mut().enumerate() {
+                *cell += weight * self.value(i, j).unwrap_or(neutral);
+            }
+        }
+    }
 }
 
 /// A [`PairComponent`] with its weight.
@@ -531,16 +582,12 @@ impl<'a> ScoreModel<'a> {
                         }
                     }
                 }
+                for e in self.extras {
+                    e.part
+                        .add_block(blk * ROWS, block.view_mut(), e.weight, self.cfg.neutral);
+                }
                 for (r, mut row) in block.axis_iter_mut(Axis(0)).enumerate() {
                     let i = blk * ROWS + r;
-                    for e in self.extras {
-                        if !e.part.applies(i) {
-                            continue;
-                        }
-                        for (j, cell) in row.iter_mut().enumerate() {
-                            *cell += e.weight * e.part.value(i, j).unwrap_or(self.cfg.neutral);
-                        }
-                    }
                     let inv = 1.0 / self.row_weight(i);
                     row.mapv_inplace(|x| x * inv);
                 }
@@ -637,6 +684,17 @@ pub enum Evidence {
     Preference(preference::PreferenceEvidence),
     /// See [`criteria::CriterionEvidence`].
     Criterion(criteria::CriterionEvidence),
+    /// Free-text goals: the shared terms.
+    #[serde(rename = "goals_text")]
+    Text(text::TextEvidence),
+    /// See [`beyond::EmbeddingEvidence`].
+    Embedding(beyond::EmbeddingEvidence),
+    /// Open doors: whom the mentor can introduce the mentee to.
+    #[serde(rename = "open_doors")]
+    OpenDoors(network::OpenDoorsEvidence),
+    /// Two-way learning: what the mentor can learn from the mentee.
+    #[serde(rename = "two_way")]
+    TwoWay(network::TwoWayEvidence),
     /// Free-form evidence of a further component.
     Other {
         /// Whatever the component reports.

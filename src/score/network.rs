@@ -31,19 +31,28 @@ pub struct NetworkColumns {
     pub learning_goals: Vec<String>,
 }
 
-fn list(person: &Person, column: &str) -> Vec<String> {
-    let mut v: Vec<String> = person
-        .extra
-        .get(column)
-        .and_then(|v| v.as_str())
-        .map(|s| {
-            s.split(';')
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.dedup();
+/// A list column of a person: a `;`-separated text (CSV) or a list of texts (JSON, Python),
+/// each entry normalised like a tag, blanks dropped, duplicates kept once (first position).
+pub fn list(person: &Person, column: &str) -> Vec<String> {
+    let raw: Vec<String> = match person.extra.get(column) {
+        Some(serde_json::Value::String(s)) => s.split(';').map(str::to_string).collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut v: Vec<String> = Vec::with_capacity(raw.len());
+    for t in raw {
+        let t = crate::cohort::normalise_label(&t);
+        if !t.is_empty() && !v.contains(&t) {
+            v.push(t);
+        }
+    }
     v
 }
 

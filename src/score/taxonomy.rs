@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::features::{has_bit, Features, PersonFeatures};
+
 /// Credit of a related tag when a group does not give one.
 pub const DEFAULT_RELATED_CREDIT: f64 = 0.5;
 
@@ -57,6 +59,40 @@ pub enum TaxonomyError {
         /// Its credit.
         credit: f64,
     },
+    /// The same tag given two different groups in the tag → group form.
+    #[error(
+        "taxonomy: tag `{tag}` is in group `{first_group}` (row {first_row}) and in group \
+         `{second_group}` (row {second_row}); a tag may belong to one group only: keep one of the rows"
+    )]
+    ConflictingRows {
+        /// The normalised tag.
+        tag: String,
+        /// Its first group.
+        first_group: String,
+        /// The row naming it first (1-based).
+        first_row: usize,
+        /// Its second group.
+        second_group: String,
+        /// The row naming it second (1-based).
+        second_row: usize,
+    },
+    /// One group given two different credits in the tag → group form.
+    #[error(
+        "taxonomy: group `{group}` has credit {first} (row {first_row}) and {second} (row \
+         {second_row}); give a group one credit"
+    )]
+    ConflictingCredit {
+        /// The group name.
+        group: String,
+        /// The first credit.
+        first: f64,
+        /// Its row (1-based).
+        first_row: usize,
+        /// The second credit.
+        second: f64,
+        /// Its row (1-based).
+        second_row: usize,
+    },
     /// Fewer than two distinct tags.
     #[error(
         "taxonomy: group {group} has {tags} distinct tag(s); a group relates two or more tags"
@@ -69,6 +105,102 @@ pub enum TaxonomyError {
     },
 }
 
+/// One row of the tag → group form of a taxonomy (a mapping or a table with columns `tag`,
+/// `group` and optionally `credit`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyRow {
+    /// The tag.
+    pub tag: String,
+    /// The name of its group.
+    pub group: String,
+    /// The group's credit (default 0.5; every row of a group must agree).
+    #[serde(default)]
+    pub credit: Option<f64>,
+}
+
+/// Turn tag → group rows into groups, in order of first appearance.
+///
+/// # Errors
+/// [`TaxonomyError::ConflictingRows`] when a tag is given two different groups, or
+/// [`TaxonomyError::ConflictingCredit`] when a group is given two different credits.
+pub fn groups_from_rows(rows: &[TaxonomyRow]) -> Result<Vec<TaxonomyGroup>, TaxonomyError> {
+    let mut group_of: HashMap<String, (String, usize)> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut groups: Vec<TaxonomyGroup> = Vec::new();
+    let mut credit_set: Vec<Option<(f64, usize)>> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let tag = normalise(&row.tag);
+        if tag.is_empty() {
+            continue;
+        }
+        let g = match names.iter().position(|n| *n == row.group) {
+            Some(g) => g,
+            None => {
+                names.push(row.group.clone());
+                groups.push(TaxonomyGroup {
+                    tags: Vec::new(),
+                    credit: DEFAULT_RELATED_CREDIT,
+                });
+                credit_set.push(None);
+                names.len() - 1
+            }
+        };
+        if let Some((other, first)) = group_of.get(&tag) {
+            if *other != row.group {
+                return Err(TaxonomyError::ConflictingRows {
+                    tag,
+                    first_group: other.clone(),
+                    first_row: first + 1,
+                    second_group: row.group.clone(),
+                    second_row: r + 1,
+                });
+            }
+            continue;
+        }
+        group_of.insert(tag.clone(), (row.group.clone(), r));
+        if let Some(c) = row.credit {
+            match credit_set[g] {
+                Some((prev, first)) if prev != c => {
+                    return Err(TaxonomyError::ConflictingCredit {
+                        group: row.group.clone(),
+                        first: prev,
+                        first_row: first + 1,
+                        second: c,
+                        second_row: r + 1,
+                    })
+                }
+                Some(_) => {}
+                None => {
+                    credit_set[g] = Some((c, r));
+                    groups[g].credit = c;
+                }
+            }
+        }
+        groups[g].tags.push(tag);
+    }
+    Ok(groups)
+}
+
+/// Groups from one group per line, tags separated by `~` (blank lines and `#` comments ignored),
+/// every group with credit `credit`; validated as [`Taxonomy::new`] does.
+///
+/// # Errors
+/// As [`Taxonomy::new`].
+pub fn groups_from_lines(text: &str, credit: f64) -> Result<Vec<TaxonomyGroup>, TaxonomyError> {
+    let groups: Vec<TaxonomyGroup> = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| TaxonomyGroup {
+            tags: l.split('~').map(str::to_string).collect(),
+            credit,
+        })
+        .collect();
+    Taxonomy::new(&groups)?;
+    Ok(groups)
+}
+
 /// A validated taxonomy: tag → group, and each group's credit.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Taxonomy {
@@ -77,7 +209,7 @@ pub struct Taxonomy {
 }
 
 fn normalise(tag: &str) -> String {
-    tag.trim().to_lowercase()
+    crate::cohort::normalise_label(tag)
 }
 
 /// How a mentee's tag is met by a mentor's tags.
@@ -140,16 +272,7 @@ impl Taxonomy {
     /// # Errors
     /// As [`Taxonomy::new`].
     pub fn parse_lines(text: &str, credit: f64) -> Result<Taxonomy, TaxonomyError> {
-        let groups: Vec<TaxonomyGroup> = text
-            .lines()
-            .map(|l| l.split('#').next().unwrap_or("").trim())
-            .filter(|l| !l.is_empty())
-            .map(|l| TaxonomyGroup {
-                tags: l.split('~').map(str::to_string).collect(),
-                credit,
-            })
-            .collect();
-        Taxonomy::new(&groups)
+        Taxonomy::new(&groups_from_lines(text, credit)?)
     }
 
     /// The group index of `tag` (normalised), if it is in one.
@@ -203,6 +326,56 @@ impl Taxonomy {
                 via: None,
             },
         }
+    }
+}
+
+/// The credit a mentor earns on goal tag `tag` through a related tag of theirs, and that tag:
+/// `(credit, via tag id)` from [`PersonFeatures::related_goals`].
+pub fn related(mentor: &PersonFeatures, tag: u32) -> Option<(f64, u32)> {
+    let r = &mentor.related_goals;
+    r.binary_search_by_key(&tag, |x| x.0)
+        .ok()
+        .map(|k| (r[k].1, r[k].2))
+}
+
+/// Give every mentor partial credit on the tags related to their goals: for each tag of the
+/// cohort in the same group as one of the mentor's goals (and not a goal of theirs), the group's
+/// credit. Goals then count such a tag as `credit` times covered.
+pub fn apply(features: &mut Features, taxonomy: &Taxonomy) {
+    if taxonomy.is_empty() {
+        return;
+    }
+    // Group of every interned tag, and the tags of each group present in the cohort.
+    let n = features.tags.len();
+    let group: Vec<Option<usize>> = (0..n as u32)
+        .map(|t| taxonomy.group_of(features.tags.name(t)))
+        .collect();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); taxonomy.len()];
+    for (t, g) in group.iter().enumerate() {
+        if let Some(g) = g {
+            members[*g].push(t as u32);
+        }
+    }
+    for m in features.mentors.iter_mut() {
+        let mut related: Vec<(u32, f64, u32)> = Vec::new();
+        for &(via, _) in &m.goals {
+            let Some(g) = group.get(via as usize).copied().flatten() else {
+                continue;
+            };
+            let credit = taxonomy.group_credit(g);
+            if credit <= 0.0 {
+                continue;
+            }
+            for &t in &members[g] {
+                if !has_bit(&m.goal_bits, t) {
+                    related.push((t, credit, via));
+                }
+            }
+        }
+        // One entry per tag: the first mentor goal (by tag id) that reaches it.
+        related.sort_by_key(|r| (r.0, r.2));
+        related.dedup_by_key(|r| r.0);
+        m.related_goals = related;
     }
 }
 

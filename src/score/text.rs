@@ -207,6 +207,14 @@ pub struct TextIndex {
     terms: Vec<(String, String)>,
 }
 
+/// The mentor documents by term: `(mentor, w(term, doc))` per term id, and which documents are
+/// empty. Built once by [`TextIndex::postings`].
+#[derive(Debug, Clone, Default)]
+pub struct Postings {
+    by_term: Vec<Vec<(u32, f64)>>,
+    empty_mentor: Vec<bool>,
+}
+
 /// The evidence of a text pair: the shared terms, most informative first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TextEvidence {
@@ -371,36 +379,56 @@ impl TextIndex {
         Some(normalise(self.bm25(i, j), self.self_scores[i]))
     }
 
+    /// The inverted index of the mentor documents, for [`TextIndex::row_values`].
+    pub fn postings(&self) -> Postings {
+        let mut by_term: Vec<Vec<(u32, f64)>> = vec![Vec::new(); self.terms.len()];
+        for (j, d) in self.doc_weights.iter().enumerate() {
+            for &(t, w) in d {
+                by_term[t as usize].push((j as u32, w));
+            }
+        }
+        Postings {
+            by_term,
+            empty_mentor: (0..self.n_mentors())
+                .map(|j| self.mentor_empty(j))
+                .collect(),
+        }
+    }
+
+    /// Mentee `i`'s value with every mentor into `out` (one cell per mentor), `neutral` where
+    /// either text is empty: equal to [`TextIndex::value`] entry by entry (the terms are added
+    /// in id order, as the pairwise merge adds them).
+    pub fn row_values(&self, postings: &Postings, i: usize, out: &mut [f64], neutral: f64) {
+        let Some(q) = self.queries.get(i).filter(|q| !q.terms.is_empty()) else {
+            out.fill(neutral);
+            return;
+        };
+        out.fill(0.0);
+        for &(t, _) in &q.terms {
+            for &(j, w) in &postings.by_term[t as usize] {
+                if let Some(cell) = out.get_mut(j as usize) {
+                    *cell += w;
+                }
+            }
+        }
+        let s = self.self_scores[i];
+        for (cell, &empty) in out.iter_mut().zip(&postings.empty_mentor) {
+            *cell = if empty { neutral } else { normalise(*cell, s) };
+        }
+    }
+
     /// Every pair's value, mentees × mentors, in parallel over mentees with an inverted index;
     /// `neutral` where either text is empty. Equal to [`TextIndex::value`] entry by entry.
     pub fn matrix(&self, neutral: f64) -> Array2<f64> {
         let (n, m) = (self.n_mentees(), self.n_mentors());
-        let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); self.terms.len()];
-        for (j, d) in self.doc_weights.iter().enumerate() {
-            for &(t, w) in d {
-                postings[t as usize].push((j as u32, w));
-            }
-        }
-        let empty_mentor: Vec<bool> = (0..m).map(|j| self.mentor_empty(j)).collect();
+        let postings = self.postings();
         let mut out = Array2::<f64>::zeros((n, m));
         out.axis_iter_mut(Axis(0))
             .into_par_iter()
             .enumerate()
             .for_each(|(i, mut row)| {
-                let q = &self.queries[i];
-                if q.terms.is_empty() {
-                    row.fill(neutral);
-                    return;
-                }
-                // Terms in id order, as the pairwise merge adds them: identical sums.
-                for &(t, _) in &q.terms {
-                    for &(j, w) in &postings[t as usize] {
-                        row[j as usize] += w;
-                    }
-                }
-                let s = self.self_scores[i];
-                for (cell, &empty) in row.iter_mut().zip(&empty_mentor) {
-                    *cell = if empty { neutral } else { normalise(*cell, s) };
+                if let Some(cells) = row.as_slice_mut() {
+                    self.row_values(&postings, i, cells, neutral);
                 }
             });
         out
