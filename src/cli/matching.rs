@@ -45,6 +45,16 @@ pub(super) enum ObjectiveArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum SolverArg {
+    /// Dense while its matrices fit in memory, sparse otherwise.
+    Auto,
+    /// One dense score matrix.
+    Dense,
+    /// Sparse candidates with a certificate against every pair.
+    Sparse,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum FairnessArg {
     /// Hold every protected group's mean matched score near the overall mean.
     GroupFloor,
@@ -75,6 +85,13 @@ pub(super) struct MatchFlags {
     /// What to maximise.
     #[arg(long, value_enum)]
     objective: Option<ObjectiveArg>,
+    /// Score storage and solver: auto (dense when it fits in memory, else sparse), dense, or
+    /// sparse (candidates from blocking indexes, certified against every pair).
+    #[arg(long, value_enum)]
+    solver: Option<SolverArg>,
+    /// Sparse solver: stop certifying after the round that ends past this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    sparse_time_limit: Option<f64>,
     /// Date (YYYY-MM-DD) whose UTC offsets apply to availability; default today.
     #[arg(long)]
     reference_date: Option<String>,
@@ -274,6 +291,16 @@ pub(super) fn match_config(
             ObjectiveArg::Score => Objective::Score,
         };
     }
+    if let Some(x) = flags.solver {
+        cfg.solver = match x {
+            SolverArg::Auto => crate::problem::SolverChoice::Auto,
+            SolverArg::Dense => crate::problem::SolverChoice::Dense,
+            SolverArg::Sparse => crate::problem::SolverChoice::Sparse,
+        };
+    }
+    if let Some(t) = flags.sparse_time_limit {
+        cfg.sparse_time_limit_s = Some(t);
+    }
     for c in &flags.criteria {
         cfg.criteria.push(parse_criterion(c)?);
     }
@@ -366,8 +393,12 @@ pub(super) fn read_cohort(
 
 pub(super) fn match_error(e: MatchError) -> CliError {
     match e {
-        MatchError::Config(_) | MatchError::UnknownPair(_) => CliError::Usage(e.to_string()),
-        MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
+        MatchError::Config(_) | MatchError::UnknownPair(_) | MatchError::NeedsDense { .. } => {
+            CliError::Usage(e.to_string())
+        }
+        MatchError::PinViolates { .. }
+        | MatchError::TooLarge { .. }
+        | MatchError::Solver(crate::lsap::LsapError::TooLarge { .. }) => {
             CliError::Infeasible(e.to_string())
         }
         // A shared_background request naming an undeclared column is a problem of the tables.

@@ -24,6 +24,52 @@ pub enum Objective {
     Score,
 }
 
+/// Which score storage and solver a problem uses (`solver = "auto" | "dense" | "sparse"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SolverChoice {
+    /// Dense when its matrices fit `memory_limit_bytes` and the memory available, sparse
+    /// otherwise (see [`SolverChoice::resolve`]).
+    #[default]
+    Auto,
+    /// Every pair scored into one dense matrix, solved by the dense capacitated solver.
+    Dense,
+    /// Candidates from blocking indexes, the sparse solver, and a certificate against all pairs
+    /// (see docs/matching.md, "Certificate").
+    Sparse,
+}
+
+impl SolverChoice {
+    /// The name used in configs, Python and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolverChoice::Auto => "auto",
+            SolverChoice::Dense => "dense",
+            SolverChoice::Sparse => "sparse",
+        }
+    }
+
+    /// The storage `auto` picks for a `rows × cols` cohort with `dense_needed` bytes of dense
+    /// matrices: dense while they fit both `limit` and the memory the system reports available,
+    /// sparse otherwise. `Dense` and `Sparse` resolve to themselves.
+    pub fn resolve(self, dense_needed: u128, limit: u64) -> SolverChoice {
+        match self {
+            SolverChoice::Auto => {
+                let available = lsap::memory::available_bytes().unwrap_or(u64::MAX);
+                if dense_needed <= limit.min(available) as u128 {
+                    SolverChoice::Dense
+                } else {
+                    SolverChoice::Sparse
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Default round budget of the sparse solve's column generation.
+pub const DEFAULT_SPARSE_MAX_ROUNDS: usize = 50;
+
 /// Everything that shapes a matching. `Default` gives the documented defaults.
 ///
 /// Scoring, constraints and pins are fixed when a [`super::Problem`] is prepared from it;
@@ -56,6 +102,14 @@ pub struct MatchConfig {
     pub criteria: Vec<crate::criteria::Criterion>,
     /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
     pub preferences: crate::wishes::PreferenceMode,
+    // -- scale (issue 14) --
+    /// Dense matrix or sparse candidates with a certificate (default auto).
+    pub solver: SolverChoice,
+    /// Sparse solver: solve-and-certify rounds at most (default 50, at least 1).
+    pub sparse_max_rounds: usize,
+    /// Sparse solver: stop column generation after the round that ends past this many seconds
+    /// (default none); the certificate then says `certified = false` and bounds the gap.
+    pub sparse_time_limit_s: Option<f64>,
 }
 
 impl Default for MatchConfig {
@@ -72,6 +126,9 @@ impl Default for MatchConfig {
             fairness: None,
             criteria: Vec::new(),
             preferences: crate::wishes::PreferenceMode::Bonus,
+            solver: SolverChoice::Auto,
+            sparse_max_rounds: DEFAULT_SPARSE_MAX_ROUNDS,
+            sparse_time_limit_s: None,
         }
     }
 }
@@ -125,6 +182,15 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// An operation that needs every pair's score in a dense matrix, on a problem prepared with
+    /// sparse candidates.
+    #[error("{operation} needs the dense score matrix, but this problem was prepared with solver=\"sparse\" (candidates only); prepare it with solver=\"dense\" (about {dense_mib} MiB) to use {operation}")]
+    NeedsDense {
+        /// What was asked (`fairness`, `rematch`, `run_strategies`, ...).
+        operation: &'static str,
+        /// What the dense matrices would take, in MiB.
+        dense_mib: u64,
+    },
 }
 
 impl From<Box<crate::wishes::WishError>> for MatchError {
@@ -155,7 +221,17 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
     }
 }
 
-pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
+/// Bytes the sparse form takes, about: features and solver state per person (1 KiB), and per
+/// candidate pair (`k_row` per row and `k_col` per column) 128 bytes for the graph, its copies in
+/// the solver and the pairs added by the certificate.
+pub fn sparse_bytes(rows: usize, cols: usize, k_row: usize, k_col: usize) -> u128 {
+    let people = (rows + cols) as u128;
+    let nnz = rows as u128 * k_row as u128 + cols as u128 * k_col as u128;
+    people * 1024 + nnz * 128
+}
+
+/// Check the options, then pick the storage (`auto` resolved) for the cohort's size.
+pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<SolverChoice, MatchError> {
     cfg.weights.validate().map_err(MatchError::Config)?;
     cfg.scoring.validate().map_err(MatchError::Config)?;
     if !cfg.min_score.is_finite() {
@@ -174,7 +250,31 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
     // Pins take their pairs out of a working copy of the scores, one more matrix at the peak.
     let matrices = DENSE_MATRICES + u64::from(!cfg.pin.is_empty());
     let needed = score::dense_bytes(rows, cols) * matrices as u128;
-    if needed > cfg.memory_limit_bytes as u128 {
+    if cfg.sparse_max_rounds == 0 {
+        return Err(MatchError::Config(
+            "sparse_max_rounds is 0; give at least 1 solve-and-certify round (default 50)".into(),
+        ));
+    }
+    if let Some(t) = cfg.sparse_time_limit_s {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(MatchError::Config(format!(
+                "sparse_time_limit_s is {t}; give a positive number of seconds, or leave it unset for no limit"
+            )));
+        }
+    }
+    let choice = cfg.solver.resolve(needed, cfg.memory_limit_bytes);
+    let fits = match choice {
+        SolverChoice::Sparse => {
+            let caps = |t: &crate::cohort::Table| -> Vec<u32> {
+                t.people.iter().map(|p| p.capacity).collect()
+            };
+            let (k_row, k_col) = crate::candidates::KRule::default()
+                .for_cohort(&caps(&cohort.mentees), &caps(&cohort.mentors));
+            sparse_bytes(rows, cols, k_row, k_col) <= cfg.memory_limit_bytes as u128
+        }
+        _ => needed <= cfg.memory_limit_bytes as u128,
+    };
+    if !fits {
         return Err(MatchError::TooLarge {
             rows,
             cols,
@@ -183,5 +283,5 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
             matrices,
         });
     }
-    Ok(())
+    Ok(choice)
 }
