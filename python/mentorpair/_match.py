@@ -138,6 +138,12 @@ def _config(o: Mapping[str, Any]) -> str:
         cfg["criteria"] = [dict(c) for c in crit]
     if o.get("preferences") is not None:
         cfg["preferences"] = str(o["preferences"])
+    if o.get("solver") is not None:
+        cfg["solver"] = str(o["solver"])
+    if o.get("sparse_max_rounds") is not None:
+        cfg["sparse_max_rounds"] = int(o["sparse_max_rounds"])
+    if o.get("sparse_time_limit_s") is not None:
+        cfg["sparse_time_limit_s"] = float(o["sparse_time_limit_s"])
     for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
         if o.get(key) is not None:
             cfg["scoring"][key] = o[key]
@@ -207,7 +213,17 @@ _OPTION_DOC = """
     neutral
         Value of a component whose information is missing.
     memory_limit_bytes
-        Refuse problems whose dense matrices need more (default 8 GiB).
+        Refuse problems whose dense matrices need more (default 8 GiB); with
+        ``solver="auto"`` such a cohort takes the sparse path instead.
+    solver
+        ``"auto"`` (default: dense while its matrices fit ``memory_limit_bytes`` and the memory
+        available, sparse otherwise), ``"dense"`` or ``"sparse"`` (candidates from blocking
+        indexes, the sparse solver, and a certificate against every pair:
+        ``result.certificate``). Fairness modes, rematch and the strategies need ``"dense"``.
+    sparse_max_rounds, sparse_time_limit_s
+        The sparse solve's budget of certify-and-resolve rounds (default 50) and seconds
+        (default none); when it stops early, ``result.certificate["certified"]`` is False and
+        ``gap`` / ``coverage_gap`` bound the distance to the optimum.
     fairness, by, tolerance, rate_parity
         ``match`` only. ``fairness="group_floor"`` with ``by="gender"`` (protected mentee
         column(s)): every group's mean score at least ``(1 - tolerance)`` x the overall mean (and,
@@ -246,6 +262,9 @@ def match(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    solver: str | None = None,
+    sparse_max_rounds: int | None = None,
+    sparse_time_limit_s: float | None = None,
     fairness: str | None = None,
     by: str | Sequence[str] | None = None,
     tolerance: float = 0.05,
@@ -289,6 +308,9 @@ def score_matrix(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    solver: str | None = None,
+    sparse_max_rounds: int | None = None,
+    sparse_time_limit_s: float | None = None,
     **_ignored: Any,
 ) -> pd.DataFrame:
     """Score every mentee x mentor pair: a DataFrame indexed by mentee id, one column per mentor id.
@@ -330,6 +352,9 @@ class MatchResult:
         Counts, total and mean score, unmatched by reason, the reference date.
     timings : dict
         Milliseconds per stage.
+    certificate : dict or None
+        The sparse solve's certificate against every pair (``certified``, ``rounds``,
+        ``pairs_checked``, ``gap``, ``coverage_gap``, ``candidates``); None for the dense solver.
     problem : mentorpair.Problem or None
         The prepared problem the result was solved from: ``explain`` of any pair and ``audit``
         answer from it, without reading the tables again.
@@ -349,6 +374,9 @@ class MatchResult:
         self.timings: dict[str, float] = raw["timings"]
         #: The fairness-aware solve's report (floors met, iterations, price of fairness) or None.
         self.fairness: dict[str, Any] | None = raw.get("fairness")
+        #: The sparse solve's certificate (``certified``, ``rounds``, ``pairs_checked``, ``gap``,
+        #: ``coverage_gap``, ``candidates``); None for the dense solver.
+        self.certificate: dict[str, Any] | None = raw.get("certificate")
         rows = []
         for p in raw["pairs"]:
             row: dict[str, Any] = {

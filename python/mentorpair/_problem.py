@@ -68,6 +68,9 @@ class Problem:
         reverse_mentoring: bool | None = None,
         seniority_sweet_spot_max: int | None = None,
         goal_rank_decay: float | None = None,
+        solver: str | None = None,
+        sparse_max_rounds: int | None = None,
+        sparse_time_limit_s: float | None = None,
         fairness: str | None = None,
         by: str | Sequence[str] | None = None,
         tolerance: float = 0.05,
@@ -101,6 +104,11 @@ class Problem:
     def shape(self) -> tuple[int, int]:
         """``(mentees, mentors)``."""
         return self._core.shape
+
+    @property
+    def solver(self) -> str:
+        """``"dense"`` or ``"sparse"``: the storage and solver in use (``solver="auto"`` resolved)."""
+        return self._core.solver
 
     def _solve_options(
         self,

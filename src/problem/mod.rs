@@ -353,6 +353,17 @@ impl Problem {
         }
         *self.excluded.get_or_init(|| {
             let (rows, cols) = self.dims();
+            if self.config.min_score <= 0.0 {
+                // Scores are in [0, 1]: only the constraints exclude, no pair needs scoring.
+                return (0..rows)
+                    .into_par_iter()
+                    .map(|i| {
+                        (0..cols)
+                            .filter(|&j| self.mask.constraint(i, j).is_some())
+                            .count() as u64
+                    })
+                    .sum();
+            }
             let model = self.model();
             let keep = |i: usize, j: usize, s: f64| {
                 s >= self.config.min_score && self.mask.constraint(i, j).is_none()
