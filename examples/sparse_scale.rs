@@ -11,6 +11,8 @@
 //!   capacities 1–3; `--time-limit=SECONDS` stops certifying after that): preparation (blocking candidates) and the certified sparse solve, against
 //!   the dense path when asked; prints each stage and the certificate.
 
+#![allow(clippy::field_reassign_with_default)] // configs are built field by field (they are non-exhaustive)
+
 use mentorpair::lsap::instances::MentorLike;
 use mentorpair::lsap::{
     solve_capacitated, solve_certified, top_candidates, Budget, CapacitatedOptions, Objective,
