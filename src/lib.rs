@@ -32,6 +32,7 @@
 #![warn(missing_docs)]
 
 pub mod cancel;
+pub mod candidates;
 pub mod cohort;
 pub mod fairness;
 pub mod lsap;

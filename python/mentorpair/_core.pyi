@@ -155,6 +155,9 @@ class Problem:
     @property
     def excluded_pairs(self) -> int:
         """Pairs excluded by a hard constraint or the minimum score."""
+    @property
+    def solver(self) -> str:
+        """The storage and solver in use: "dense" or "sparse" (solver="auto" resolved)."""
 
 __all__ += ["previous_pairs"]
 

@@ -291,6 +291,9 @@ class MatchResult:
         Counts, total and mean score, unmatched by reason, the reference date.
     timings : dict
         Milliseconds per stage.
+    certificate : dict or None
+        The sparse solve's certificate against every pair (``certified``, ``rounds``,
+        ``pairs_checked``, ``gap``, ``coverage_gap``, ``candidates``); None for the dense solver.
     problem : mentorpair.Problem or None
         The prepared problem the result was solved from: ``explain`` of any pair and ``audit``
         answer from it, without reading the tables again.
@@ -310,6 +313,9 @@ class MatchResult:
         self.timings: dict[str, float] = raw["timings"]
         #: The fairness-aware solve's report (floors met, iterations, price of fairness) or None.
         self.fairness: dict[str, Any] | None = raw.get("fairness")
+        #: The sparse solve's certificate (``certified``, ``rounds``, ``pairs_checked``, ``gap``,
+        #: ``coverage_gap``, ``candidates``); None for the dense solver.
+        self.certificate: dict[str, Any] | None = raw.get("certificate")
         rows = []
         for p in raw["pairs"]:
             row: dict[str, Any] = {

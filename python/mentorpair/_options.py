@@ -56,6 +56,9 @@ class MatchOptions(TypedDict, total=False):
     taxonomy: Any | None
     text_language: str | None
     embeddings: Any | None
+    solver: Literal["auto", "dense", "sparse"] | None
+    sparse_max_rounds: int | None
+    sparse_time_limit_s: float | None
 
 
 class SolveOptions(TypedDict, total=False):
@@ -140,6 +143,12 @@ _WHAT = {
     "history": "Earlier rounds (a DataFrame, list of dicts or CSV path with ``mentee_id``, "
     "``mentor_id``, ``round`` or ``date``, optional ``outcome``): past pairs are not matched "
     "again (``paired_before``) and mentees left unmatched get a priority bonus.",
+    "solver": "``auto`` (dense while two dense matrices fit the memory limit and the memory "
+    "available, sparse otherwise), ``dense``, or ``sparse`` (blocking-index candidates, certified "
+    "against every pair; ``result.certificate``).",
+    "sparse_max_rounds": "Sparse solver: solve-and-certify rounds at most.",
+    "sparse_time_limit_s": "Sparse solver: stop certifying after the round that ends past this many "
+    "seconds (the certificate then bounds the gap).",
     "allow_repeat_pairs": "Allow pairs the history says met before.",
     "unmatched_priority": "Weight of the priority component for mentees left unmatched in earlier rounds.",
     "taxonomy": "Related tags earning partial goal credit: tag groups, a mapping tag -> group, or a "

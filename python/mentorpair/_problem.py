@@ -95,6 +95,11 @@ class Problem:
         """``(mentees, mentors)``."""
         return self._core.shape
 
+    @property
+    def solver(self) -> str:
+        """``"dense"`` or ``"sparse"``: the storage and solver in use (``solver="auto"`` resolved)."""
+        return str(self._core.solver)
+
     def solve(self, **options: Unpack[SolveOptions]) -> MatchResult:
         """Match: the optimal pairing under every hard constraint, explained and audited.
 

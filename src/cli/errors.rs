@@ -30,8 +30,12 @@ impl From<PairsError> for CliError {
 impl From<MatchError> for CliError {
     fn from(e: MatchError) -> Self {
         match e {
-            MatchError::Config(_) | MatchError::UnknownPair(_) => CliError::Usage(e.to_string()),
-            MatchError::PinViolates { .. } | MatchError::TooLarge { .. } => {
+            MatchError::Config(_) | MatchError::UnknownPair(_) | MatchError::NeedsDense { .. } => {
+                CliError::Usage(e.to_string())
+            }
+            MatchError::PinViolates { .. }
+            | MatchError::TooLarge { .. }
+            | MatchError::Solver(crate::lsap::LsapError::TooLarge { .. }) => {
                 CliError::Infeasible(e.to_string())
             }
             // A shared_background request naming an undeclared column is a problem of the tables.

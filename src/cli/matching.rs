@@ -42,6 +42,16 @@ fn parse_objective(text: &str) -> Result<Objective, String> {
         .map_err(|e: crate::options::ConfigError| e.to_string())
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum SolverArg {
+    /// Dense while its matrices fit in memory, sparse otherwise.
+    Auto,
+    /// One dense score matrix.
+    Dense,
+    /// Sparse candidates with a certificate against every pair.
+    Sparse,
+}
+
 /// `--fairness`, parsed by the library's one parser (`group-floor` or `group_floor`, `maximin`).
 fn parse_fairness(text: &str) -> Result<FairnessMode, String> {
     text.parse()
@@ -72,6 +82,13 @@ pub(super) struct MatchFlags {
     /// total score) or score (the highest total score, whatever the number of pairs).
     #[arg(long, value_parser = parse_objective)]
     objective: Option<Objective>,
+    /// Score storage and solver: auto (dense when it fits in memory, else sparse), dense, or
+    /// sparse (candidates from blocking indexes, certified against every pair).
+    #[arg(long, value_enum)]
+    solver: Option<SolverArg>,
+    /// Sparse solver: stop certifying after the round that ends past this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    sparse_time_limit: Option<f64>,
     /// Date (YYYY-MM-DD) whose UTC offsets apply to availability; default today.
     #[arg(long)]
     reference_date: Option<String>,
@@ -298,6 +315,16 @@ pub(super) fn match_config(
     }
     if let Some(o) = flags.objective {
         cfg.objective = o;
+    }
+    if let Some(x) = flags.solver {
+        cfg.solver = match x {
+            SolverArg::Auto => crate::problem::SolverChoice::Auto,
+            SolverArg::Dense => crate::problem::SolverChoice::Dense,
+            SolverArg::Sparse => crate::problem::SolverChoice::Sparse,
+        };
+    }
+    if let Some(t) = flags.sparse_time_limit {
+        cfg.sparse_time_limit_s = Some(t);
     }
     for c in &flags.criteria {
         cfg.criteria.push(parse_criterion(c)?);

@@ -243,6 +243,17 @@ pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<Stri
     if let Some(f) = &result.fairness {
         lines.push(fairness_line(f));
     }
+    if let Some(c) = &result.certificate {
+        lines.push(format!(
+            "sparse solver: {} ({} rounds, {} pair checks, {} candidates; gap bound {} pairs, {:.3e} score)",
+            if c.certified { "certified optimal over every pair" } else { "not certified" },
+            c.rounds,
+            c.pairs_checked,
+            c.candidates,
+            c.coverage_gap,
+            c.gap
+        ));
+    }
     lines.push(format!(
         "constraint violations: {} (independent audit)",
         result.violations.len()

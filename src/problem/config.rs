@@ -24,6 +24,52 @@ pub enum Objective {
     Score,
 }
 
+/// Which score storage and solver a problem uses (`solver = "auto" | "dense" | "sparse"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SolverChoice {
+    /// Dense when its matrices fit `memory_limit_bytes` and the memory available, sparse
+    /// otherwise (see [`SolverChoice::resolve`]).
+    #[default]
+    Auto,
+    /// Every pair scored into one dense matrix, solved by the dense capacitated solver.
+    Dense,
+    /// Candidates from blocking indexes, the sparse solver, and a certificate against all pairs
+    /// (see docs/matching.md, "Certificate").
+    Sparse,
+}
+
+impl SolverChoice {
+    /// The name used in configs, Python and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolverChoice::Auto => "auto",
+            SolverChoice::Dense => "dense",
+            SolverChoice::Sparse => "sparse",
+        }
+    }
+
+    /// The storage `auto` picks for a `rows × cols` cohort with `dense_needed` bytes of dense
+    /// matrices: dense while they fit both `limit` and the memory the system reports available,
+    /// sparse otherwise. `Dense` and `Sparse` resolve to themselves.
+    pub fn resolve(self, dense_needed: u128, limit: u64) -> SolverChoice {
+        match self {
+            SolverChoice::Auto => {
+                let available = lsap::memory::available_bytes().unwrap_or(u64::MAX);
+                if dense_needed <= limit.min(available) as u128 {
+                    SolverChoice::Dense
+                } else {
+                    SolverChoice::Sparse
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Default round budget of the sparse solve's column generation.
+pub const DEFAULT_SPARSE_MAX_ROUNDS: usize = 50;
+
 /// Everything that shapes a matching. `Default` gives the documented defaults.
 ///
 /// Scoring, constraints and pins are fixed when a [`super::Problem`] is prepared from it;
@@ -71,6 +117,14 @@ pub struct MatchConfig {
     pub taxonomy: Vec<crate::score::taxonomy::TaxonomyGroup>,
     /// Language and BM25 parameters of the free-text goals (`goals_text`) component.
     pub text: crate::score::text::TextConfig,
+    // -- scale (issue 14) --
+    /// Dense matrix or sparse candidates with a certificate (default auto).
+    pub solver: SolverChoice,
+    /// Sparse solver: solve-and-certify rounds at most (default 50, at least 1).
+    pub sparse_max_rounds: usize,
+    /// Sparse solver: stop column generation after the round that ends past this many seconds
+    /// (default none); the certificate then says `certified = false` and bounds the gap.
+    pub sparse_time_limit_s: Option<f64>,
 }
 
 /// Default weight of the priority component for mentees the history shows unmatched.
@@ -95,6 +149,9 @@ impl Default for MatchConfig {
             unmatched_priority: DEFAULT_UNMATCHED_PRIORITY,
             taxonomy: Vec::new(),
             text: crate::score::text::TextConfig::default(),
+            solver: SolverChoice::Auto,
+            sparse_max_rounds: DEFAULT_SPARSE_MAX_ROUNDS,
+            sparse_time_limit_s: None,
         }
     }
 }
@@ -149,6 +206,15 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// An operation that needs every pair's score in a dense matrix, on a problem prepared with
+    /// sparse candidates.
+    #[error("{operation} needs the dense score matrix, but this problem was prepared with solver=\"sparse\" (candidates only); prepare it with solver=\"dense\" (about {dense_mib} MiB) to use {operation}")]
+    NeedsDense {
+        /// What was asked (`fairness`, `rematch`, `run_strategies`, ...).
+        operation: &'static str,
+        /// What the dense matrices would take, in MiB.
+        dense_mib: u64,
+    },
     /// The history names someone not in the tables (or cannot be read).
     #[error(transparent)]
     History(Box<crate::io::history::HistoryError>),
@@ -197,7 +263,17 @@ impl From<crate::score::affinity::AffinityError> for MatchError {
     }
 }
 
-pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchError> {
+/// Bytes the sparse form takes, about: features and solver state per person (1 KiB), and per
+/// candidate pair (`k_row` per row and `k_col` per column) 128 bytes for the graph, its copies in
+/// the solver and the pairs added by the certificate.
+pub fn sparse_bytes(rows: usize, cols: usize, k_row: usize, k_col: usize) -> u128 {
+    let people = (rows + cols) as u128;
+    let nnz = rows as u128 * k_row as u128 + cols as u128 * k_col as u128;
+    people * 1024 + nnz * 128
+}
+
+/// Check the options, then pick the storage (`auto` resolved) for the cohort's size.
+pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<SolverChoice, MatchError> {
     cfg.validate_options()?;
     cfg.text
         .validate()
@@ -219,7 +295,35 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
     // Pins take their pairs out of a working copy of the scores, one more matrix at the peak.
     let matrices = DENSE_MATRICES + u64::from(!cfg.pin.is_empty());
     let needed = score::dense_bytes(rows, cols) * matrices as u128;
-    if needed > cfg.memory_limit_bytes as u128 {
+    if cfg.sparse_max_rounds == 0 {
+        return Err(MatchError::Config(crate::options::ConfigError::new(
+            "sparse_max_rounds",
+            0,
+            "at least 1 solve-and-certify round (default 50)",
+        )));
+    }
+    if let Some(t) = cfg.sparse_time_limit_s {
+        if !(t.is_finite() && t > 0.0) {
+            return Err(MatchError::Config(crate::options::ConfigError::new(
+                "sparse_time_limit_s",
+                t,
+                "a positive number of seconds, or none for no limit",
+            )));
+        }
+    }
+    let choice = cfg.solver.resolve(needed, cfg.memory_limit_bytes);
+    let fits = match choice {
+        SolverChoice::Sparse => {
+            let caps = |t: &crate::cohort::Table| -> Vec<u32> {
+                t.people.iter().map(|p| p.capacity).collect()
+            };
+            let (k_row, k_col) = crate::candidates::KRule::default()
+                .for_cohort(&caps(&cohort.mentees), &caps(&cohort.mentors));
+            sparse_bytes(rows, cols, k_row, k_col) <= cfg.memory_limit_bytes as u128
+        }
+        _ => needed <= cfg.memory_limit_bytes as u128,
+    };
+    if !fits {
         return Err(MatchError::TooLarge {
             rows,
             cols,
@@ -228,5 +332,5 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
             matrices,
         });
     }
-    Ok(())
+    Ok(choice)
 }

@@ -22,6 +22,9 @@ pub struct Mask {
     words_per_row: usize,
     dims: (usize, usize),
     excluded: u64,
+    /// No bits were recorded (a sparse problem): pairs below `min_score` are found by scoring
+    /// them ([`super::Problem::reason`]).
+    lazy: bool,
 }
 
 impl Mask {
@@ -62,16 +65,45 @@ impl Mask {
             words_per_row,
             dims,
             excluded,
+            lazy: false,
         }
     }
 
+    /// A mask of a sparse problem: the constraints only, no bit per pair. [`Mask::reason`]
+    /// then knows the constraint exclusions; [`super::Problem::reason`] adds `below_min_score`
+    /// by scoring the pair, and [`super::Problem::excluded_count`] counts by scoring every pair.
+    pub(super) fn lazy(
+        constraints: constraints::Mask,
+        min_score: f64,
+        dims: (usize, usize),
+    ) -> Mask {
+        Mask {
+            constraints,
+            min_score,
+            below_min: Vec::new(),
+            words_per_row: 0,
+            dims,
+            excluded: 0,
+            lazy: true,
+        }
+    }
+
+    /// Whether pairs below `min_score` are not recorded (a sparse problem).
+    pub fn is_lazy(&self) -> bool {
+        self.lazy
+    }
+
     /// Why mentee row `i` and mentor column `j` may not be paired, or `None` when they may (or
-    /// the indices are out of range).
+    /// the indices are out of range). A lazy mask (sparse problem) does not know `below_min_score`:
+    /// use [`super::Problem::reason`].
     pub fn reason(&self, i: usize, j: usize) -> Option<Exclusion> {
         if i >= self.dims.0 || j >= self.dims.1 {
             return None;
         }
         self.constraint(i, j).or_else(|| {
+            if self.lazy {
+                return None;
+            }
             let word = self.below_min[i * self.words_per_row + j / 64];
             (word >> (j % 64) & 1 == 1).then_some(Exclusion::BelowMinScore)
         })
@@ -90,7 +122,8 @@ impl Mask {
         self.reason(i, j).is_some()
     }
 
-    /// Pairs excluded by a hard constraint or the minimum score.
+    /// Pairs excluded by a hard constraint or the minimum score (0 for a lazy mask; ask
+    /// [`super::Problem::excluded_count`]).
     pub fn excluded_count(&self) -> u64 {
         self.excluded
     }

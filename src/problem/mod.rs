@@ -53,16 +53,16 @@ mod suggest;
 pub use audit::audit_match;
 pub use check::{check_result, InconsistentResult};
 pub use config::{
-    MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DEFAULT_UNMATCHED_PRIORITY,
-    DENSE_MATRICES,
+    sparse_bytes, MatchConfig, MatchError, Objective, SolverChoice, DEFAULT_MEMORY_LIMIT,
+    DEFAULT_SPARSE_MAX_ROUNDS, DEFAULT_UNMATCHED_PRIORITY, DENSE_MATRICES,
 };
 pub use mask::Mask;
 pub use options::{match_defaults, MATCH_OPTIONS};
 pub use result::{
     MatchResult, MatchedPair, PairReport, ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason,
 };
-pub use scores::{Candidates, DenseScores, Scores};
-pub use solve::{Duals, Solution, SolveOptions};
+pub use scores::{Candidates, DenseScores, Scores, SparseScores};
+pub use solve::{Certificate, Duals, Solution, SolveOptions};
 pub use suggest::{Choice, SuggestError, Suggestion, DEFAULT_SHORTLIST};
 
 use std::borrow::Cow;
@@ -70,6 +70,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use ndarray::CowArray;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{Cohort, Table};
@@ -112,6 +113,10 @@ pub struct Problem {
     mentor_cols: HashMap<String, usize>,
     /// Features, scores and mask; `total_ms` is the whole preparation.
     timings: Timings,
+    /// The storage and solver in use (`auto` resolved).
+    solver: SolverChoice,
+    /// Pairs excluded by a constraint or `min_score`, counted on first use (sparse problems).
+    excluded: std::sync::OnceLock<u64>,
 }
 
 // The Python binding holds a `Problem` in an `Arc` shared across threads.
@@ -158,7 +163,7 @@ impl Problem {
         embeddings: Option<score::beyond::EmbeddingInput<'_>>,
     ) -> Result<Problem, MatchError> {
         let start = Instant::now();
-        config::validate(&cohort, &config)?;
+        let choice = config::validate(&cohort, &config)?;
         let mut timings = Timings::default();
         let forbid = constraints::resolve_pairs(&cohort, "forbid", &config.forbid)?;
         let wishes = crate::wishes::Wishes::read(&cohort)?;
@@ -227,16 +232,7 @@ impl Problem {
             &taxonomy,
             embeddings.as_ref(),
         )?);
-        let mut matrix =
-            score::ScoreModel::new(&features, &config.weights, &config.scoring, &extras).fill();
-        // NaN marks an excluded pair from here on: a computed score must never be one. Bounded weights
-        // (`score::MAX_WEIGHT`, `io::MAX_GOAL_WEIGHT`) keep every sum finite.
-        debug_assert!(
-            matrix.iter().all(|s| s.is_finite()),
-            "a computed score is not finite"
-        );
-        timings.score_ms = ms(t);
-        let t = Instant::now();
+        let t_mask = Instant::now();
         let mut constraint_mask =
             constraints::Mask::build(&cohort, config.exclude_same_department, &forbid);
         let avoided = wishes.avoid.iter().enumerate().flat_map(|(i, js)| {
@@ -257,11 +253,40 @@ impl Problem {
             constraint_mask.restrict_to(&wishes.preferred);
         }
         constraint_mask.add_rules(criteria);
-        let mask = Mask::apply(constraint_mask, &mut matrix, config.min_score);
-        let scores = Scores::Dense(DenseScores::new(matrix));
-        timings.mask_ms = ms(t);
+        let constraints_ms = ms(t_mask);
+        let dims = (cohort.mentees.people.len(), cohort.mentors.people.len());
         let mentee_capacity: Vec<u32> = cohort.mentees.people.iter().map(|p| p.capacity).collect();
         let mentor_capacity: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
+        let (scores, mask) = if choice == SolverChoice::Sparse {
+            let model =
+                score::ScoreModel::new(&features, &config.weights, &config.scoring, &extras);
+            let (k_row, k_col) =
+                crate::candidates::KRule::default().for_cohort(&mentee_capacity, &mentor_capacity);
+            let min_score = config.min_score;
+            let keep = |i: usize, j: usize, s: f64| {
+                s >= min_score && constraint_mask.excluded(i, j).is_none()
+            };
+            let graph = crate::candidates::blocking_candidates(&model, &keep, k_row, k_col)?;
+            timings.score_ms = ms(t) - constraints_ms;
+            timings.mask_ms = constraints_ms;
+            let mask = Mask::lazy(constraint_mask, min_score, dims);
+            (Scores::Sparse(SparseScores::new(graph)), mask)
+        } else {
+            let mut matrix =
+                score::ScoreModel::new(&features, &config.weights, &config.scoring, &extras).fill();
+            // NaN marks an excluded pair from here on: a computed score must never be one.
+            // Bounded weights (`score::MAX_WEIGHT`, `io::MAX_GOAL_WEIGHT`) keep every sum finite.
+            debug_assert!(
+                matrix.iter().all(|s| s.is_finite()),
+                "a computed score is not finite"
+            );
+            timings.score_ms = ms(t) - constraints_ms;
+            let t = Instant::now();
+            let mask = Mask::apply(constraint_mask, &mut matrix, config.min_score);
+            let scores = Scores::Dense(DenseScores::new(matrix));
+            timings.mask_ms = constraints_ms + ms(t);
+            (scores, mask)
+        };
         let mut problem = Problem {
             mentee_rows: index(&cohort.mentees),
             mentor_cols: index(&cohort.mentors),
@@ -275,6 +300,8 @@ impl Problem {
             mentee_capacity,
             mentor_capacity,
             timings,
+            solver: choice,
+            excluded: std::sync::OnceLock::new(),
         };
         problem.pins = problem.check_pins()?;
         problem.timings.total_ms = ms(start);
@@ -301,7 +328,7 @@ impl Problem {
             if let Some(e) = self.mask.constraint(i, j) {
                 return Err(fail(e.describe().to_string()));
             }
-            let score = match self.scores.get(i, j) {
+            let score = match self.allowed_score(i, j) {
                 Some(s) => s,
                 None => {
                     return Err(fail(format!(
@@ -334,7 +361,95 @@ impl Problem {
         if i >= self.features.mentees.len() || j >= self.features.mentors.len() {
             return f64::NAN;
         }
-        self.model().score(i, j)
+        crate::candidates::pair_score(&self.model(), i, j)
+    }
+
+    /// The score of an allowed pair (it passes every hard constraint and `min_score`), `None`
+    /// for an excluded one: the stored score, or for a pair a sparse problem did not store, the
+    /// score computed from the features.
+    pub fn allowed_score(&self, i: usize, j: usize) -> Option<f64> {
+        if let Some(s) = self.scores.get(i, j) {
+            return Some(s);
+        }
+        let (rows, cols) = self.dims();
+        if !self.mask.is_lazy() || i >= rows || j >= cols || self.mask.constraint(i, j).is_some() {
+            return None;
+        }
+        let s = self.raw_score(i, j);
+        (s >= self.config.min_score).then_some(s)
+    }
+
+    /// Why pair `(i, j)` is excluded, or `None` when it is allowed: [`Mask::reason`], and for a
+    /// sparse problem `below_min_score` found by scoring the pair.
+    pub fn reason(&self, i: usize, j: usize) -> Option<constraints::Exclusion> {
+        let r = self.mask.reason(i, j);
+        if r.is_some() || !self.mask.is_lazy() {
+            return r;
+        }
+        // Scores are in [0, 1]: nothing is below a `min_score` of 0 or less.
+        let (rows, cols) = self.dims();
+        (self.config.min_score > 0.0
+            && i < rows
+            && j < cols
+            && self.raw_score(i, j) < self.config.min_score)
+            .then_some(constraints::Exclusion::BelowMinScore)
+    }
+
+    /// Pairs excluded by a hard constraint or `min_score`. A sparse problem counts them by
+    /// scoring every pair once, on first use (in parallel, without a matrix).
+    pub fn excluded_count(&self) -> u64 {
+        if !self.mask.is_lazy() {
+            return self.mask.excluded_count();
+        }
+        *self.excluded.get_or_init(|| {
+            let (rows, cols) = self.dims();
+            if self.config.min_score <= 0.0 {
+                // Scores are in [0, 1]: only the constraints exclude, no pair needs scoring.
+                return (0..rows)
+                    .into_par_iter()
+                    .map(|i| {
+                        (0..cols)
+                            .filter(|&j| self.mask.constraint(i, j).is_some())
+                            .count() as u64
+                    })
+                    .sum();
+            }
+            let model = self.model();
+            let keep = |i: usize, j: usize, s: f64| {
+                s >= self.config.min_score && self.mask.constraint(i, j).is_none()
+            };
+            let br = ((1usize << 16) / cols.max(1)).clamp(1, 1024);
+            (0..rows.div_ceil(br))
+                .into_par_iter()
+                .map(|b| {
+                    let range = b * br..((b + 1) * br).min(rows);
+                    let mut buf = vec![0.0; range.len() * cols];
+                    crate::candidates::score_rows(&model, range, &mut buf, &keep);
+                    buf.iter().filter(|x| x.is_nan()).count() as u64
+                })
+                .sum()
+        })
+    }
+
+    /// The storage and solver this problem was prepared with (`auto` resolved).
+    pub fn solver(&self) -> SolverChoice {
+        self.solver
+    }
+
+    /// `Ok` for a dense problem; [`MatchError::NeedsDense`] naming `operation` for a sparse one.
+    ///
+    /// # Errors
+    /// [`MatchError::NeedsDense`] when the problem holds sparse candidates.
+    pub fn require_dense(&self, operation: &'static str) -> Result<(), MatchError> {
+        if self.scores.dense().is_some() {
+            return Ok(());
+        }
+        let (rows, cols) = self.dims();
+        let needed = score::dense_bytes(rows, cols) * DENSE_MATRICES as u128;
+        Err(MatchError::NeedsDense {
+            operation,
+            dense_mib: (needed >> 20).min(u64::MAX as u128) as u64,
+        })
     }
 
     /// The score model: built-in components plus the extra ones, normalised per mentee.
@@ -452,7 +567,42 @@ impl Problem {
         }
     }
 
-    /// The score matrix with ids (a copy of the dense scores; NaN where a pair is excluded).
+    /// Every pair's score in one matrix with ids, NaN where a pair is excluded, whatever the
+    /// storage: the dense scores copied, or for a sparse problem every pair scored from the
+    /// features (the same bits as the dense fill), into a buffer reserved fallibly.
+    ///
+    /// # Errors
+    /// [`MatchError::Solver`] with [`crate::lsap::LsapError::TooLarge`] when the matrix does not
+    /// fit in the memory available.
+    pub fn try_score_matrix(&self) -> Result<ScoreMatrix, MatchError> {
+        if self.scores.dense().is_some() {
+            return Ok(self.score_matrix());
+        }
+        let (rows, cols) = self.dims();
+        let mut buf: Vec<f64> = crate::lsap::memory::try_vec(f64::NAN, rows * cols)?;
+        let model = self.model();
+        let keep = |i: usize, j: usize, s: f64| {
+            s >= self.config.min_score && self.mask.constraint(i, j).is_none()
+        };
+        let br = ((1usize << 16) / cols.max(1)).clamp(1, 1024);
+        buf.par_chunks_mut((br * cols).max(1))
+            .enumerate()
+            .for_each(|(b, out)| {
+                let range = b * br..(b * br + out.len() / cols.max(1)).min(rows);
+                crate::candidates::score_rows(&model, range, out, &keep);
+            });
+        let scores = ndarray::Array2::from_shape_vec((rows, cols), buf)
+            .map_err(|e| MatchError::Config(e.to_string()))?;
+        Ok(ScoreMatrix {
+            scores,
+            mentee_ids: self.mentee_ids().map(str::to_string).collect(),
+            mentor_ids: self.mentor_ids().map(str::to_string).collect(),
+        })
+    }
+
+    /// The score matrix with ids (a copy of the dense scores; NaN where a pair is excluded). For
+    /// a sparse problem it holds the stored candidates only: use [`Problem::try_score_matrix`]
+    /// for every pair.
     pub fn score_matrix(&self) -> ScoreMatrix {
         ScoreMatrix {
             scores: self.scores.to_dense(),
@@ -499,7 +649,7 @@ impl Problem {
     /// [`Problem::explain`] by row and column (`None` when out of range).
     pub fn explain_at(&self, i: usize, j: usize) -> Option<PairReport> {
         let explanation = self.explanation(i, j)?;
-        let exclusion = self.mask.reason(i, j);
+        let exclusion = self.reason(i, j);
         let excluded = exclusion.map(|e| match e {
             constraints::Exclusion::BelowMinScore => format!(
                 "score {} below min_score {}",

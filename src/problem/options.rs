@@ -41,6 +41,9 @@ pub const MATCH_OPTIONS: AllowedTable = &[
     ("allow_repeat_pairs", "true or false"),
     ("unmatched_priority", "a number from 0 (off) to 1000, e.g. 0.5"),
     ("taxonomy", "a list of tag groups such as {\"tags\": [\"public speaking\", \"presenting\"], \"credit\": 0.5}"),
+    ("solver", "\"auto\", \"dense\" or \"sparse\""),
+    ("sparse_max_rounds", "1 or more rounds, e.g. 50"),
+    ("sparse_time_limit_s", "a positive number of seconds, or none for no limit"),
     ("text", "the free-text options, e.g. {\"language\": \"english\"}"),
 ];
 

@@ -26,6 +26,7 @@ impl Problem {
         result.config.objective = solution.options.objective;
         result.config.fairness = solution.options.fairness.clone();
         result.fairness = solution.fairness.clone();
+        result.certificate = solution.certificate;
         result.timings.solve_ms = solution.solve_ms;
         result.timings.total_ms += solution.solve_ms;
         result
@@ -65,7 +66,7 @@ impl Problem {
             .filter_map(|&(i, j)| {
                 let explanation = self.explanation(i, j)?;
                 let (a, b) = (&mentees[i], &mentors[j]);
-                let score = self.scores.get(i, j).unwrap_or(explanation.score);
+                let score = self.score(i, j);
                 Some(MatchedPair {
                     mentee_id: a.id.clone(),
                     mentor_id: b.id.clone(),
@@ -133,7 +134,7 @@ impl Problem {
                 total_score / matched.len() as f64
             },
             min_pair_score: matched.iter().map(|p| p.score).reduce(f64::min),
-            excluded_pairs: self.mask.excluded_count(),
+            excluded_pairs: self.excluded_count(),
             unmatched_by_reason,
             reference_date: self.features.reference_date,
         };
@@ -151,6 +152,7 @@ impl Problem {
             },
             config: self.config.clone(),
             fairness: None,
+            certificate: None,
         }
     }
 
@@ -220,7 +222,7 @@ impl Problem {
             if partners.contains(&j) {
                 continue;
             }
-            match self.mask.reason(i, j) {
+            match self.reason(i, j) {
                 Some(Exclusion::BelowMinScore) => below += 1,
                 Some(e) => *excluded.entry(e).or_insert(0) += 1,
                 None if load[j] >= m.capacity => full += 1,

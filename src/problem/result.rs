@@ -128,6 +128,10 @@ pub struct MatchResult {
     /// What the fairness-aware solve reports (floors met, iterations, price of fairness), when
     /// one was configured.
     pub fairness: Option<crate::fairness::FairnessReport>,
+    /// How the sparse solve's matching compares with the optimum over every pair (`None` for
+    /// the dense solver, whose optimum is over every pair by construction).
+    #[serde(default)]
+    pub certificate: Option<super::Certificate>,
 }
 
 /// A score matrix with its row and column ids.

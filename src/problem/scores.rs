@@ -1,6 +1,7 @@
 //! Score storage behind one small interface: what the prepared problem's callers read, so that a
 //! sparse form (candidate lists per mentee) can replace the dense matrix without changing them.
 
+use crate::lsap::CandidateGraph;
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Ix1};
 use rayon::prelude::*;
 
@@ -19,14 +20,37 @@ use rayon::prelude::*;
 ///   form stores one (the solver's convention), `None` otherwise; [`Scores::to_dense`] always
 ///   gives one (it may allocate).
 ///
-/// Only the dense form exists today. A sparse form (CSR: candidate columns and scores per mentee
-/// row) would add a variant: callers that go through `get`, `candidates` and `dims` keep working,
-/// and those that need a matrix call `dense()` and fall back to `to_dense()` or a sparse solver.
+/// The sparse form ([`Scores::Sparse`], `solver = "sparse"`) stores only the pairs the
+/// blocking indexes proposed ([`crate::candidates`]), a subset of the allowed pairs: there
+/// `get`, `candidates` and `candidate_count` speak of the *stored* candidates, and any other
+/// allowed pair is scored on demand from the features ([`super::Problem::score`]) and brought in
+/// by the certificate when it could improve the matching. `dense()` is `None`, `to_dense()` holds
+/// the stored candidates only.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Scores {
     /// Every pair's cell in one row-major matrix.
     Dense(DenseScores),
+    /// Candidate pairs only, as a CSR graph.
+    Sparse(SparseScores),
+}
+
+/// The sparse form: the stored candidates as a CSR graph (mentee rows, mentor columns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SparseScores {
+    graph: CandidateGraph,
+}
+
+impl SparseScores {
+    /// Wrap a candidate graph.
+    pub fn new(graph: CandidateGraph) -> Self {
+        SparseScores { graph }
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &CandidateGraph {
+        &self.graph
+    }
 }
 
 /// The dense form: a `mentees × mentors` matrix, NaN where a pair is not a candidate.
@@ -51,17 +75,23 @@ impl DenseScores {
 /// One mentee row's candidates, `(mentor column, score)` in ascending column order.
 #[derive(Debug, Clone)]
 pub struct Candidates<'a> {
-    inner: std::iter::Enumerate<ndarray::iter::Iter<'a, f64, Ix1>>,
+    inner: Inner<'a>,
+}
+
+#[derive(Debug, Clone)]
+enum Inner<'a> {
+    Dense(std::iter::Enumerate<ndarray::iter::Iter<'a, f64, Ix1>>),
+    Sparse(std::iter::Zip<std::slice::Iter<'a, u32>, std::slice::Iter<'a, f64>>),
 }
 
 impl Iterator for Candidates<'_> {
     type Item = (usize, f64);
 
     fn next(&mut self) -> Option<(usize, f64)> {
-        self.inner
-            .by_ref()
-            .find(|(_, s)| !s.is_nan())
-            .map(|(j, &s)| (j, s))
+        match &mut self.inner {
+            Inner::Dense(it) => it.by_ref().find(|(_, s)| !s.is_nan()).map(|(j, &s)| (j, s)),
+            Inner::Sparse(it) => it.next().map(|(&j, &s)| (j as usize, s)),
+        }
     }
 }
 
@@ -70,6 +100,7 @@ impl Scores {
     pub fn dims(&self) -> (usize, usize) {
         match self {
             Scores::Dense(d) => d.matrix.dim(),
+            Scores::Sparse(s) => (s.graph.rows(), s.graph.cols()),
         }
     }
 
@@ -77,6 +108,7 @@ impl Scores {
     pub fn get(&self, i: usize, j: usize) -> Option<f64> {
         match self {
             Scores::Dense(d) => d.matrix.get((i, j)).copied().filter(|s| !s.is_nan()),
+            Scores::Sparse(s) => s.graph.score(i, j),
         }
     }
 
@@ -95,7 +127,13 @@ impl Scores {
                     ArrayView1::from(&[][..])
                 };
                 Candidates {
-                    inner: row.into_iter().enumerate(),
+                    inner: Inner::Dense(row.into_iter().enumerate()),
+                }
+            }
+            Scores::Sparse(s) => {
+                let (cols, scores) = s.graph.row(i);
+                Candidates {
+                    inner: Inner::Sparse(cols.iter().zip(scores.iter())),
                 }
             }
         }
@@ -105,6 +143,7 @@ impl Scores {
     pub fn candidate_count(&self) -> u64 {
         match self {
             Scores::Dense(d) => d.candidates,
+            Scores::Sparse(s) => s.graph.nnz() as u64,
         }
     }
 
@@ -112,6 +151,7 @@ impl Scores {
     pub fn dense(&self) -> Option<ArrayView2<'_, f64>> {
         match self {
             Scores::Dense(d) => Some(d.matrix.view()),
+            Scores::Sparse(_) => None,
         }
     }
 
@@ -119,6 +159,7 @@ impl Scores {
     pub fn to_dense(&self) -> Array2<f64> {
         match self {
             Scores::Dense(d) => d.matrix.clone(),
+            Scores::Sparse(s) => sparse_to_dense(&s.graph),
         }
     }
 
@@ -126,6 +167,26 @@ impl Scores {
     pub fn into_dense(self) -> Array2<f64> {
         match self {
             Scores::Dense(d) => d.matrix,
+            Scores::Sparse(s) => sparse_to_dense(&s.graph),
         }
     }
+
+    /// The candidate graph, when the form is sparse.
+    pub fn sparse(&self) -> Option<&CandidateGraph> {
+        match self {
+            Scores::Dense(_) => None,
+            Scores::Sparse(s) => Some(&s.graph),
+        }
+    }
+}
+
+fn sparse_to_dense(g: &CandidateGraph) -> Array2<f64> {
+    let mut m = Array2::from_elem((g.rows(), g.cols()), f64::NAN);
+    for i in 0..g.rows() {
+        let (cols, scores) = g.row(i);
+        for (&j, &s) in cols.iter().zip(scores) {
+            m[[i, j as usize]] = s;
+        }
+    }
+    m
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ms, MatchConfig, MatchError, Objective, Problem};
 use crate::fairness::{self, Fairness, FairnessReport};
-use crate::lsap::Instance;
+use crate::lsap::{solve_certified, Budget, CandidateGraph, CapacitatedOptions, Instance};
 
 /// What [`Problem::solve_with`] optimises. [`Problem::solve`] takes them from the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,6 +45,26 @@ pub struct Duals {
     pub col_count: Vec<i64>,
 }
 
+/// How the matching of a sparse solve compares with the optimum over **every** pair (see
+/// docs/matching.md, "Certificate"): `certified` when no pair's reduced cost against the duals
+/// says it could improve the matching; otherwise `(coverage_gap, gap)` bounds, lexicographically,
+/// how much better the optimum can be.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// The matching is optimal for the full problem, not only for the candidates.
+    pub certified: bool,
+    /// Solve-and-check rounds run (column generation).
+    pub rounds: usize,
+    /// Pair checks against the duals, over all rounds.
+    pub pairs_checked: u64,
+    /// Upper bound on (optimum − total score); 0 when certified.
+    pub gap: f64,
+    /// Upper bound on the pairs the optimum could add (coverage objective); 0 when certified.
+    pub coverage_gap: i64,
+    /// Candidate pairs the last round was solved on (the initial ones plus those added).
+    pub candidates: u64,
+}
+
 /// A solution of a prepared problem, in row and column indices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Solution {
@@ -58,6 +78,9 @@ pub struct Solution {
     pub fairness: Option<FairnessReport>,
     /// Wall-clock time of the solve, in milliseconds.
     pub solve_ms: f64,
+    /// The certificate of a sparse solve (`None` for the dense solver).
+    #[serde(default)]
+    pub certificate: Option<Certificate>,
 }
 
 impl Problem {
@@ -102,6 +125,12 @@ impl Problem {
     /// [`MatchError::Fairness`] when the fairness mode cannot be applied (an unknown protected
     /// column, a bad tolerance); [`MatchError::Solver`] should not happen on a prepared problem.
     pub fn solve_with(&self, options: &SolveOptions) -> Result<Solution, MatchError> {
+        if self.scores.sparse().is_some() {
+            if options.fairness.is_some() {
+                self.require_dense("a fairness-aware solve")?;
+            }
+            return self.solve_sparse(options);
+        }
         let t = Instant::now();
         let (rows, cols) = self.dims();
         let mut duals = None;
@@ -134,6 +163,91 @@ impl Problem {
             options: options.clone(),
             fairness: fairness_report,
             solve_ms: ms(t),
+            certificate: None,
+        })
+    }
+
+    /// The sparse path: the stored candidates without the pins, the sparse solver, then the
+    /// certificate against every allowed pair, streamed in row blocks from the features (column
+    /// generation until certified or the configured budget ends).
+    fn solve_sparse(&self, options: &SolveOptions) -> Result<Solution, MatchError> {
+        let t = Instant::now();
+        let (rows, cols) = self.dims();
+        let mut pairs: Vec<(usize, usize)> =
+            self.pins.iter().map(|p| (p.mentee, p.mentor)).collect();
+        let mut duals = None;
+        let mut certificate = None;
+        if let (Some(graph), true) = (self.scores.sparse(), rows > 0 && cols > 0) {
+            let mut row = self.mentee_capacity.clone();
+            let mut col = self.mentor_capacity.clone();
+            let mut pinned: Vec<Vec<u32>> = vec![Vec::new(); rows];
+            for p in &self.pins {
+                row[p.mentee] -= 1;
+                col[p.mentor] -= 1;
+                pinned[p.mentee].push(p.mentor as u32);
+            }
+            pinned.iter_mut().for_each(|v| v.sort_unstable());
+            let graph = if self.pins.is_empty() {
+                graph.clone()
+            } else {
+                let mut triplets = Vec::with_capacity(graph.nnz());
+                for (i, pins) in pinned.iter().enumerate() {
+                    let (cs, ss) = graph.row(i);
+                    for (&j, &s) in cs.iter().zip(ss) {
+                        if pins.binary_search(&j).is_err() {
+                            triplets.push((i, j as usize, s));
+                        }
+                    }
+                }
+                CandidateGraph::from_triplets(rows, cols, &triplets)?
+            };
+            let model = self.model();
+            let min_score = self.config.min_score;
+            let keep = |i: usize, j: usize, s: f64| {
+                s >= min_score
+                    && self.mask.constraint(i, j).is_none()
+                    && pinned[i].binary_search(&(j as u32)).is_err()
+            };
+            let oracle = |range: std::ops::Range<usize>, out: &mut [f64]| {
+                crate::candidates::score_rows(&model, range, out, &keep);
+            };
+            let opts = CapacitatedOptions {
+                maximize: true,
+                objective: options.objective.solver(),
+            };
+            let budget = Budget {
+                max_rounds: self.config.sparse_max_rounds.max(1),
+                time_limit: self
+                    .config
+                    .sparse_time_limit_s
+                    .map(std::time::Duration::from_secs_f64),
+                ..Budget::default()
+            };
+            let c = solve_certified(&oracle, graph, &row, &col, &opts, &budget)?;
+            pairs.extend_from_slice(&c.matching.pairs);
+            duals = Some(Duals {
+                row: c.matching.row_duals,
+                col: c.matching.col_duals,
+                row_count: c.matching.row_count_duals,
+                col_count: c.matching.col_count_duals,
+            });
+            certificate = Some(Certificate {
+                certified: c.certificate.certified,
+                rounds: c.certificate.rounds,
+                pairs_checked: c.certificate.pairs_checked,
+                gap: c.certificate.gap,
+                coverage_gap: c.certificate.coverage_gap,
+                candidates: c.candidates.nnz() as u64,
+            });
+        }
+        pairs.sort_unstable();
+        Ok(Solution {
+            pairs,
+            duals,
+            options: options.clone(),
+            fairness: None,
+            solve_ms: ms(t),
+            certificate,
         })
     }
 }

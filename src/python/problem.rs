@@ -172,8 +172,9 @@ impl PyProblem {
     }
 
     /// The scores, mentees x mentors, NaN where a pair is excluded: a read-only view of the
-    /// problem's own matrix (no copy), kept alive by this object.
-    fn score_matrix<'py>(slf: Bound<'py, Self>) -> Bound<'py, PyArray2<f64>> {
+    /// problem's own matrix (no copy), kept alive by this object. A sparse problem scores every
+    /// pair into a new matrix (an error when it does not fit in memory).
+    fn score_matrix<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let py = slf.py();
         let problem = Arc::clone(&slf.get().inner);
         match problem.scores().dense() {
@@ -183,10 +184,23 @@ impl PyProblem {
                 // array's base (this object) is alive.
                 let array = unsafe { PyArray2::borrow_from_array(&view, slf.into_any()) };
                 array.readwrite().make_nonwriteable();
-                array
+                Ok(array)
             }
-            None => problem.scores().to_dense().into_pyarray(py),
+            None => {
+                let problem = Arc::clone(&problem);
+                let full = run_detached(py, move || {
+                    problem.try_score_matrix().map_err(|e| e.to_string())
+                })?
+                .map_err(value_error)?;
+                Ok(full.scores.into_pyarray(py))
+            }
         }
+    }
+
+    /// The storage and solver in use: "dense" or "sparse" (`solver="auto"` resolved).
+    #[getter]
+    fn solver(&self) -> &'static str {
+        self.inner.solver().name()
     }
 
     /// Mentee ids, in row order.
@@ -210,7 +224,7 @@ impl PyProblem {
     /// Pairs excluded by a hard constraint or the minimum score.
     #[getter]
     fn excluded_pairs(&self) -> u64 {
-        self.inner.mask().excluded_count()
+        self.inner.excluded_count()
     }
 }
 

@@ -164,6 +164,9 @@ impl Problem {
     }
 
     fn refuse_pins(&self) -> Result<(), QualityError> {
+        if let Err(e) = self.require_dense("the quality strategies") {
+            return Err(QualityError::Unsupported(e.to_string()));
+        }
         if self.pins().is_empty() {
             Ok(())
         } else {

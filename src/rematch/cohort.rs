@@ -67,6 +67,7 @@ impl Problem {
         options: &RematchOptions,
         solve: &SolveOptions,
     ) -> Result<CohortRematch, CohortRematchError> {
+        self.require_dense("rematch")?;
         let t = Instant::now();
         let mentee_ids: Vec<String> = self.mentee_ids().map(str::to_string).collect();
         let mentor_ids: Vec<String> = self.mentor_ids().map(str::to_string).collect();

@@ -1,0 +1,421 @@
+//! Candidate pairs without the dense matrix: blocking indexes over the compact features, exact
+//! scores of the pairs they propose, top-k per mentee and top-k′ per mentor.
+//!
+//! A *key* is something two people can share that raises their score: a goal tag (mentee goals
+//! against mentor goals), a skill tag (what the mentee wants to grow in against the mentor's
+//! skills), a language, a time-zone band (a 4-hour band of the UTC week either side is free in).
+//! Each side is indexed by its keys (an inverted index, key → people). A query person collects
+//! the people of the other side sharing its keys, weighted by how much each shared key can add to
+//! the score (the component weights), keeps the best `pool` of them, and scores those exactly
+//! with [`pair_score`], the arithmetic of [`ScoreModel::fill`]. Keys held by more than a quarter
+//! of the other side are left out of the collection (they do not discriminate, and a language
+//! everybody speaks would make every query touch every person); a query short of `pool` people is
+//! topped up with evenly spaced people of the other side, so no one is left without candidates.
+//!
+//! The candidates are not trusted to hold the optimum: the sparse solve is certified against
+//! every pair afterwards (see `lsap::certify`), and pairs that could improve it join in.
+//!
+//! The size of the lists adapts to the cohort ([`KRule`]).
+
+use crate::features::PersonFeatures;
+use crate::lsap::{CandidateGraph, LsapError};
+use crate::score::{components, total, ScoreModel};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Minutes in one time-zone band of the week.
+const BAND_MINUTES: u32 = 240;
+/// Bands in a week.
+const BANDS: u32 = 7 * 24 * 60 / BAND_MINUTES;
+
+/// How many candidates each mentee and each mentor gets: the rule that adapts k to the cohort.
+///
+/// With demand `D` (mentors wanted, summed) and supply `S` (mentor capacity, summed), a mentee
+/// competes for mentors more as `ρ = D / S` grows, and a mentor for mentees as `1 / ρ` grows:
+///
+/// - `k_row = clamp(⌈base · max(1, ρ)⌉ + 2 · max mentors wanted, min, max)`,
+/// - `k_col = clamp(⌈base · max(1, 1/ρ)⌉ + 2 · max capacity, min, max)`,
+///
+/// with `base = 6`, `min = 8`, `max = 48` by default. The candidates scored exactly per person
+/// (`pool`) are `4 · k`. Too few candidates cost certification rounds, never the optimum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KRule {
+    /// Candidates before the competition term.
+    pub base: usize,
+    /// Fewest candidates per person.
+    pub min: usize,
+    /// Most candidates per person.
+    pub max: usize,
+}
+
+impl Default for KRule {
+    fn default() -> Self {
+        KRule {
+            base: 6,
+            min: 8,
+            max: 48,
+        }
+    }
+}
+
+impl KRule {
+    /// `(k_row, k_col)` for these capacities.
+    pub fn for_cohort(&self, row_capacity: &[u32], col_capacity: &[u32]) -> (usize, usize) {
+        let demand: u64 = row_capacity.iter().map(|&c| u64::from(c)).sum();
+        let supply: u64 = col_capacity.iter().map(|&c| u64::from(c)).sum();
+        let rho = demand.max(1) as f64 / supply.max(1) as f64;
+        let max_row = row_capacity.iter().copied().max().unwrap_or(1) as usize;
+        let max_col = col_capacity.iter().copied().max().unwrap_or(1) as usize;
+        let k = |ratio: f64, cap: usize| {
+            ((self.base as f64 * ratio.max(1.0)).ceil() as usize + 2 * cap)
+                .clamp(self.min, self.max.max(self.min))
+        };
+        (k(rho, max_row), k(1.0 / rho, max_col))
+    }
+}
+
+/// The score of mentee row `i` with mentor column `j`, with exactly the arithmetic (and so the
+/// bits) of [`ScoreModel::fill`]: built-in components, each applicable extra component added in
+/// order, times the reciprocal of the row's weight.
+pub fn pair_score(model: &ScoreModel<'_>, i: usize, j: usize) -> f64 {
+    let (Some(a), Some(b)) = (model.features.mentees.get(i), model.features.mentors.get(j)) else {
+        return 0.0;
+    };
+    let mut cell = total(&components(a, b, model.cfg), &model.weights.as_array());
+    for e in model.extras {
+        if e.part.applies(i) {
+            cell += e.weight * e.part.value(i, j).unwrap_or(model.cfg.neutral);
+        }
+    }
+    cell * (1.0 / model.row_weight(i))
+}
+
+/// Rows `range` of the full score matrix, row-major into `out` (`range.len() × mentors`), the
+/// same bits as [`ScoreModel::fill`]; `keep(i, j, score)` false writes NaN instead.
+pub fn score_rows<K>(model: &ScoreModel<'_>, range: Range<usize>, out: &mut [f64], keep: &K)
+where
+    K: Fn(usize, usize, f64) -> bool + ?Sized,
+{
+    const COLS: usize = 256;
+    let w = model.weights.as_array();
+    let (mentees, mentors) = (&model.features.mentees, &model.features.mentors);
+    let cols = mentors.len();
+    if cols == 0 {
+        return;
+    }
+    let rows = &mentees[range.clone()];
+    for (c0, tile) in mentors.chunks(COLS).enumerate() {
+        for (r, a) in rows.iter().enumerate() {
+            let base = r * cols + c0 * COLS;
+            for (k, b) in tile.iter().enumerate() {
+                out[base + k] = total(&components(a, b, model.cfg), &w);
+            }
+        }
+    }
+    for (r, row) in out.chunks_exact_mut(cols).enumerate() {
+        let i = range.start + r;
+        for e in model.extras {
+            if !e.part.applies(i) {
+                continue;
+            }
+            for (j, cell) in row.iter_mut().enumerate() {
+                *cell += e.weight * e.part.value(i, j).unwrap_or(model.cfg.neutral);
+            }
+        }
+        let inv = 1.0 / model.row_weight(i);
+        for (j, cell) in row.iter_mut().enumerate() {
+            let s = *cell * inv;
+            *cell = if keep(i, j, s) { s } else { f64::NAN };
+        }
+    }
+}
+
+/// Which side a person is on: keys differ (a mentee's skill keys are what it wants to grow in, a
+/// mentor's are its skills).
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Mentee,
+    Mentor,
+}
+
+/// Key space: goal tags, then skill tags, then languages, then bands.
+struct Keys {
+    tags: u32,
+    languages: u32,
+}
+
+impl Keys {
+    fn len(&self) -> usize {
+        (2 * self.tags + self.languages + BANDS) as usize
+    }
+
+    /// The keys of `p` with the most each can add to a score (in weight units), sorted by key.
+    fn of(
+        &self,
+        p: &PersonFeatures,
+        side: Side,
+        w: &[f64; crate::score::N_COMPONENTS],
+    ) -> Vec<(u32, f32)> {
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        let gw = p.goal_weight.max(f64::MIN_POSITIVE);
+        for &(t, x) in &p.goals {
+            let gain = if side == Side::Mentee {
+                w[0] * x / gw
+            } else {
+                w[0] / p.goals.len() as f64
+            };
+            out.push((t, gain as f32));
+        }
+        match side {
+            Side::Mentee => {
+                let sw = p.skill_target_weight.max(f64::MIN_POSITIVE);
+                for &(t, x, _) in &p.skill_targets {
+                    out.push((self.tags + t, (w[1] * x / sw) as f32));
+                }
+            }
+            Side::Mentor => {
+                let n = p.skills.len().max(1) as f64;
+                for &(t, _) in &p.skills {
+                    out.push((self.tags + t, (w[1] / n) as f32));
+                }
+            }
+        }
+        let nl = p.languages.len().max(1) as f64;
+        for &l in &p.languages {
+            out.push((2 * self.tags + l, (w[3] / nl) as f32));
+        }
+        if let Ok(slots) = &p.availability {
+            let mut bands: Vec<u32> = Vec::new();
+            for &(a, b) in slots {
+                let (a, b) = (u32::from(a), u32::from(b).max(u32::from(a) + 1));
+                for band in a / BAND_MINUTES..=((b - 1) / BAND_MINUTES).min(BANDS - 1) {
+                    bands.push(band);
+                }
+            }
+            bands.sort_unstable();
+            bands.dedup();
+            let nb = bands.len().max(1) as f64;
+            for band in bands {
+                out.push((2 * self.tags + self.languages + band, (w[2] / nb) as f32));
+            }
+        }
+        out.sort_unstable_by_key(|k| k.0);
+        out.dedup_by_key(|k| k.0);
+        out
+    }
+}
+
+/// Key → people of one side holding it.
+struct Index {
+    postings: Vec<Vec<u32>>,
+}
+
+impl Index {
+    fn build(keys: &[Vec<(u32, f32)>], n_keys: usize) -> Index {
+        let mut postings = vec![Vec::new(); n_keys];
+        for (p, ks) in keys.iter().enumerate() {
+            for &(k, _) in ks {
+                postings[k as usize].push(p as u32);
+            }
+        }
+        Index { postings }
+    }
+}
+
+/// The best `pool` people of the other side for each query person, by the weight of the keys
+/// they share with it (ties to the lower index), topped up with evenly spaced people when the
+/// index finds too few.
+fn pools(queries: &[Vec<(u32, f32)>], index: &Index, targets: usize, pool: usize) -> Vec<Vec<u32>> {
+    let common = (targets / 4).max(4 * pool);
+    queries
+        .par_iter()
+        .map_init(
+            || (vec![0f32; targets], Vec::<u32>::new()),
+            |(acc, touched), keys| {
+                for &(k, gain) in keys {
+                    let posting = &index.postings[k as usize];
+                    if posting.len() > common {
+                        continue;
+                    }
+                    for &t in posting {
+                        if acc[t as usize] == 0.0 {
+                            touched.push(t);
+                        }
+                        acc[t as usize] += gain.max(f32::MIN_POSITIVE);
+                    }
+                }
+                let mut hits: Vec<(f32, u32)> =
+                    touched.iter().map(|&t| (acc[t as usize], t)).collect();
+                for &t in touched.iter() {
+                    acc[t as usize] = 0.0;
+                }
+                touched.clear();
+                if hits.len() > pool {
+                    hits.select_nth_unstable_by(pool - 1, |a, b| {
+                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                    });
+                    hits.truncate(pool);
+                }
+                let mut out: Vec<u32> = hits.into_iter().map(|h| h.1).collect();
+                if out.len() < pool.min(targets) {
+                    let missing = pool.min(targets) - out.len();
+                    let step = (targets / missing.max(1)).max(1);
+                    let mut t = 0;
+                    while out.len() < pool.min(targets) && t < targets {
+                        if !out.contains(&(t as u32)) {
+                            out.push(t as u32);
+                        }
+                        t += step;
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                out
+            },
+        )
+        .collect()
+}
+
+/// Keep the `k` best of `(score, index)` pairs (ties to the lower index).
+fn top(mut v: Vec<(f64, u32)>, k: usize) -> Vec<(f64, u32)> {
+    if v.len() > k && k > 0 {
+        v.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.truncate(k);
+    } else if k == 0 {
+        v.clear();
+    }
+    v
+}
+
+/// The candidate graph of a cohort: each mentee's `k_row` best allowed mentors and each mentor's
+/// `k_col` best allowed mentees among the people the blocking indexes propose (`4 · k` of them,
+/// scored exactly). `keep(i, j, score)` says whether a pair is allowed (hard constraints,
+/// `min_score`).
+///
+/// # Errors
+/// [`LsapError::Shape`] when a side has `u32::MAX` people or more.
+pub fn blocking_candidates<K>(
+    model: &ScoreModel<'_>,
+    keep: &K,
+    k_row: usize,
+    k_col: usize,
+) -> Result<CandidateGraph, LsapError>
+where
+    K: Fn(usize, usize, f64) -> bool + Sync + ?Sized,
+{
+    let f = model.features;
+    let (rows, cols) = (f.mentees.len(), f.mentors.len());
+    if rows.max(cols) >= u32::MAX as usize {
+        return Err(LsapError::Shape(format!(
+            "{rows} x {cols}: candidates index at most {} people per side",
+            u32::MAX - 1
+        )));
+    }
+    let keys = Keys {
+        tags: f.tags.len() as u32,
+        languages: f.languages.len() as u32,
+    };
+    let w = model.weights.as_array();
+    let mentee_keys: Vec<Vec<(u32, f32)>> = f
+        .mentees
+        .par_iter()
+        .map(|p| keys.of(p, Side::Mentee, &w))
+        .collect();
+    let mentor_keys: Vec<Vec<(u32, f32)>> = f
+        .mentors
+        .par_iter()
+        .map(|p| keys.of(p, Side::Mentor, &w))
+        .collect();
+    let by_mentor = Index::build(&mentor_keys, keys.len());
+    let by_mentee = Index::build(&mentee_keys, keys.len());
+    let row_pools = pools(&mentee_keys, &by_mentor, cols, 4 * k_row);
+    let col_pools = pools(&mentor_keys, &by_mentee, rows, 4 * k_col);
+    drop(by_mentor);
+    drop(by_mentee);
+    let mut triplets: Vec<(usize, usize, f64)> = row_pools
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, pool)| {
+            let scored: Vec<(f64, u32)> = pool
+                .iter()
+                .filter_map(|&j| {
+                    let s = pair_score(model, i, j as usize);
+                    keep(i, j as usize, s).then_some((s, j))
+                })
+                .collect();
+            top(scored, k_row)
+                .into_iter()
+                .map(move |(s, j)| (i, j as usize, s))
+        })
+        .collect();
+    let from_cols: Vec<(usize, usize, f64)> = col_pools
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(j, pool)| {
+            let scored: Vec<(f64, u32)> = pool
+                .iter()
+                .filter_map(|&i| {
+                    let s = pair_score(model, i as usize, j);
+                    keep(i as usize, j, s).then_some((s, i))
+                })
+                .collect();
+            top(scored, k_col)
+                .into_iter()
+                .map(move |(s, i)| (i as usize, j, s))
+        })
+        .collect();
+    triplets.extend(from_cols);
+    CandidateGraph::from_triplets(rows, cols, &triplets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{generate, CohortSpec};
+
+    #[test]
+    fn k_adapts_to_the_cohort() {
+        let rule = KRule::default();
+        // Balanced: the base plus the capacity term.
+        assert_eq!(rule.for_cohort(&[1; 100], &[1; 100]), (8, 8));
+        // Four mentees per mentor place: mentees need more candidates.
+        let (kr, kc) = rule.for_cohort(&[1; 400], &[1; 100]);
+        assert_eq!((kr, kc), (26, 8));
+        // Capped.
+        assert_eq!(rule.for_cohort(&[1; 100_000], &[1; 10]).0, 48);
+    }
+
+    #[test]
+    fn pair_scores_and_blocks_have_the_bits_of_the_dense_fill() {
+        let cohort = generate(&CohortSpec::new(60, 25).seed(3)).unwrap();
+        let features = crate::features::Features::build(
+            &cohort.mentees.people,
+            &cohort.mentors.people,
+            crate::score::ScoreConfig::default().date(),
+        );
+        let weights = crate::score::Weights::default();
+        let sc = crate::score::ScoreConfig::default();
+        let model = ScoreModel::new(&features, &weights, &sc, &[]);
+        let dense = model.fill();
+        let mut block = vec![0.0; 10 * 25];
+        score_rows(&model, 20..30, &mut block, &|_, _, _| true);
+        for i in 0..60 {
+            for j in 0..25 {
+                assert_eq!(pair_score(&model, i, j).to_bits(), dense[[i, j]].to_bits());
+            }
+        }
+        for r in 0..10 {
+            for j in 0..25 {
+                assert_eq!(block[r * 25 + j].to_bits(), dense[[20 + r, j]].to_bits());
+            }
+        }
+        let g = blocking_candidates(&model, &|_, _, _| true, 8, 8).unwrap();
+        for i in 0..60 {
+            let (cs, ss) = g.row(i);
+            assert!(cs.len() >= 8, "row {i} has {} candidates", cs.len());
+            for (&j, &s) in cs.iter().zip(ss) {
+                assert_eq!(s.to_bits(), dense[[i, j as usize]].to_bits());
+            }
+        }
+    }
+}
