@@ -522,3 +522,162 @@ fn errors_name_the_option() {
         solve_capacitated_loads(w.view(), &[1], &[1, 1], &o, &loads(vec![], f64::NAN)).unwrap_err();
     assert!(e.to_string().contains("spread is NaN"), "{e}");
 }
+
+// ---- the prepared problem: the `min_load` column and options, shortfall, audit ----
+
+use mentorpair::cohort::{Cohort, Role};
+use mentorpair::fairness::{AuditOptions, Fairness};
+use mentorpair::io::{read_csv, write_csv, InputError};
+use mentorpair::matching::{MatchConfig, MatchError};
+use mentorpair::problem::{Problem, ShortfallPolicy};
+
+fn cohort(mentees: &str, mentors: &str) -> Cohort {
+    Cohort {
+        mentees: read_csv(Role::Mentee, mentees.as_bytes(), &["gender".to_string()])
+            .expect("mentees"),
+        mentors: read_csv(Role::Mentor, mentors.as_bytes(), &[]).expect("mentors"),
+    }
+}
+
+const MENTEES: &str = "id,goals,gender\na,sql,f\nb,sql,m\nc,sql,f\nd,sql,m\n";
+/// `star` is everyone's best fit; `quiet` and `far` offer less.
+const MENTORS: &str = "id,goals,capacity,min_load\nstar,sql;python,4,\nquiet,sql,4,1\nfar,art,4,\n";
+
+fn loads_of(problem: &Problem, pairs: &[(usize, usize)]) -> Vec<u32> {
+    let mut l = vec![0u32; problem.dims().1];
+    pairs.iter().for_each(|p| l[p.1] += 1);
+    l
+}
+
+#[test]
+fn min_load_column_and_option_are_lower_bounds() {
+    let c = cohort(MENTEES, MENTORS);
+    assert_eq!(c.mentors.people[1].min_load, Some(1));
+    assert_eq!(c.mentors.people[0].min_load, None);
+    let plain = Problem::new(c.clone(), {
+        let mut cfg = MatchConfig::default();
+        cfg.min_score = -1.0;
+        cfg
+    })
+    .unwrap();
+    // The column alone: `quiet` gets its one mentee.
+    let s = plain.solve().unwrap();
+    assert!(loads_of(&plain, &s.pairs)[1] >= 1);
+    // The option fills in for mentors without a value: everyone gets at least one.
+    let mut cfg = MatchConfig::default();
+    cfg.min_score = -1.0;
+    cfg.min_load = 1;
+    let p = Problem::new(c.clone(), cfg).unwrap();
+    assert_eq!(p.mentor_min_load(), vec![1, 1, 1]);
+    let s = p.solve().unwrap();
+    assert!(
+        loads_of(&p, &s.pairs).iter().all(|&l| l >= 1),
+        "{:?}",
+        s.pairs
+    );
+    assert!(s.load_shortfall.is_empty());
+    assert_eq!(s.pairs.len(), 4);
+}
+
+#[test]
+fn infeasible_min_loads_fail_naming_mentors_or_are_reported() {
+    let c = cohort(MENTEES, MENTORS);
+    let mut cfg = MatchConfig::default();
+    cfg.min_score = -1.0;
+    cfg.min_load = 3; // 3 mentors x 3 > 4 mentees
+    let p = Problem::new(c.clone(), cfg.clone()).unwrap();
+    let e = p.solve().unwrap_err();
+    let MatchError::LoadShortfall(err) = &e else {
+        panic!("expected a load shortfall, got {e}");
+    };
+    // 3 + 1 + 3 = 7 minimum-load slots, 4 mentees: 3 short in total.
+    assert_eq!(err.total, 3);
+    let text = e.to_string();
+    for s in &err.short {
+        assert!(text.contains(&format!("{:?}", s.mentor_id)), "{text}");
+        assert_eq!(s.shortfall, s.min_load - s.load);
+    }
+    assert!(text.contains("min_load_shortfall"), "{text}");
+    cfg.min_load_shortfall = ShortfallPolicy::Report;
+    let p = Problem::new(c, cfg).unwrap();
+    let s = p.solve().unwrap();
+    assert_eq!(s.pairs.len(), 4);
+    assert_eq!(s.load_shortfall.iter().map(|x| x.shortfall).sum::<u32>(), 3);
+    // The audit shows the same table.
+    let result = p.result(&s);
+    let audit = p
+        .audit(&result, &["gender".to_string()], &AuditOptions::default())
+        .unwrap();
+    let t = audit.mentor_loads.expect("mentor loads");
+    assert_eq!(t.rows.len(), 3);
+    assert_eq!(t.total_shortfall, 3);
+    assert_eq!(t.below_min_load, s.load_shortfall.len());
+    assert_eq!(t.rows[1].min_load, 1);
+    assert_eq!(t.rows[0].min_load, 3);
+    for (row, l) in t.rows.iter().zip(loads_of(&p, &s.pairs)) {
+        assert_eq!(row.load, l);
+        assert_eq!(row.capacity, 4);
+    }
+}
+
+#[test]
+fn spread_moves_mentees_off_the_busiest_mentor() {
+    let c = cohort(
+        MENTEES,
+        "id,goals,capacity\nstar,sql;python,4\nquiet,sql,4\n",
+    );
+    let mut cfg = MatchConfig::default();
+    cfg.min_score = -1.0;
+    let p = Problem::new(c.clone(), cfg.clone()).unwrap();
+    let before = loads_of(&p, &p.solve().unwrap().pairs);
+    cfg.spread = 10.0;
+    let p = Problem::new(c, cfg).unwrap();
+    let after = loads_of(&p, &p.solve().unwrap().pairs);
+    assert!(
+        before.iter().max() > after.iter().max(),
+        "{before:?} -> {after:?}"
+    );
+    assert_eq!(after, vec![2, 2]);
+}
+
+#[test]
+fn bad_load_options_and_cells_are_typed_errors() {
+    let c = cohort(MENTEES, MENTORS);
+    let mut cfg = MatchConfig::default();
+    cfg.spread = -0.5;
+    let e = Problem::new(c.clone(), cfg).unwrap_err();
+    assert!(
+        matches!(&e, MatchError::Config(m) if m.contains("spread is -0.5")),
+        "{e}"
+    );
+    let mut cfg = MatchConfig::default();
+    cfg.min_load = 1;
+    cfg.fairness = Some(Fairness::Maximin);
+    let e = Problem::new(c, cfg).unwrap().solve().unwrap_err();
+    assert!(
+        e.to_string().contains("maximin does not support min_load"),
+        "{e}"
+    );
+    let e = read_csv(Role::Mentor, "id,min_load\nm1,two\n".as_bytes(), &[]).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("min_load") && text.contains("two") && text.contains("m1"),
+        "{text}"
+    );
+    let e = read_csv(Role::Mentee, "id,min_load\na,1\n".as_bytes(), &[]).unwrap_err();
+    assert!(matches!(e, InputError::WrongTableColumn { .. }), "{e}");
+}
+
+#[test]
+fn min_load_column_round_trips_through_the_writers() {
+    let t = read_csv(Role::Mentor, MENTORS.as_bytes(), &[]).unwrap();
+    let mut out = Vec::new();
+    write_csv(&t, &mut out).unwrap();
+    let back = read_csv(Role::Mentor, out.as_slice(), &[]).unwrap();
+    assert_eq!(t, back);
+    // Without any min_load the column is not written.
+    let t = read_csv(Role::Mentor, "id,capacity\nm,2\n".as_bytes(), &[]).unwrap();
+    let mut out = Vec::new();
+    write_csv(&t, &mut out).unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains("min_load"));
+}

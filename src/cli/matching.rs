@@ -376,6 +376,7 @@ pub(super) fn match_error(e: MatchError) -> CliError {
         }
         MatchError::Fairness(_) => CliError::Usage(e.to_string()),
         MatchError::Wish(_) | MatchError::Criterion(_) => CliError::Input(e.to_string()),
+        MatchError::LoadShortfall(_) => CliError::Infeasible(e.to_string()),
         MatchError::WrongRole(_) | MatchError::Solver(_) => CliError::Internal(e.to_string()),
     }
 }

@@ -56,6 +56,16 @@ pub struct MatchConfig {
     pub criteria: Vec<crate::criteria::Criterion>,
     /// How mentees' `preferred_mentors` are used: a bonus (default) or a hard restriction.
     pub preferences: crate::wishes::PreferenceMode,
+    // -- load spreading (issue 13) --
+    /// The fewest mentees every mentor should get, for mentors without a `min_load` value of
+    /// their own (default 0: none). Solved as lower bounds, before coverage and score.
+    pub min_load: u32,
+    /// Spreading penalty: a mentor's `k`-th mentee costs `spread · (k − 1)` score points
+    /// (default 0: off). Prefers pairings over more mentors at equal quality.
+    pub spread: f64,
+    /// What happens when the minimum loads cannot all be met: a typed error naming the mentors
+    /// (default) or the best matching with the shortfall reported.
+    pub min_load_shortfall: super::loads::ShortfallPolicy,
 }
 
 impl Default for MatchConfig {
@@ -72,6 +82,9 @@ impl Default for MatchConfig {
             fairness: None,
             criteria: Vec::new(),
             preferences: crate::wishes::PreferenceMode::Bonus,
+            min_load: 0,
+            spread: 0.0,
+            min_load_shortfall: super::loads::ShortfallPolicy::Error,
         }
     }
 }
@@ -125,6 +138,9 @@ pub enum MatchError {
     /// A programme criterion cannot be applied.
     #[error(transparent)]
     Criterion(Box<crate::criteria::CriterionError>),
+    /// Minimum loads that no matching can meet (with `min_load_shortfall = "error"`).
+    #[error(transparent)]
+    LoadShortfall(Box<super::loads::LoadShortfallError>),
 }
 
 impl From<Box<crate::wishes::WishError>> for MatchError {
@@ -164,6 +180,7 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<(), MatchEr
             cfg.min_score
         )));
     }
+    super::loads::validate(cfg)?;
     if cohort.mentees.role != crate::cohort::Role::Mentee {
         return Err(MatchError::WrongRole("mentees"));
     }

@@ -42,6 +42,7 @@
 mod audit;
 mod check;
 mod config;
+mod loads;
 mod mask;
 mod report;
 mod result;
@@ -51,6 +52,7 @@ mod solve;
 pub use audit::audit_match;
 pub use check::{check_result, InconsistentResult};
 pub use config::{MatchConfig, MatchError, Objective, DEFAULT_MEMORY_LIMIT, DENSE_MATRICES};
+pub use loads::{LoadShortfallError, MentorShortfall, ShortfallPolicy};
 pub use mask::Mask;
 pub use result::{
     MatchResult, MatchedPair, PairReport, ScoreMatrix, Summary, Timings, Unmatched, UnmatchedReason,
