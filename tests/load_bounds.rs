@@ -681,3 +681,71 @@ fn min_load_column_round_trips_through_the_writers() {
     write_csv(&t, &mut out).unwrap();
     assert!(!String::from_utf8(out).unwrap().contains("min_load"));
 }
+
+#[test]
+fn cli_flags_and_toml_keys() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("load-bounds-cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mentees, mentors) = (dir.join("mentees.csv"), dir.join("mentors.csv"));
+    std::fs::write(&mentees, "id,goals\na,sql\nb,sql\nc,sql\nd,sql\n").unwrap();
+    std::fs::write(&mentors, MENTORS).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "match".to_string(),
+            "--mentees".into(),
+            mentees.display().to_string(),
+            "--mentors".into(),
+            mentors.display().to_string(),
+            "--min-score=-1".into(),
+            "--out".into(),
+            dir.join("pairs.csv").display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        std::process::Command::new(env!("CARGO_BIN_EXE_mentorpair"))
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--min-load", "3"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("minimum loads cannot all be met") && err.contains("\"far\""),
+        "{err}"
+    );
+    let o = run(&[
+        "--min-load",
+        "3",
+        "--min-load-shortfall",
+        "report",
+        "--spread",
+        "0.1",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let toml = dir.join("options.toml");
+    std::fs::write(
+        &toml,
+        "min_load = 3\nmin_load_shortfall = \"report\"\nspread = 0.1\n",
+    )
+    .unwrap();
+    let o = run(&["--config", &toml.display().to_string()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["--spread", "-1"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
