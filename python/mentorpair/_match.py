@@ -141,6 +141,13 @@ def _config(o: Mapping[str, Any]) -> str:
     for key in ("reverse_mentoring", "seniority_sweet_spot_max", "goal_rank_decay"):
         if o.get(key) is not None:
             cfg["scoring"][key] = o[key]
+    # Load spreading: validated in Rust (the error names the option and its range).
+    if o.get("min_load") is not None:
+        cfg["min_load"] = o["min_load"]
+    if o.get("spread") is not None:
+        cfg["spread"] = o["spread"]
+    if o.get("min_load_shortfall") is not None:
+        cfg["min_load_shortfall"] = str(o["min_load_shortfall"])
     if not math.isfinite(cfg["min_score"]):
         raise ValueError(f"min_score must be a finite number, not {min_score!r}")
     return json.dumps(cfg)
@@ -208,6 +215,14 @@ _OPTION_DOC = """
         Value of a component whose information is missing.
     memory_limit_bytes
         Refuse problems whose dense matrices need more (default 8 GiB).
+    min_load, spread, min_load_shortfall
+        Mentor load. ``min_load``: the fewest mentees every mentor should get, for mentors
+        without a ``min_load`` column value (default 0); solved exactly as lower bounds, before
+        coverage and score. ``spread``: a mentor's k-th mentee costs ``spread * (k - 1)`` score
+        points (default 0), so equally good pairings over more mentors win.
+        ``min_load_shortfall``: ``"error"`` (default: a ValueError naming every short mentor and
+        by how much) or ``"report"`` (the best matching; ``result.audit(...).mentor_loads`` shows
+        the shortfall). Not combinable with ``fairness``. See docs/programme.md.
     fairness, by, tolerance, rate_parity
         ``match`` only. ``fairness="group_floor"`` with ``by="gender"`` (protected mentee
         column(s)): every group's mean score at least ``(1 - tolerance)`` x the overall mean (and,
@@ -246,6 +261,9 @@ def match(
     reverse_mentoring: bool | None = None,
     seniority_sweet_spot_max: int | None = None,
     goal_rank_decay: float | None = None,
+    min_load: int | None = None,
+    spread: float | None = None,
+    min_load_shortfall: str | None = None,
     fairness: str | None = None,
     by: str | Sequence[str] | None = None,
     tolerance: float = 0.05,
@@ -299,7 +317,8 @@ def score_matrix(
     ``Problem(mentees, mentors, **options).score_matrix()``; accepts the options of :func:`match`
     (``pin``, ``objective`` and the fairness options do not change scores and are ignored).
     """
-    unknown = set(_ignored) - {"pin", "objective", "fairness", "by", "tolerance", "rate_parity"}
+    unknown = set(_ignored) - {"pin", "objective", "fairness", "by", "tolerance", "rate_parity",
+                               "min_load", "spread", "min_load_shortfall"}
     if unknown:
         raise TypeError(f"score_matrix() got unexpected keyword argument(s) {sorted(unknown)}")
     options = {k: v for k, v in locals().items() if k not in ("_ignored", "unknown")}
