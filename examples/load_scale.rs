@@ -8,6 +8,8 @@
 //! problem through the load code path: cold, no bids), every column at `min_load = 2`, and
 //! `spread = 0.01`; with coverage, total score, filled minimum loads and the largest load.
 
+#![allow(clippy::field_reassign_with_default)]
+
 use mentorpair::lsap::instances::mentor_like;
 use mentorpair::lsap::{
     solve_capacitated, solve_capacitated_loads, CapacitatedOptions, ColumnLoads,
@@ -53,14 +55,15 @@ fn main() {
         &plain.pairs,
         plain.objective,
     );
-    let mut cases: Vec<(&str, ColumnLoads)> = Vec::new();
-    cases.push(("loads: none", ColumnLoads::default()));
-    let mut min1 = ColumnLoads::default();
-    min1.min_load = vec![2; m];
-    cases.push(("loads: min_load = 2", min1));
+    let mut min2 = ColumnLoads::default();
+    min2.min_load = vec![2; m];
     let mut spread = ColumnLoads::default();
     spread.spread = 0.01;
-    cases.push(("loads: spread = 0.01", spread));
+    let cases = [
+        ("loads: none", ColumnLoads::default()),
+        ("loads: min_load = 2", min2),
+        ("loads: spread = 0.01", spread),
+    ];
     for (name, loads) in cases {
         let t = Instant::now();
         let r = solve_capacitated_loads(w.view(), &rc, &cc, &opts, &loads).expect("load solve");
