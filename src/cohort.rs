@@ -121,6 +121,10 @@ pub struct Person {
     /// Mentors: how many mentees they take (`capacity`). Mentees: how many mentors they want
     /// (`mentors_wanted`). Default 1.
     pub capacity: u32,
+    /// Mentors only: the fewest mentees this mentor should get (`min_load`); `None` = the
+    /// programme's default (`MatchConfig::min_load`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_load: Option<u32>,
     /// Mentees only: protected attributes the mentee asks to share with a mentor.
     pub shared_background: Vec<String>,
     /// Other columns, carried through to the result untouched, with their types: text from a CSV,
@@ -158,6 +162,7 @@ impl Person {
             department: None,
             manager_id: None,
             capacity: 1,
+            min_load: None,
             shared_background: Vec::new(),
             extra: BTreeMap::new(),
         }

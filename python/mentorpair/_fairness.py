@@ -44,6 +44,8 @@ _MENTOR_COLUMNS = [
     "too_small",
 ]
 
+_LOAD_COLUMNS = ["mentor_id", "load", "capacity", "min_load", "shortfall"]
+
 
 def _nan(x: float | None) -> float:
     return math.nan if x is None else float(x)
@@ -65,6 +67,10 @@ class Audit:
             the attribute), with ``mentor_disparate_impact`` (over utilisation = load/capacity),
             ``mentor_four_fifths_ok`` and ``mentor_max_score_gap``.
         min_group_size: groups below it are marked ``too_small``, never hidden.
+        mentor_loads: one row per mentor with ``mentor_id``, ``load``, ``capacity``,
+            ``min_load`` and ``shortfall`` (None for an audit of bare group labels).
+        load_summary: counts over that table: ``active``, ``full``, ``with_min_load``,
+            ``below_min_load``, ``total_shortfall``, ``max_load``, ``mean_load``.
     """
 
     def __init__(self, report: dict[str, Any]) -> None:
@@ -85,6 +91,14 @@ class Audit:
         self.mentor_disparate_impact: float | None = None if mentors is None else mentors["disparate_impact"]
         self.mentor_four_fifths_ok: bool | None = None if mentors is None else mentors["four_fifths_ok"]
         self.mentor_max_score_gap: float | None = None if mentors is None else mentors["max_score_gap"]
+        loads = report.get("mentor_loads")
+        self.mentor_loads: pd.DataFrame | None = (
+            None if loads is None
+            else pd.DataFrame.from_records(loads["rows"], columns=_LOAD_COLUMNS)
+        )
+        self.load_summary: dict[str, Any] | None = (
+            None if loads is None else {k: v for k, v in loads.items() if k != "rows"}
+        )
 
     def _frame(self, rows: list[dict[str, Any]], *, mentee: bool) -> pd.DataFrame:
         records = []

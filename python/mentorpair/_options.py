@@ -59,6 +59,9 @@ class MatchOptions(TypedDict, total=False):
     solver: Literal["auto", "dense", "sparse"] | None
     sparse_max_rounds: int | None
     sparse_time_limit_s: float | None
+    min_load: int | None
+    spread: float | None
+    min_load_shortfall: Literal["error", "report"] | None
 
 
 class SolveOptions(TypedDict, total=False):
@@ -149,6 +152,11 @@ _WHAT = {
     "sparse_max_rounds": "Sparse solver: solve-and-certify rounds at most.",
     "sparse_time_limit_s": "Sparse solver: stop certifying after the round that ends past this many "
     "seconds (the certificate then bounds the gap).",
+    "min_load": "The fewest mentees every mentor should get (a ``min_load`` mentor column overrides "
+    "it per mentor), solved as lower bounds before coverage and score.",
+    "spread": "Spreading penalty: a mentor's k-th mentee costs ``spread x (k - 1)`` score points.",
+    "min_load_shortfall": "When minimum loads cannot all be met: ``error`` (naming the mentors) or "
+    "``report`` (the best matching, the shortfall in the audit).",
     "allow_repeat_pairs": "Allow pairs the history says met before.",
     "unmatched_priority": "Weight of the priority component for mentees left unmatched in earlier rounds.",
     "taxonomy": "Related tags earning partial goal credit: tag groups, a mapping tag -> group, or a "

@@ -35,6 +35,7 @@ impl From<MatchError> for CliError {
             }
             MatchError::PinViolates { .. }
             | MatchError::TooLarge { .. }
+            | MatchError::LoadShortfall(_)
             | MatchError::Solver(crate::lsap::LsapError::TooLarge { .. }) => {
                 CliError::Infeasible(e.to_string())
             }

@@ -131,6 +131,25 @@ pub(super) struct MatchFlags {
     /// german, french, spanish.
     #[arg(long)]
     text_language: Option<String>,
+    /// The fewest mentees every mentor should get, for mentors without a `min_load` column
+    /// value (solved as lower bounds, before coverage and score; default 0).
+    #[arg(long, value_name = "N")]
+    min_load: Option<u32>,
+    /// Spreading penalty: a mentor's k-th mentee costs SPREAD x (k - 1) score points (default 0).
+    #[arg(long)]
+    spread: Option<f64>,
+    /// When minimum loads cannot all be met: error (default, names the mentors) or report (the
+    /// best matching; the audit's mentor-load table shows the shortfall).
+    #[arg(long, value_enum)]
+    min_load_shortfall: Option<ShortfallArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum ShortfallArg {
+    /// Fail, naming every mentor below their minimum and by how much.
+    Error,
+    /// Return the best matching and report the shortfall.
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -337,6 +356,18 @@ pub(super) fn match_config(
     }
     if flags.reverse_mentoring {
         cfg.scoring.reverse_mentoring = true;
+    }
+    if let Some(n) = flags.min_load {
+        cfg.min_load = n;
+    }
+    if let Some(x) = flags.spread {
+        cfg.spread = x;
+    }
+    if let Some(s) = flags.min_load_shortfall {
+        cfg.min_load_shortfall = match s {
+            ShortfallArg::Error => crate::problem::ShortfallPolicy::Error,
+            ShortfallArg::Report => crate::problem::ShortfallPolicy::Report,
+        };
     }
     if let Some(d) = &flags.reference_date {
         let four_digit_year = d.split('-').next().is_some_and(|y| y.trim().len() == 4);

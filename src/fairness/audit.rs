@@ -228,6 +228,100 @@ pub struct AuditReport {
     pub mentees: MenteeAudit,
     /// Mentor groups; `None` when mentors do not carry the audited attributes.
     pub mentors: Option<MentorAudit>,
+    /// Every mentor's load against capacity and minimum load; `None` when the audit was run on
+    /// group labels alone ([`audit`]), filled by the audit of a match result.
+    #[serde(default)]
+    pub mentor_loads: Option<MentorLoads>,
+}
+
+/// One mentor's load in the audit's mentor-load table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentorLoadRow {
+    /// Mentor id.
+    pub mentor_id: String,
+    /// Mentees assigned.
+    pub load: u32,
+    /// Most mentees the mentor takes.
+    pub capacity: u32,
+    /// Fewest mentees the mentor should get (0 = none).
+    pub min_load: u32,
+    /// `min_load − load` when positive, else 0.
+    pub shortfall: u32,
+}
+
+/// The audit's mentor-load table: one row per mentor (table order) and summary counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentorLoads {
+    /// One row per mentor.
+    pub rows: Vec<MentorLoadRow>,
+    /// Mentors with at least one mentee.
+    pub active: usize,
+    /// Mentors at capacity (capacity > 0).
+    pub full: usize,
+    /// Mentors with a minimum load (> 0).
+    pub with_min_load: usize,
+    /// Mentors below their minimum load.
+    pub below_min_load: usize,
+    /// Sum of the shortfalls.
+    pub total_shortfall: u64,
+    /// Largest load of any mentor.
+    pub max_load: u32,
+    /// Mean load over all mentors.
+    pub mean_load: f64,
+}
+
+/// The mentor-load table of `pairs` (mentor rows) for mentors with these ids, capacities and
+/// minimum loads (aligned slices).
+///
+/// ```
+/// use mentorpair::fairness::{mentor_loads, MatchedPair};
+/// let pair = |mentor| MatchedPair { mentee: 0, mentor, score: 0.5, components: vec![] };
+/// let t = mentor_loads(&["a".into(), "b".into()], &[2, 1], &[0, 1], &[pair(0), pair(0)]);
+/// assert_eq!((t.rows[1].shortfall, t.full, t.below_min_load), (1, 1, 1));
+/// ```
+pub fn mentor_loads(
+    mentor_ids: &[String],
+    capacity: &[u32],
+    min_load: &[u32],
+    pairs: &[MatchedPair],
+) -> MentorLoads {
+    let n = mentor_ids.len();
+    let mut load = vec![0u32; n];
+    for p in pairs {
+        if let Some(l) = load.get_mut(p.mentor) {
+            *l += 1;
+        }
+    }
+    let rows: Vec<MentorLoadRow> = (0..n)
+        .map(|j| {
+            let cap = capacity.get(j).copied().unwrap_or(0);
+            let min = min_load.get(j).copied().unwrap_or(0);
+            MentorLoadRow {
+                mentor_id: mentor_ids[j].clone(),
+                load: load[j],
+                capacity: cap,
+                min_load: min,
+                shortfall: min.saturating_sub(load[j]),
+            }
+        })
+        .collect();
+    MentorLoads {
+        active: rows.iter().filter(|r| r.load > 0).count(),
+        full: rows
+            .iter()
+            .filter(|r| r.capacity > 0 && r.load >= r.capacity)
+            .count(),
+        with_min_load: rows.iter().filter(|r| r.min_load > 0).count(),
+        below_min_load: rows.iter().filter(|r| r.shortfall > 0).count(),
+        total_shortfall: rows.iter().map(|r| u64::from(r.shortfall)).sum(),
+        max_load: load.iter().copied().max().unwrap_or(0),
+        mean_load: if n == 0 {
+            0.0
+        } else {
+            load.iter().map(|&l| f64::from(l)).sum::<f64>() / n as f64
+        },
+        rows,
+    }
 }
 
 /// The four-fifths threshold on the disparate-impact ratio.
@@ -368,6 +462,7 @@ pub fn audit(
         components: components.to_vec(),
         mentees: mentee_audit,
         mentors: mentor_audit,
+        mentor_loads: None,
     })
 }
 

@@ -12,8 +12,9 @@ mod solve;
 mod solver;
 
 pub use audit::{
-    audit, AuditOptions, AuditReport, GroupLabels, MatchedPair, MenteeAudit, MenteeGroupStats,
-    MentorAudit, MentorGroupStats, DEFAULT_MIN_GROUP_SIZE,
+    audit, mentor_loads, AuditOptions, AuditReport, GroupLabels, MatchedPair, MenteeAudit,
+    MenteeGroupStats, MentorAudit, MentorGroupStats, MentorLoadRow, MentorLoads,
+    DEFAULT_MIN_GROUP_SIZE,
 };
 pub use group_floor::{group_floor, GroupFloorOptions, GroupFloorReport, GroupFloorResult};
 pub use maximin::{maximin, MaximinResult};

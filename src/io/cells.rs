@@ -139,6 +139,19 @@ pub(super) fn parse_capacity(c: &Cell) -> Result<u32, InputError> {
         })
 }
 
+/// A mentor's `min_load` cell: a whole number from 0 to the largest capacity.
+pub(super) fn parse_min_load(c: &Cell) -> Result<u32, InputError> {
+    parse_int(c.value)
+        .filter(|v| (0..=MAX_CAPACITY as i64).contains(v))
+        .map(|v| v as u32)
+        .ok_or_else(|| {
+            c.err(
+                format!("must be a whole number from 0 to {MAX_CAPACITY}"),
+                "use e.g. 1 or 2 (the fewest mentees this mentor should get), or leave it empty for the programme's default min_load",
+            )
+        })
+}
+
 pub(super) fn parse_timezone(c: &Cell) -> Result<String, InputError> {
     chrono_tz::Tz::from_str(c.value)
         .map(|tz| tz.name().to_string())

@@ -40,7 +40,7 @@ pub const MAX_GOAL_WEIGHT: f64 = 1000.0;
 pub const MAX_CAPACITY: u32 = 10_000;
 
 /// The schema columns, in the order the writers emit them. Everything else is an extra column.
-const SCHEMA: [&str; 12] = [
+const SCHEMA: [&str; 13] = [
     "id",
     "goals",
     "skills",
@@ -53,6 +53,7 @@ const SCHEMA: [&str; 12] = [
     "capacity",
     "mentors_wanted",
     "shared_background",
+    "min_load",
 ];
 
 /// A problem with an input table. Every message names where it is and how to fix it.

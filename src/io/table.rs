@@ -61,6 +61,13 @@ fn layout(role: Role, columns: &[String], protected: &[String]) -> Result<Layout
                         .to_string(),
                 })
             }
+            (Some("min_load"), Role::Mentee) => {
+                return Err(InputError::WrongTableColumn {
+                    table,
+                    column: name.clone(),
+                    fix: "`min_load` is the fewest mentees a mentor should get; drop the column from the mentee table".to_string(),
+                })
+            }
             (Some("shared_background"), Role::Mentor) => {
                 return Err(InputError::WrongTableColumn {
                     table,
@@ -168,6 +175,11 @@ pub(super) fn parse_table(
         };
         if let Some(c) = cell(cap_col) {
             p.capacity = parse_capacity(&c)?;
+        }
+        if role == Role::Mentor {
+            if let Some(c) = cell("min_load") {
+                p.min_load = Some(parse_min_load(&c)?);
+            }
         }
         if let Some(c) = cell("shared_background") {
             p.shared_background = split_list(c.value, &[';']).map(str::to_string).collect();

@@ -43,6 +43,7 @@ fn person_cells(table: &Table, i: usize, p: &Person, columns: &[String]) -> Vec<
             "manager_id" => p.manager_id.clone(),
             "capacity" | "mentors_wanted" => Some(p.capacity.to_string()),
             "shared_background" => join(p.shared_background.iter().cloned()),
+            "min_load" => p.min_load.map(|m| m.to_string()),
             other => match table.protected.columns.iter().position(|c| c == other) {
                 Some(k) => table
                     .protected
@@ -74,9 +75,11 @@ pub fn columns(table: &Table) -> Vec<String> {
     let mut cols: Vec<String> = SCHEMA
         .iter()
         .filter(|c| match table.role {
-            Role::Mentee => **c != "capacity",
+            Role::Mentee => **c != "capacity" && **c != "min_load",
             Role::Mentor => **c != "mentors_wanted" && **c != "shared_background",
         })
+        // `min_load` only when some mentor has one, so tables without it read back unchanged.
+        .filter(|c| **c != "min_load" || table.people.iter().any(|p| p.min_load.is_some()))
         .map(|c| c.to_string())
         .collect();
     cols.extend(table.protected.columns.iter().cloned());

@@ -10,8 +10,8 @@ pub mod memory;
 mod sparse;
 
 pub use capacitated::{
-    solve_capacitated, solve_capacitated_from, solve_capacitated_warm, CapacitatedOptions,
-    Matching, Objective,
+    solve_capacitated, solve_capacitated_from, solve_capacitated_loads, solve_capacitated_warm,
+    CapacitatedOptions, ColumnLoads, LoadMatching, Matching, Objective,
 };
 pub use dense::solve_dense;
 pub use input::Instance;

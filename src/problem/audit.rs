@@ -75,12 +75,18 @@ pub fn audit_match(
         });
     }
     let capacity: Vec<u32> = cohort.mentors.people.iter().map(|p| p.capacity).collect();
-    audit(
+    let mut report = audit(
         &mentees,
         mentors.as_ref(),
         &capacity,
         &pairs,
         &components,
         opts,
-    )
+    )?;
+    let ids: Vec<String> = cohort.mentors.people.iter().map(|p| p.id.clone()).collect();
+    let min_load = super::loads::min_loads(cohort, &result.config);
+    report.mentor_loads = Some(crate::fairness::mentor_loads(
+        &ids, &capacity, &min_load, &pairs,
+    ));
+    Ok(report)
 }

@@ -125,6 +125,16 @@ pub struct MatchConfig {
     /// Sparse solver: stop column generation after the round that ends past this many seconds
     /// (default none); the certificate then says `certified = false` and bounds the gap.
     pub sparse_time_limit_s: Option<f64>,
+    // -- load spreading (issue 13) --
+    /// The fewest mentees every mentor should get, for mentors without a `min_load` value of
+    /// their own (default 0: none). Solved as lower bounds, before coverage and score.
+    pub min_load: u32,
+    /// Spreading penalty: a mentor's `k`-th mentee costs `spread · (k − 1)` score points
+    /// (default 0: off). Prefers pairings over more mentors at equal quality.
+    pub spread: f64,
+    /// What happens when the minimum loads cannot all be met: a typed error naming the mentors
+    /// (default) or the best matching with the shortfall reported.
+    pub min_load_shortfall: super::loads::ShortfallPolicy,
 }
 
 /// Default weight of the priority component for mentees the history shows unmatched.
@@ -152,6 +162,9 @@ impl Default for MatchConfig {
             solver: SolverChoice::Auto,
             sparse_max_rounds: DEFAULT_SPARSE_MAX_ROUNDS,
             sparse_time_limit_s: None,
+            min_load: 0,
+            spread: 0.0,
+            min_load_shortfall: super::loads::ShortfallPolicy::Error,
         }
     }
 }
@@ -215,6 +228,9 @@ pub enum MatchError {
         /// What the dense matrices would take, in MiB.
         dense_mib: u64,
     },
+    /// Minimum loads that no matching can meet (with `min_load_shortfall = "error"`).
+    #[error(transparent)]
+    LoadShortfall(Box<super::loads::LoadShortfallError>),
     /// The history names someone not in the tables (or cannot be read).
     #[error(transparent)]
     History(Box<crate::io::history::HistoryError>),
@@ -285,6 +301,7 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<SolverChoic
             format!("a number from 0 (off) to {} (default {DEFAULT_UNMATCHED_PRIORITY})", score::MAX_WEIGHT),
         )));
     }
+    super::loads::validate(cfg)?;
     if cohort.mentees.role != crate::cohort::Role::Mentee {
         return Err(MatchError::WrongRole("mentees"));
     }

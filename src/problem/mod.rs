@@ -42,6 +42,7 @@
 mod audit;
 mod check;
 mod config;
+mod loads;
 mod mask;
 mod options;
 mod report;
@@ -56,6 +57,7 @@ pub use config::{
     sparse_bytes, MatchConfig, MatchError, Objective, SolverChoice, DEFAULT_MEMORY_LIMIT,
     DEFAULT_SPARSE_MAX_ROUNDS, DEFAULT_UNMATCHED_PRIORITY, DENSE_MATRICES,
 };
+pub use loads::{LoadShortfallError, MentorShortfall, ShortfallPolicy};
 pub use mask::Mask;
 pub use options::{match_defaults, MATCH_OPTIONS};
 pub use result::{

@@ -44,6 +44,9 @@ pub const MATCH_OPTIONS: AllowedTable = &[
     ("solver", "\"auto\", \"dense\" or \"sparse\""),
     ("sparse_max_rounds", "1 or more rounds, e.g. 50"),
     ("sparse_time_limit_s", "a positive number of seconds, or none for no limit"),
+    ("min_load", "a whole number of mentees from 0, e.g. 1"),
+    ("spread", "a finite number >= 0, e.g. 0.01 (0 is off)"),
+    ("min_load_shortfall", "\"error\" or \"report\""),
     ("text", "the free-text options, e.g. {\"language\": \"english\"}"),
 ];
 

@@ -81,6 +81,10 @@ pub struct Solution {
     /// The certificate of a sparse solve (`None` for the dense solver).
     #[serde(default)]
     pub certificate: Option<Certificate>,
+    /// Mentors left below their minimum load (only with `min_load_shortfall = "report"`;
+    /// empty when every minimum load is met or none is set).
+    #[serde(default)]
+    pub load_shortfall: Vec<super::MentorShortfall>,
 }
 
 impl Problem {
@@ -129,6 +133,9 @@ impl Problem {
             if options.fairness.is_some() {
                 self.require_dense("a fairness-aware solve")?;
             }
+            if self.residual_loads().is_some() {
+                self.require_dense("min_load or spread")?;
+            }
             return self.solve_sparse(options);
         }
         let t = Instant::now();
@@ -140,7 +147,38 @@ impl Problem {
         if rows > 0 && cols > 0 {
             let residual = self.residual();
             let objective = options.objective.solver();
-            if let Some(f) = &options.fairness {
+            let loads = self.residual_loads();
+            if let (Some(_), Some(f)) = (&loads, &options.fairness) {
+                return Err(MatchError::Config(crate::options::ConfigError::new(
+                    "fairness",
+                    match f {
+                        Fairness::GroupFloor { .. } => "group_floor",
+                        Fairness::Maximin => "maximin",
+                    },
+                    "no fairness mode together with min_load or spread (its solver has no load bounds); drop the fairness option, or set min_load = 0 and spread = 0",
+                )));
+            }
+            if let Some(loads) = &loads {
+                let opts = crate::lsap::CapacitatedOptions {
+                    objective,
+                    ..Default::default()
+                };
+                let r = crate::lsap::solve_capacitated_loads(
+                    residual.scores(),
+                    &residual.row_capacity,
+                    &residual.col_capacity,
+                    &opts,
+                    loads,
+                )?;
+                let m = r.matching;
+                pairs.extend_from_slice(&m.pairs);
+                duals = Some(Duals {
+                    row: m.row_duals,
+                    col: m.col_duals,
+                    row_count: m.row_count_duals,
+                    col_count: m.col_count_duals,
+                });
+            } else if let Some(f) = &options.fairness {
                 let report =
                     fairness::solve_fair(&residual, &self.cohort.mentees.protected, objective, f)?;
                 pairs.extend_from_slice(report.pairs());
@@ -157,12 +195,25 @@ impl Problem {
             }
         }
         pairs.sort_unstable();
+        let load_shortfall = self.shortfall(&pairs);
+        if !load_shortfall.is_empty()
+            && self.config.min_load_shortfall == super::ShortfallPolicy::Error
+        {
+            let total = load_shortfall.iter().map(|s| u64::from(s.shortfall)).sum();
+            return Err(MatchError::LoadShortfall(Box::new(
+                super::LoadShortfallError {
+                    short: load_shortfall,
+                    total,
+                },
+            )));
+        }
         Ok(Solution {
             pairs,
             duals,
             options: options.clone(),
             fairness: fairness_report,
             solve_ms: ms(t),
+            load_shortfall,
             certificate: None,
         })
     }
@@ -248,6 +299,7 @@ impl Problem {
             fairness: None,
             solve_ms: ms(t),
             certificate,
+            load_shortfall: Vec::new(),
         })
     }
 }

@@ -94,6 +94,14 @@ impl Sub for Lex {
 
 impl Lex {
     pub(in crate::lsap) const ZERO: Self = Lex { k: 0, f: 0.0 };
+    pub(in crate::lsap) const INF: Self = Lex {
+        k: i64::MAX,
+        f: f64::INFINITY,
+    };
+    pub(in crate::lsap) const NEG_INF: Self = Lex {
+        k: i64::MIN,
+        f: f64::NEG_INFINITY,
+    };
 }
 
 impl Cost for Lex {
@@ -136,6 +144,64 @@ impl Cost for Lex {
     }
     fn within_rounding(self, other: Self) -> bool {
         self.k < other.k || (self.k == other.k && le_rounded(self.f, other.f))
+    }
+}
+
+/// Lexicographic `(tier, score)` cost whose pairs carry no coverage unit: the score objective
+/// under minimum loads, where the tier counts the minimum-load slots filled (each worth `−1`).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub(in crate::lsap) struct Tier(pub(in crate::lsap) Lex);
+
+impl Add for Tier {
+    type Output = Tier;
+    #[inline(always)]
+    fn add(self, o: Tier) -> Tier {
+        Tier(self.0 + o.0)
+    }
+}
+
+impl Sub for Tier {
+    type Output = Tier;
+    #[inline(always)]
+    fn sub(self, o: Tier) -> Tier {
+        Tier(self.0 - o.0)
+    }
+}
+
+impl Cost for Tier {
+    const ZERO: Self = Tier(Lex::ZERO);
+    const COVERAGE: bool = false;
+    const INF: Self = Tier(Lex::INF);
+    const NEG_INF: Self = Tier(Lex::NEG_INF);
+    #[inline]
+    fn pair(sw: f64) -> Option<Self> {
+        (sw < f64::INFINITY).then_some(Tier(Lex { k: 0, f: sw }))
+    }
+    #[inline(always)]
+    fn reduced(base: Self, sw: f64, pot: Self) -> Self {
+        if sw < f64::INFINITY {
+            Tier(Lex {
+                k: base.0.k - pot.0.k,
+                f: base.0.f + sw - pot.0.f,
+            })
+        } else {
+            Self::INF
+        }
+    }
+    fn total_cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+    fn lex(self) -> Lex {
+        self.0
+    }
+    fn from_score(x: f64) -> Self {
+        Tier(Lex { k: 0, f: x })
+    }
+    fn from_lex(x: Lex) -> Self {
+        Tier(x)
+    }
+    fn within_rounding(self, other: Self) -> bool {
+        self.0.within_rounding(other.0)
     }
 }
 

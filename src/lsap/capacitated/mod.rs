@@ -44,6 +44,7 @@ mod candidates;
 pub(super) mod cost;
 pub(super) mod duals;
 pub(super) mod init;
+mod loads;
 mod problem;
 pub(super) mod search;
 pub(super) mod solver;
@@ -56,6 +57,8 @@ use problem::{validate, Problem};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use solver::{run, Warm};
+
+pub use loads::{solve_capacitated_loads, ColumnLoads, LoadMatching};
 
 /// What the capacitated solver optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

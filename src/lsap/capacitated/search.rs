@@ -85,7 +85,14 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 col: j as u32,
             });
             if spare {
-                *bound = r;
+                // Leaving through the column costs its next slot's reduced cost (zero without
+                // load terms).
+                let exit = if self.loads.is_some() {
+                    r + self.exit_reduced(j)
+                } else {
+                    r
+                };
+                *bound = min_cost(*bound, exit);
             }
         }
     }
@@ -160,7 +167,7 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
         self.row_seen[s] = stamp;
         self.row_lab[s] = C::ZERO;
         let mut next_row = Some(s);
-        let mut sink_best: Option<(C, usize)> = None;
+        let mut sink_best: Option<(C, Sink)> = None;
         // The best exit label seen so far (an unmatched edge or a spare column): an upper bound
         // on the shortest path, so columns that cannot beat it need no relaxing.
         let mut bound = C::INF;
@@ -171,7 +178,7 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 let base = self.row_lab[k] + self.pot_r[k];
                 // The row's unmatched edge to the sink has reduced cost π_k.
                 if sink_best.map_or(true, |(t, _)| base < t) {
-                    sink_best = Some((base, k));
+                    sink_best = Some((base, Sink::Unmatched(k)));
                 }
                 bound = min_cost(bound, base);
                 self.scan_row(k, base, &mut bound);
@@ -199,12 +206,16 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                     (c.lab, c.spare, c.col as usize)
                 });
             let row_lab = self.heap.peek().map_or(C::INF, |t| t.lab);
-            let (t_lab, t_row) = sink_best.unwrap_or((C::INF, s));
-            if c_col != usize::MAX && c_spare && t_lab >= c_lab && row_lab >= c_lab {
+            let (t_lab, t_sink) = sink_best.unwrap_or((C::INF, Sink::Unmatched(s)));
+            // A spare column whose next slot has a positive reduced cost is not an exit by
+            // itself: it is scanned like a full one and offers its exit below.
+            let free_exit =
+                c_spare && (self.loads.is_none() || self.exit_reduced(c_col) <= C::ZERO);
+            if c_col != usize::MAX && free_exit && t_lab >= c_lab && row_lab >= c_lab {
                 break (c_lab, Sink::Col(c_col));
             }
             if c_lab >= t_lab && row_lab >= t_lab {
-                break (t_lab, Sink::Unmatched(t_row));
+                break (t_lab, t_sink);
             }
             if c_lab >= row_lab {
                 if let Some(top) = self.heap.pop() {
@@ -214,7 +225,7 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             }
             if c_col == usize::MAX {
                 // Unreachable in theory: the source's own unmatched edge is always finite.
-                break (t_lab, Sink::Unmatched(t_row));
+                break (t_lab, t_sink);
             }
             // Scan column j: reach the rows it holds through their matched edges (backwards).
             let j = c_col;
@@ -222,6 +233,13 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
             self.flags[j] |= SCANNED;
             self.scanned_cols.push(j as u32);
             let dj = self.lab[j];
+            if c_spare && self.loads.is_some() {
+                let exit = dj + self.exit_reduced(j);
+                if exit < t_lab {
+                    sink_best = Some((exit, Sink::Col(j)));
+                }
+                bound = min_cost(bound, exit);
+            }
             let pj = self.pot_c[j];
             for &r in &self.col_rows[j] {
                 let r = r as usize;

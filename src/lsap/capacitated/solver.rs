@@ -43,6 +43,30 @@ pub(super) struct Solver<'a, 'p, C: Cost> {
     pub(super) heap: BinaryHeap<RowItem<C>>,
     pub(super) col_heap: BinaryHeap<ColItem<C>>,
     pub(super) cand: Candidates<C>,
+    /// Per-column load terms (minimum loads, spreading); `None` for the plain problem, whose
+    /// column exits all cost zero.
+    pub(super) loads: Option<Loads<C>>,
+}
+
+/// Convex per-column load costs in minimisation form: column `j`'s unit number `L + 1` costs
+/// `bonus` (negative) while `L < min[j]`, plus `spread · L` in score units.
+pub(super) struct Loads<C> {
+    pub(super) min: Vec<u32>,
+    pub(super) bonus: C,
+    pub(super) spread: f64,
+}
+
+impl<C: Cost> Loads<C> {
+    /// The cost of the unit that raises a column's load from `load` to `load + 1`.
+    #[inline]
+    pub(super) fn marginal(&self, j: usize, load: usize) -> C {
+        let e = C::from_score(self.spread * load as f64);
+        if load < self.min[j] as usize {
+            e + self.bonus
+        } else {
+            e
+        }
+    }
 }
 
 /// Warm-start material in the internal orientation: column potentials (minimisation sense, before
@@ -112,6 +136,17 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 len: Vec::new(),
                 theta: Vec::new(),
             },
+            loads: None,
+        }
+    }
+
+    /// Reduced cost of column `j`'s exit to the sink at its current load (`e_j(L) + π_j`, never
+    /// negative beyond rounding). Zero without load terms.
+    #[inline]
+    pub(super) fn exit_reduced(&self, j: usize) -> C {
+        match &self.loads {
+            None => C::ZERO,
+            Some(l) => l.marginal(j, self.col_rows[j].len()) + self.pot_c[j],
         }
     }
 
