@@ -273,6 +273,7 @@ fn vocabulary_person(ctx: &MenteeContext, mentors: &Table) -> Person {
         level: None,
         department: None,
         manager_id: None,
+        min_load: None,
         capacity: 0,
         shared_background: Vec::new(),
         extra: BTreeMap::new(),

@@ -467,6 +467,6 @@ fn bad_history_is_a_typed_error_naming_row_and_column() {
     cfg.unmatched_priority = -1.0;
     assert!(matches!(
         Problem::new(round_cohort(), cfg),
-        Err(MatchError::Config(m)) if m.contains("unmatched_priority")
+        Err(MatchError::Config(m)) if m.option == "unmatched_priority"
     ));
 }

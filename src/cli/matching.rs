@@ -131,6 +131,17 @@ pub(super) struct MatchFlags {
     /// german, french, spanish.
     #[arg(long)]
     text_language: Option<String>,
+    /// Earlier rounds (CSV: mentee_id, mentor_id (empty = left unmatched), round or date,
+    /// optional outcome): past pairs are not matched again, mentees left unmatched get priority.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Allow pairs the history says met before.
+    #[arg(long)]
+    allow_repeat_pairs: bool,
+    /// Weight of the priority component for mentees the history shows unmatched (default 0.5;
+    /// 0 = off).
+    #[arg(long)]
+    unmatched_priority: Option<f64>,
     /// The fewest mentees every mentor should get, for mentors without a `min_load` column
     /// value (solved as lower bounds, before coverage and score; default 0).
     #[arg(long, value_name = "N")]

@@ -298,7 +298,10 @@ pub(super) fn validate(cohort: &Cohort, cfg: &MatchConfig) -> Result<SolverChoic
         return Err(MatchError::Config(crate::options::ConfigError::new(
             "unmatched_priority",
             cfg.unmatched_priority,
-            format!("a number from 0 (off) to {} (default {DEFAULT_UNMATCHED_PRIORITY})", score::MAX_WEIGHT),
+            format!(
+                "a number from 0 (off) to {} (default {DEFAULT_UNMATCHED_PRIORITY})",
+                score::MAX_WEIGHT
+            ),
         )));
     }
     super::loads::validate(cfg)?;

@@ -593,8 +593,12 @@ impl Problem {
                 let range = b * br..(b * br + out.len() / cols.max(1)).min(rows);
                 crate::candidates::score_rows(&model, range, out, &keep);
             });
-        let scores = ndarray::Array2::from_shape_vec((rows, cols), buf)
-            .map_err(|e| MatchError::Config(e.to_string()))?;
+        let scores = ndarray::Array2::from_shape_vec((rows, cols), buf).map_err(|e| {
+            MatchError::Config(
+                crate::options::ConfigError::about("solver", "a dense score matrix")
+                    .with_detail(e.to_string()),
+            )
+        })?;
         Ok(ScoreMatrix {
             scores,
             mentee_ids: self.mentee_ids().map(str::to_string).collect(),

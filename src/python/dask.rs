@@ -9,13 +9,13 @@ use pyo3::prelude::*;
 
 use super::errors::MentorpairError;
 use super::matching::Source;
-use crate::problem::MatchConfig;
 use super::threads::run_detached;
 use crate::cohort::{Role, Table};
 use crate::distributed::{
     default_budget, BlockCandidates, BlockCheck, BlockScorer, CentralSolve, MenteeContext,
     PartitionSummary, Triples, DEFAULT_K_MENTEE, DEFAULT_K_MENTOR,
 };
+use crate::problem::MatchConfig;
 
 fn err(e: impl std::fmt::Display) -> PyErr {
     MentorpairError::new_err(e.to_string())
@@ -30,7 +30,8 @@ fn read_pair(
     mentors: &Source,
     protected: &[String],
 ) -> Result<(Table, Table), String> {
-    let cohort = super::matching::read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
+    let cohort =
+        super::matching::read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
     Ok((cohort.mentees, cohort.mentors))
 }
 

@@ -189,9 +189,8 @@ impl PyProblem {
             None => {
                 let problem = Arc::clone(&problem);
                 let full = run_detached(py, move || {
-                    problem.try_score_matrix().map_err(|e| e.to_string())
-                })?
-                .map_err(value_error)?;
+                    problem.try_score_matrix().map_err(CoreError::from)
+                })??;
                 Ok(full.scores.into_pyarray(py))
             }
         }
