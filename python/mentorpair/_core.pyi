@@ -322,7 +322,6 @@ def dask_summary(mentees: _TableSource, mentors: _TableSource, protected: list[s
 
 def dask_defaults() -> tuple[int, int, int, int]:
     """Defaults of the blockwise match: `(k_mentee, k_mentor, max_rounds, per_row)`."""
-
 @final
 class DaskBlock:
     """One mentee partition prepared against the full mentor table."""

@@ -93,8 +93,7 @@ class Audit:
         self.mentor_max_score_gap: float | None = None if mentors is None else mentors["max_score_gap"]
         loads = report.get("mentor_loads")
         self.mentor_loads: pd.DataFrame | None = (
-            None if loads is None
-            else pd.DataFrame.from_records(loads["rows"], columns=_LOAD_COLUMNS)
+            None if loads is None else pd.DataFrame.from_records(loads["rows"], columns=_LOAD_COLUMNS)
         )
         self.load_summary: dict[str, Any] | None = (
             None if loads is None else {k: v for k, v in loads.items() if k != "rows"}

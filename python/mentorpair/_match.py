@@ -130,7 +130,9 @@ def _history(table: HistoryLike) -> list[dict[str, Any]]:
         records = [dict(r) for r in table]
         columns = sorted({str(k) for r in records for k in r})
     else:
-        raise TypeError(f"history must be a DataFrame, a list of dicts or a CSV path, not {type(table).__name__}")
+        raise TypeError(
+            f"history must be a DataFrame, a list of dicts or a CSV path, not {type(table).__name__}"
+        )
 
     def cell(v: Any) -> str | None:
         if isinstance(v, (_dt.date, _dt.datetime)) and not pd.isna(v):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core, _fairness, _match
-from ._match import _OPTION_DOC, HistoryLike, MatchResult, TableLike, _embeddings, _pairs
+from ._match import _OPTION_DOC, MatchResult, TableLike, _embeddings, _pairs
 from ._options import MatchOptions, SolveOptions, check_keywords, split
 
 if TYPE_CHECKING:
@@ -181,9 +181,7 @@ class Problem:
         ``{"allowed", "exclusion" (e.g. "reporting_line", "paired_before"), "reason" (words),
         "score", "match_pct", "cost_of_choice", "pairs_lost", "in_optimum", "why"}``. Raises
         ``ValueError`` for an unknown id."""
-        answer: dict[str, Any] = json.loads(
-            _core.problem_choice(self._core, str(mentee_id), str(mentor_id))
-        )
+        answer: dict[str, Any] = json.loads(_core.problem_choice(self._core, str(mentee_id), str(mentor_id)))
         return answer
 
     def score_matrix(self) -> pd.DataFrame:

@@ -101,7 +101,9 @@ def _summary(part: pd.DataFrame, mentors: tuple[str, str], protected: list[str])
     return _core.dask_summary(_source(part, "mentees"), mentors, protected)
 
 
-def _block(part: pd.DataFrame, mentors: tuple[str, str], cfg: str, protected: list[str], ctx: str, offset: int) -> Any:
+def _block(
+    part: pd.DataFrame, mentors: tuple[str, str], cfg: str, protected: list[str], ctx: str, offset: int
+) -> Any:
     return _core.DaskBlock(_source(part, "mentees"), mentors, cfg, protected, ctx, offset)
 
 
@@ -172,6 +174,7 @@ def _executor(client: Any) -> _Cluster | _Here:
 
 # ---------------------------------------------------------------------------------------------
 # Options and tables.
+
 
 def _json_value(value: Any) -> Any:
     """Option values JSON cannot hold as they are: dates as ISO text, sets and tuples as lists."""
@@ -250,7 +253,12 @@ def _run(
     k_mentor = d_kc if k_mentor is None else int(k_mentor)
     max_rounds = d_rounds if max_rounds is None else int(max_rounds)
     per_row = d_per_row if per_row is None else int(per_row)
-    for name, value, low in (("k_mentee", k_mentee, 0), ("k_mentor", k_mentor, 0), ("max_rounds", max_rounds, 1), ("per_row", per_row, 1)):
+    for name, value, low in (
+        ("k_mentee", k_mentee, 0),
+        ("k_mentor", k_mentor, 0),
+        ("max_rounds", max_rounds, 1),
+        ("per_row", per_row, 1),
+    ):
         if value < low:
             raise ValueError(f"{name} must be at least {low}, not {value}")
     if k_mentee + k_mentor == 0:
@@ -320,7 +328,9 @@ def _result(central: Any, timings: dict[str, float], t0: float) -> DaskMatchResu
         {"mentee_id": mentee_ids[short], "wanted": wanted[short], "matched": matched[short]}
     )
     certified, rounds, checked, gap, coverage_gap, candidates = central.certificate()
-    certificate = Certificate(bool(certified), int(rounds), int(checked), float(gap), int(coverage_gap), int(candidates))
+    certificate = Certificate(
+        bool(certified), int(rounds), int(checked), float(gap), int(coverage_gap), int(candidates)
+    )
     timings["total_ms"] = (time.perf_counter() - t0) * 1e3
     summary = {
         "mentees": len(mentee_ids),
@@ -357,7 +367,9 @@ def _by_programme(
     a, b = _pandas(mentees, "mentees"), _pandas(mentors, "mentors")
     for name, frame in (("mentees", a), ("mentors", b)):
         if by not in frame.columns:
-            raise ValueError(f"by={by!r}: the {name} table has no column {by!r}; name a column of both tables")
+            raise ValueError(
+                f"by={by!r}: the {name} table has no column {by!r}; name a column of both tables"
+            )
         missing = frame[by].isna().to_numpy()
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
