@@ -184,6 +184,9 @@ round2 = mp.match(mentees, mentors, history=history, protected=PROTECTED, refere
 assert round2.violations.empty
 repeated = set(zip(round2.pairs.mentee_id, round2.pairs.mentor_id)) & set(zip(result.pairs.mentee_id, result.pairs.mentor_id))
 print(round2, "| pairs repeated from round 1:", len(repeated))""",
+    ),
+    (
+        "md",
         """## 9. Goals in words, related tags
 Most HR forms collect goals as sentences. A `goals_text` column on both tables becomes one more
 component: the mentee's text is the query, the mentors' texts the documents (stop words out,
