@@ -206,6 +206,19 @@ def _embeddings(e: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | N
     return _embedding_matrix(e[0], "mentees"), _embedding_matrix(e[1], "mentors")
 
 
+def _core_options(opts: dict[str, Any]) -> dict[str, Any]:
+    """The options the user set, with the table-valued ones (history, taxonomy) read into the
+    core's form and ``text_language`` as the core's ``text`` option."""
+    out = dict(opts)
+    if "history" in out:
+        out["history"] = _history(out["history"])
+    if "taxonomy" in out:
+        out["taxonomy"] = _taxonomy(out["taxonomy"])
+    if "text_language" in out:
+        out["text"] = {"language": str(out.pop("text_language")).lower()}
+    return out
+
+
 def _pairs(pairs: Iterable[Sequence[str]], what: str) -> list[list[str]]:
     """``(mentee_id, mentor_id)`` pairs as lists; anything else is a ``ConfigError`` on ``what``."""
     out = []

@@ -64,12 +64,7 @@ class Problem:
     ) -> None:
         check_keywords(options, "Problem")
         opts, protected = split(options)
-        if "history" in opts:
-            opts["history"] = _match._history(opts["history"])
-        if "taxonomy" in opts:
-            opts["taxonomy"] = _match._taxonomy(opts["taxonomy"])
-        if "text_language" in opts:
-            opts["text"] = {"language": str(opts.pop("text_language")).lower()}
+        opts = _match._core_options(opts)
         embeddings = _embeddings(opts.pop("embeddings", None))
         a, b = _match._tables(mentees, mentors)  # the one place tables are converted
         self._core = _core.Problem(a, b, opts, protected, embeddings)

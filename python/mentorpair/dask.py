@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._match import _source
+from ._match import _core_options, _source
 from ._options import check_keywords, split
 
 __all__ = ["Certificate", "DaskMatchResult", "match"]
 
 #: Options of :func:`mentorpair.match` that have no blockwise form.
-_UNSUPPORTED = ("fairness", "tolerance", "rate_parity")
+_UNSUPPORTED = ("fairness", "tolerance", "rate_parity", "min_load", "spread", "min_load_shortfall", "embeddings", "solver")
 
 
 @dataclass(frozen=True)
@@ -192,11 +192,12 @@ def _options(options: dict[str, Any]) -> tuple[str, list[str]]:
     for name in _UNSUPPORTED:
         if options.get(name) is not None:
             raise ValueError(
-                f"{name} is not supported by mentorpair.dask.match (fairness-aware solves need the "
-                "whole problem in one place); use mentorpair.match, or match without it"
+                f"{name} is not supported by mentorpair.dask.match (fairness modes, load bounds, "
+                "embedding matrices and the solver choice need the whole problem in one place); "
+                "use mentorpair.match, or match without it"
             )
     opts, protected = split(options)
-    return json.dumps(opts, default=_json_value), protected
+    return json.dumps(_core_options(opts), default=_json_value), protected
 
 
 def _is_dask(table: Any) -> bool:
