@@ -407,7 +407,9 @@ def _input_error(
 ) -> InputError:
     """The InputError the core raises, for a row Python cannot hand over."""
 
-# -- shortlists and history (issue 13) --
+# -- shortlists and history --
+__all__ += ["problem_suggest", "problem_choice", "read_history"]
+
 def problem_suggest(problem: Problem, mentee_id: str | None, k: int) -> str:
     """Shortlists as JSON: one mentee's (mentee_id) or every mentee's (None), k each."""
 

@@ -211,7 +211,9 @@ def _core_options(opts: dict[str, Any]) -> dict[str, Any]:
     core's form and ``text_language`` as the core's ``text`` option."""
     out = dict(opts)
     if "history" in out:
-        out["history"] = _history(out["history"])
+        # An empty list (the core's default, as `defaults()` gives it) is no history.
+        h = out["history"]
+        out["history"] = [] if isinstance(h, (list, tuple)) and not h else _history(h)
     if "taxonomy" in out:
         out["taxonomy"] = _taxonomy(out["taxonomy"])
     if "text_language" in out:

@@ -55,6 +55,7 @@ class MatchOptions(TypedDict, total=False):
     unmatched_priority: float | None
     taxonomy: Any | None
     text_language: str | None
+    text: Mapping[str, Any] | None
     embeddings: Any | None
     solver: Literal["auto", "dense", "sparse"] | None
     sparse_max_rounds: int | None
@@ -161,6 +162,7 @@ _WHAT = {
     "unmatched_priority": "Weight of the priority component for mentees left unmatched in earlier rounds.",
     "taxonomy": "Related tags earning partial goal credit: tag groups, a mapping tag -> group, or a "
     "DataFrame with ``tag``, ``group`` (and ``credit``).",
+    "text": "The free-text goals component: ``language`` (Snowball) and the BM25 parameters.",
     "text_language": "Snowball language of the ``goals_text`` columns (e.g. ``english``, ``german``).",
     "embeddings": "``(mentee_matrix, mentor_matrix)``: one vector per person (numpy or Arrow), "
     "read in place; the ``embedding`` component is their cosine similarity.",

@@ -38,7 +38,16 @@ from ._options import check_keywords, split
 __all__ = ["Certificate", "DaskMatchResult", "match"]
 
 #: Options of :func:`mentorpair.match` that have no blockwise form.
-_UNSUPPORTED = ("fairness", "tolerance", "rate_parity", "min_load", "spread", "min_load_shortfall", "embeddings", "solver")
+_UNSUPPORTED = (
+    "fairness",
+    "tolerance",
+    "rate_parity",
+    "min_load",
+    "spread",
+    "min_load_shortfall",
+    "embeddings",
+    "solver",
+)
 
 
 @dataclass(frozen=True)
