@@ -641,6 +641,18 @@ fn spread_moves_mentees_off_the_busiest_mentor() {
 }
 
 #[test]
+fn rematch_refuses_load_terms_rather_than_ignoring_them() {
+    let mut cfg = MatchConfig::default();
+    cfg.min_load = 1;
+    cfg.min_load_shortfall = ShortfallPolicy::Report;
+    let problem = Problem::new(cohort(MENTEES, MENTORS), cfg).unwrap();
+    let e = problem
+        .rematch(&[], &mentorpair::rematch::RematchOptions::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("min_load"), "{e}");
+}
+
+#[test]
 fn bad_load_options_and_cells_are_typed_errors() {
     let c = cohort(MENTEES, MENTORS);
     let mut cfg = MatchConfig::default();

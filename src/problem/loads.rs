@@ -98,6 +98,12 @@ impl Problem {
 
     /// The load terms of the solve over the capacities left after the pins, or `None` when there
     /// are none (no minimum loads, no spreading).
+    /// Whether the configuration asks for minimum loads or spreading (which only the plain solve
+    /// honours; rematch and the fairness modes refuse them).
+    pub fn has_load_terms(&self) -> bool {
+        self.residual_loads().is_some()
+    }
+
     pub(super) fn residual_loads(&self) -> Option<ColumnLoads> {
         let mut min = self.mentor_min_load();
         if min.iter().all(|&m| m == 0) && self.config.spread == 0.0 {

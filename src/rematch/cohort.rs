@@ -68,6 +68,14 @@ impl Problem {
         solve: &SolveOptions,
     ) -> Result<CohortRematch, CohortRematchError> {
         self.require_dense("rematch")?;
+        if self.has_load_terms() {
+            return Err(crate::problem::MatchError::Config(crate::options::ConfigError::new(
+                "min_load",
+                self.config().min_load,
+                "0 (and spread 0, no min_load column) for a rematch: its solver has no load bounds; rematch without them, or match again with them",
+            ))
+            .into());
+        }
         let t = Instant::now();
         let mentee_ids: Vec<String> = self.mentee_ids().map(str::to_string).collect();
         let mentor_ids: Vec<String> = self.mentor_ids().map(str::to_string).collect();
