@@ -87,7 +87,7 @@ pub struct PersonFeatures {
     /// what survives every daylight-saving shift of the person's zone.
     pub availability_all_seasons: Result<Vec<(u16, u16)>, AvailabilityGap>,
     /// Mentors: tags related to their goals through a taxonomy, `(tag id, credit, via tag id)`
-    /// sorted by tag id (empty without a taxonomy); see [`crate::score::taxonomy`].
+    /// sorted by tag id (empty without a taxonomy); see the taxonomy component in `score`.
     pub related_goals: Vec<(u32, f64, u32)>,
     /// True when both weeks are `Ok` and equal (the zone has no daylight saving in effect):
     /// every slot of the reference week is then robust, with no second comparison.
@@ -106,7 +106,7 @@ pub struct PersonFeatures {
     /// not listed): the mentor side of the skills component, read without a search.
     pub skill_levels: Vec<u8>,
     /// Per entry of `skill_targets`: `weight × credit` for a mentor at level `0, 1, …,
-    /// SKILL_TABLE_LEVELS − 1` (filled by [`crate::score::skills::prepare_credit`]; empty until then).
+    /// SKILL_TABLE_LEVELS − 1` (filled by `prepare_credit` in the skills component; empty until then).
     pub skill_credit: Vec<[f64; SKILL_TABLE_LEVELS]>,
 }
 

@@ -7,7 +7,7 @@
 //! positive, so a cohort without these columns scores exactly as before:
 //! - `goals_text`: some mentee *and* some mentor have a non-blank `goals_text`;
 //! - `embedding`: an `embedding` list column on both tables, or matrices passed to
-//!   [`crate::problem::Problem::with_embeddings`];
+//!   `Problem::with_embeddings` in the prepared problem;
 //! - `open_doors`: some mentor has a `network` and some mentee `target_areas`;
 //! - `two_way`: some mentor has `learning_goals` and some mentee skills (default weight 0).
 //!
