@@ -99,7 +99,8 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def refusal(mentees: Any, mentors: Any) -> str:
     try:
-        mp.match(mentees, mentors, reference_date=REFERENCE_DATE, protected=list(PROTECTED))
+        # The dense solver, forced: `solver="auto"` would take the sparse path at this size.
+        mp.match(mentees, mentors, reference_date=REFERENCE_DATE, protected=list(PROTECTED), solver="dense")
     except ValueError as e:
         if "too large" not in str(e):
             raise

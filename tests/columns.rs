@@ -191,7 +191,15 @@ fn nested_lists_and_ragged_columns_are_refused() {
         read_columns(Role::Mentee, &twice, &[]).unwrap_err(),
         InputError::DuplicateColumn { .. }
     ));
-    assert!(read_columns(Role::Mentee, &[], &[])
+    // No columns at all is a table without ids (an empty DataFrame), never silently empty.
+    let e = read_columns(Role::Mentee, &[], &[]).unwrap_err();
+    assert!(
+        matches!(&e, InputError::MissingColumn { column, .. } if column == "id"),
+        "{e}"
+    );
+    // With an id column and no rows, the table is empty.
+    let empty = vec![text("id", &[])];
+    assert!(read_columns(Role::Mentee, &empty, &[])
         .unwrap()
         .people
         .is_empty());
@@ -408,5 +416,84 @@ mod arrow {
         )
         .unwrap_err();
         assert!(matches!(e, InputError::MissingColumn { .. }), "{e}");
+    }
+}
+
+/// Rows are validated in parallel chunks; the error reported is still the first one in row
+/// order, whichever chunk finds it, as a plain sequential pass (the oracle here) would report it.
+#[test]
+fn first_error_in_row_order_across_chunks() {
+    let n = 9000;
+    // A sequential oracle over (id, timezone) rows: empty id, then repeated id, then the cell.
+    fn oracle(ids: &[String], zones: &[String]) -> Option<(usize, &'static str)> {
+        let mut seen = std::collections::HashSet::new();
+        for (r, (id, tz)) in ids.iter().zip(zones).enumerate() {
+            if id.is_empty() {
+                return Some((r + 1, "empty"));
+            }
+            if !seen.insert(id.clone()) {
+                return Some((r + 1, "duplicate"));
+            }
+            if tz == "Mars/Olympus" {
+                return Some((r + 1, "timezone"));
+            }
+        }
+        None
+    }
+    let cases: Vec<Vec<(usize, &str)>> = vec![
+        vec![(6000, "tz"), (3000, "dup:10")],
+        vec![(2500, "tz"), (7000, "dup:10")],
+        vec![(2049, "tz"), (2049, "dup:1")],
+        vec![(4096, "empty"), (8000, "tz")],
+        vec![(8999, "dup:8998")],
+        vec![(100, "tz"), (5, "tz")],
+        vec![],
+    ];
+    for case in cases {
+        let mut ids: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let mut zones: Vec<String> = vec!["Europe/Berlin".to_string(); n];
+        for &(row, what) in &case {
+            if what == "tz" {
+                zones[row] = "Mars/Olympus".to_string();
+            } else if what == "empty" {
+                ids[row] = String::new();
+            } else if let Some(first) = what.strip_prefix("dup:") {
+                ids[row] = format!("p{first}");
+            }
+        }
+        let columns = vec![
+            Column::new(
+                "id",
+                ColumnValues::Text(ids.iter().map(|s| Some(s.clone())).collect()),
+            ),
+            Column::new(
+                "timezone",
+                ColumnValues::Text(zones.iter().map(|s| Some(s.clone())).collect()),
+            ),
+        ];
+        let got = read_columns(Role::Mentor, &columns, &[]);
+        match (oracle(&ids, &zones), got) {
+            (None, Ok(table)) => assert_eq!(table.people.len(), n),
+            (Some((row, "duplicate")), Err(InputError::DuplicateId { row: r, .. })) => {
+                assert_eq!(r, row, "case {case:?}")
+            }
+            (Some((row, kind)), Err(InputError::InvalidValue(bad))) => {
+                assert_eq!(bad.row, row, "case {case:?}");
+                assert_eq!(bad.column, if kind == "empty" { "id" } else { "timezone" });
+            }
+            (want, got) => panic!("case {case:?}: expected {want:?}, got {got:?}"),
+        }
+        // CSV reads the same rows through the row-major reader: the same error.
+        let mut csv = String::from("id,timezone\n");
+        for (id, tz) in ids.iter().zip(&zones) {
+            csv.push_str(&format!("{id},{tz}\n"));
+        }
+        let from_csv = read_csv(Role::Mentor, csv.as_bytes(), &[]);
+        let from_columns = read_columns(Role::Mentor, &columns, &[]);
+        match (from_csv, from_columns) {
+            (Ok(a), Ok(b)) => assert_eq!(a.people, b.people),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("csv {a:?} vs columns {b:?}"),
+        }
     }
 }

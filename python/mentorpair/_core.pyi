@@ -114,6 +114,12 @@ class MatchOutcome:
 
     def to_json(self) -> str:
         """The MatchResult as JSON."""
+    def head_json(self) -> str:
+        """Everything but the pairs as JSON: summary, timings, config, fairness, certificate,
+        unmatched and violations."""
+    def pair_columns(self) -> tuple[list[str], list[Any]]:
+        """The pairs column by column: names, then lists (ids, extra columns) and numpy arrays
+        (score and components float64, pinned bool, match_percent int64)."""
 
 @final
 class Problem:

@@ -57,6 +57,16 @@ def _column(values: pd.Series) -> Any:
     return cells.where(values.notna(), None).tolist()
 
 
+def _arrow_ready(dtype: Any) -> bool:
+    """Whether a pandas column converts to Arrow without a copy of its cells: pyarrow-backed
+    strings (pandas' default ``str`` with pyarrow installed), ``ArrowDtype``, numpy numbers."""
+    if isinstance(dtype, pd.ArrowDtype):
+        return True
+    if isinstance(dtype, pd.StringDtype):
+        return bool(dtype.storage == "pyarrow")
+    return isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+
+
 def _arrow_stream(table: Any) -> bool:
     return hasattr(table, "__arrow_c_stream__") and not isinstance(table, type)
 
@@ -69,8 +79,12 @@ def _source(table: TableLike, name: str) -> tuple[Any, ...]:
         return ("path", os.fspath(table))
     if isinstance(table, pd.DataFrame):
         names = [str(c) for c in table.columns]  # checked by the core even when there are no rows
-        if any(isinstance(t, pd.ArrowDtype) for t in table.dtypes):
-            import pyarrow as pa  # an ArrowDtype column means pyarrow is installed
+        dtypes = list(table.dtypes)
+        arrow_strings = any(isinstance(t, pd.StringDtype) for t in dtypes) and all(map(_arrow_ready, dtypes))
+        if arrow_strings or any(isinstance(t, pd.ArrowDtype) for t in dtypes):
+            # Columns held by Arrow already (pandas' default string dtype with pyarrow installed,
+            # ArrowDtype) cross as one Arrow stream, the strings read in place, with no copy.
+            import pyarrow as pa  # an Arrow-backed column means pyarrow is installed
 
             return ("arrow", pa.Table.from_pandas(table, preserve_index=False))
         return ("columns", names, [_column(table.iloc[:, i]) for i in range(table.shape[1])])
@@ -86,6 +100,8 @@ def _source(table: TableLike, name: str) -> tuple[Any, ...]:
         for i, rec in enumerate(table):
             for k, v in rec.items():
                 columns[str(k)][i] = v
+        if not table:
+            return ("columns", ["id"], [[]])  # no records: no people (a record list has no header)
         names = list(columns)
         return ("columns", names, [_column(pd.Series(columns[k], dtype=object)) for k in names])
     raise TypeError(
@@ -290,6 +306,32 @@ match.__doc__ = (match.__doc__ or "") + _OPTION_DOC
 score_matrix.__doc__ = (score_matrix.__doc__ or "") + _OPTION_DOC
 
 
+def _pairs_frame(pairs: list[dict[str, Any]]) -> pd.DataFrame:
+    """The pairs DataFrame from the result's plain data (a result built from ``to_dict()``),
+    with the columns the core's column form has."""
+    others = sorted({n for p in pairs for n in p["components"] if n not in COMPONENTS})
+    extras = [
+        (side, key)
+        for side in ("mentee", "mentor")
+        for key in sorted({k for p in pairs for k in p[f"{side}_extra"]})
+    ]
+    data: dict[str, list[Any]] = {
+        "mentee_id": [p["mentee_id"] for p in pairs],
+        "mentor_id": [p["mentor_id"] for p in pairs],
+        "score": [float(p["score"]) for p in pairs],
+    }
+    for c in (*COMPONENTS, *others):
+        data[c] = [float(p["components"].get(c, math.nan)) for p in pairs]
+    data["pinned"] = [bool(p["pinned"]) for p in pairs]
+    data["match_percent"] = [int(p["match_percent"]) for p in pairs]
+    for side, key in extras:
+        data[f"{side}_{key}"] = [p[f"{side}_extra"].get(key) for p in pairs]
+    frame = pd.DataFrame(data)
+    return frame.astype({c: "float64" for c in ("score", *COMPONENTS, *others)}).astype(
+        {"pinned": bool, "match_percent": "int64"}
+    )
+
+
 class MatchResult:
     """The outcome of :func:`match`.
 
@@ -318,48 +360,46 @@ class MatchResult:
 
     def __init__(
         self,
-        raw: dict[str, Any],
+        raw: dict[str, Any] | None = None,
         problem: Problem | None = None,
         _outcome: _core.MatchOutcome | None = None,
     ) -> None:
-        self._raw = raw
+        if raw is None and _outcome is None:
+            raise TypeError("MatchResult needs the raw result or the core's outcome")
+        self.__raw = raw
         #: The :class:`mentorpair.Problem` this result was solved from (None when built by hand).
         self.problem = problem
         self._outcome = _outcome
-        self.summary: dict[str, Any] = raw["summary"]
-        self.timings: dict[str, float] = raw["timings"]
+        # From the core, everything but the pairs crosses as a small JSON document and the
+        # pairs column by column; the explanations stay in Rust until asked for.
+        head: dict[str, Any] = raw if raw is not None else json.loads(_outcome.head_json())  # type: ignore[union-attr]
+        self.summary: dict[str, Any] = head["summary"]
+        self.timings: dict[str, float] = head["timings"]
         #: The fairness-aware solve's report (floors met, iterations, price of fairness) or None.
-        self.fairness: dict[str, Any] | None = raw.get("fairness")
+        self.fairness: dict[str, Any] | None = head.get("fairness")
         #: The sparse solve's certificate (``certified``, ``rounds``, ``pairs_checked``, ``gap``,
         #: ``coverage_gap``, ``candidates``); None for the dense solver.
-        self.certificate: dict[str, Any] | None = raw.get("certificate")
-        rows = []
-        for p in raw["pairs"]:
-            row: dict[str, Any] = {
-                "mentee_id": p["mentee_id"],
-                "mentor_id": p["mentor_id"],
-                "score": p["score"],
-            }
-            for c in COMPONENTS:
-                row[c] = p["components"].get(c)
-            for name, value in p["components"].items():
-                if name not in COMPONENTS:
-                    row[name] = value  # affinity, preference, programme criteria
-            row["pinned"] = p["pinned"]
-            row["match_percent"] = p.get("match_percent")
-            for k, v in p["mentee_extra"].items():
-                row[f"mentee_{k}"] = v
-            for k, v in p["mentor_extra"].items():
-                row[f"mentor_{k}"] = v
-            rows.append(row)
-        base = ["mentee_id", "mentor_id", "score", *COMPONENTS, "pinned"]
-        self.pairs = pd.DataFrame(rows, columns=None if rows else base)
+        self.certificate: dict[str, Any] | None = head.get("certificate")
+        if raw is None:
+            names, columns = _outcome.pair_columns()  # type: ignore[union-attr]
+            self.pairs = pd.DataFrame(dict(zip(names, columns)), columns=names)
+        else:
+            self.pairs = _pairs_frame(raw["pairs"])
         self.unmatched = pd.DataFrame(
-            raw["unmatched"], columns=["mentee_id", "wanted", "matched", "reason", "detail"]
+            head["unmatched"], columns=["mentee_id", "wanted", "matched", "reason", "detail"]
         )
         self.violations = pd.DataFrame(
-            raw["violations"], columns=["mentee_id", "mentor_id", "constraint", "detail"]
+            head["violations"], columns=["mentee_id", "mentor_id", "constraint", "detail"]
         )
+
+    @property
+    def _raw(self) -> dict[str, Any]:
+        """The whole result as plain data (with every pair's explanation), read from the core
+        on first use."""
+        if self.__raw is None:
+            assert self._outcome is not None
+            self.__raw = json.loads(self._outcome.to_json())
+        return self.__raw
 
     def explain(self, mentee_id: str, mentor_id: str | None = None) -> dict[str, Any]:
         """Explain a mentee's result.

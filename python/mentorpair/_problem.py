@@ -105,7 +105,7 @@ class Problem:
         """
         check_keywords(options, "Problem.solve", SolveOptions.__annotations__)
         outcome = self._core.solve(split(options)[0])
-        return MatchResult(json.loads(outcome.to_json()), problem=self, _outcome=outcome)
+        return MatchResult(problem=self, _outcome=outcome)
 
     def explain(self, mentee_id: str, mentor_id: str) -> dict[str, Any]:
         """Take one pair's score apart, matched or not: ``{"explanation": {...}, "excluded": ...,
@@ -150,7 +150,7 @@ class Problem:
             None if keep_bonus is None else float(keep_bonus),
             None,
         )
-        result = MatchResult(json.loads(outcome.to_json()), problem=self, _outcome=outcome)
+        result = MatchResult(problem=self, _outcome=outcome)
         return RematchResult({"rematch": json.loads(rematch_json), "result": result._raw}, result=result)
 
     def suggest(self, mentee_id: str | None = None, k: int = 5) -> pd.DataFrame:

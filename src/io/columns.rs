@@ -3,7 +3,7 @@
 //! the same validation as CSV, JSON and records, so errors name table, row, id, column and value.
 
 use super::records::{bool_cell, float_cell, text_cell, value_to_cell};
-use super::table::{parse_table, RawTable};
+use super::table::{parse_cells, RawCells};
 use super::{BadValue, InputError};
 use crate::cohort::{Role, Table};
 use serde_json::Value;
@@ -112,76 +112,154 @@ pub fn read_columns(
     columns: &[Column],
     protected: &[String],
 ) -> Result<Table, InputError> {
+    let cells = columns
+        .iter()
+        .map(|c| (c.name.as_str(), ColumnSource::Values(&c.values)))
+        .collect();
+    read_column_sources(role, cells, protected)
+}
+
+/// Where one column's cells come from: column values (text read in place, other kinds turned
+/// into text cells once), or Arrow string arrays read in place.
+enum ColumnSource<'a> {
+    Values(&'a ColumnValues),
+    /// Owned values (an Arrow column of another kind, converted).
+    #[cfg(feature = "arrow")]
+    Owned(ColumnValues),
+    #[cfg(feature = "arrow")]
+    Strings(arrow::Strings<'a>),
+}
+
+impl ColumnSource<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ColumnSource::Values(v) => v.len(),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Owned(v) => v.len(),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Strings(s) => s.len(),
+        }
+    }
+
+    fn values(&self) -> Option<&ColumnValues> {
+        match self {
+            ColumnSource::Values(v) => Some(v),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Owned(v) => Some(v),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Strings(_) => None,
+        }
+    }
+}
+
+/// The one column-major reader: names and lengths checked, then the shared validation.
+fn read_column_sources(
+    role: Role,
+    columns: Vec<(&str, ColumnSource<'_>)>,
+    protected: &[String],
+) -> Result<Table, InputError> {
     let table = role.table();
     if columns.is_empty() {
-        return Ok(Table::new(role));
+        return Err(InputError::MissingColumn {
+            table: table.to_string(),
+            column: "id".to_string(),
+            fix: "the table has no columns at all; add an `id` column with a unique id per person"
+                .to_string(),
+        });
     }
-    let n_rows = columns[0].values.len();
+    let n_rows = columns[0].1.len();
     let mut names: Vec<String> = Vec::with_capacity(columns.len());
-    for col in columns {
-        let name = col.name.trim().to_string();
+    for (name, col) in &columns {
+        let name = name.trim().to_string();
         if names.contains(&name) {
             return Err(InputError::DuplicateColumn {
                 table: table.to_string(),
                 column: name,
             });
         }
-        if col.values.len() != n_rows {
+        if col.len() != n_rows {
             return Err(InputError::Malformed {
                 table: table.to_string(),
                 source_name: "columns".to_string(),
                 message: format!(
                     "column `{name}` has {} rows but `{}` has {n_rows}; give every column one value per row",
-                    col.values.len(),
+                    col.len(),
                     names[0]
                 ),
             });
         }
         names.push(name);
     }
-    let any_typed = columns
-        .iter()
-        .any(|c| !matches!(c.values, ColumnValues::Text(_)));
-    let mut rows: Vec<Vec<Option<String>>> = (0..n_rows)
-        .map(|_| Vec::with_capacity(columns.len()))
-        .collect();
-    let mut typed: Option<Vec<Vec<Option<Value>>>> = any_typed.then(|| {
-        (0..n_rows)
-            .map(|_| Vec::with_capacity(columns.len()))
-            .collect()
-    });
-    for (col, name) in columns.iter().zip(&names) {
-        for (i, row) in rows.iter_mut().enumerate() {
-            let cell = col.values.cell(i).map_err(|problem| {
+    // Text is read in place (trimmed on access); other kinds become text cells once, column by
+    // column, so a bad value is reported as before.
+    let mut converted: Vec<Option<Vec<Option<String>>>> = Vec::with_capacity(columns.len());
+    for ((_, col), name) in columns.iter().zip(&names) {
+        let values = match col.values() {
+            Some(ColumnValues::Text(_)) | None => {
+                converted.push(None);
+                continue;
+            }
+            Some(values) => values,
+        };
+        let mut out = Vec::with_capacity(n_rows);
+        for i in 0..n_rows {
+            out.push(values.cell(i).map_err(|problem| {
                 InputError::InvalidValue(Box::new(BadValue {
                     table: table.to_string(),
                     row: i + 1,
                     id: None,
                     column: name.clone(),
-                    value: col.values.value(i).to_string(),
+                    value: values.value(i).to_string(),
                     problem,
                     fix: "use a string, a number, a boolean, null or a list of strings".to_string(),
                 }))
-            })?;
-            if let Some(t) = typed.as_mut() {
-                t[i].push(if cell.is_some() {
-                    col.values.typed(i)
-                } else {
-                    None
-                });
-            }
-            row.push(cell);
+            })?);
+        }
+        converted.push(Some(out));
+    }
+    let raw = ColumnCells {
+        sources: columns.into_iter().map(|(_, c)| c).collect(),
+        converted,
+        n_rows,
+    };
+    parse_cells(role, &names, &raw, protected)
+}
+
+/// A column-major table as [`parse_cells`] reads it.
+struct ColumnCells<'a> {
+    sources: Vec<ColumnSource<'a>>,
+    /// The text cells of the columns that are not text already.
+    converted: Vec<Option<Vec<Option<String>>>>,
+    n_rows: usize,
+}
+
+/// A text cell as every reader sees it: trimmed, and missing when empty.
+fn trimmed(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl RawCells for ColumnCells<'_> {
+    fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    fn cell(&self, row: usize, col: usize) -> Option<&str> {
+        if let Some(cells) = &self.converted[col] {
+            return cells[row].as_deref();
+        }
+        match &self.sources[col] {
+            ColumnSource::Values(ColumnValues::Text(v)) => trimmed(v[row].as_deref()),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Owned(ColumnValues::Text(v)) => trimmed(v[row].as_deref()),
+            #[cfg(feature = "arrow")]
+            ColumnSource::Strings(s) => trimmed(s.get(row)),
+            _ => None,
         }
     }
-    parse_table(
-        role,
-        RawTable {
-            columns: names,
-            rows,
-            typed,
-        },
-        protected,
-    )
+
+    fn typed(&self, row: usize, col: usize) -> Option<Value> {
+        self.sources[col].values().and_then(|v| v.typed(row))
+    }
 }
 
 /// Arrow record batches to columns, and so to a [`Table`].
@@ -212,6 +290,18 @@ mod arrow {
     ) -> Result<Table, InputError> {
         let mut columns = Vec::with_capacity(schema.fields().len());
         for (c, field) in schema.fields().iter().enumerate() {
+            // String columns (the common case) are read in place.
+            let chunks: Option<Vec<Chunk<'_>>> = batches
+                .iter()
+                .map(|b| Chunk::of(b.column(c).as_ref()))
+                .collect();
+            if let Some(chunks) = chunks.filter(|c| !c.is_empty()) {
+                columns.push((
+                    field.name().as_str(),
+                    ColumnSource::Strings(Strings::new(chunks)),
+                ));
+                continue;
+            }
             let mut values: Option<ColumnValues> = None;
             for batch in batches {
                 let part = column_values(batch.column(c).as_ref()).map_err(|dt| {
@@ -233,9 +323,86 @@ mod arrow {
                 Some(v) => v,
                 None => empty_like(field.data_type()),
             };
-            columns.push(Column::new(field.name().clone(), values));
+            columns.push((field.name().as_str(), ColumnSource::Owned(values)));
         }
-        read_columns(role, &columns, protected)
+        read_column_sources(role, columns, protected)
+    }
+
+    /// One batch's string array, read in place.
+    #[derive(Clone, Copy)]
+    enum Chunk<'a> {
+        Utf8(&'a arrow_array::StringArray),
+        Large(&'a arrow_array::LargeStringArray),
+        View(&'a arrow_array::StringViewArray),
+    }
+
+    impl<'a> Chunk<'a> {
+        fn of(array: &'a dyn Array) -> Option<Self> {
+            Some(match array.data_type() {
+                DataType::Utf8 => Chunk::Utf8(array.as_string::<i32>()),
+                DataType::LargeUtf8 => Chunk::Large(array.as_string::<i64>()),
+                DataType::Utf8View => Chunk::View(array.as_string_view()),
+                _ => return None,
+            })
+        }
+
+        fn len(&self) -> usize {
+            match self {
+                Chunk::Utf8(a) => a.len(),
+                Chunk::Large(a) => a.len(),
+                Chunk::View(a) => a.len(),
+            }
+        }
+
+        fn get(&self, i: usize) -> Option<&'a str> {
+            match *self {
+                Chunk::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
+                Chunk::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
+                Chunk::View(a) => (!a.is_null(i)).then(|| a.value(i)),
+            }
+        }
+    }
+
+    /// A string column over all batches, read in place: row `i` is found by the batches'
+    /// starting rows.
+    pub(super) struct Strings<'a> {
+        chunks: Vec<Chunk<'a>>,
+        /// The first row of each chunk.
+        starts: Vec<usize>,
+        len: usize,
+    }
+
+    impl<'a> Strings<'a> {
+        fn new(chunks: Vec<Chunk<'a>>) -> Self {
+            let mut starts = Vec::with_capacity(chunks.len());
+            let mut len = 0;
+            for c in &chunks {
+                starts.push(len);
+                len += c.len();
+            }
+            Strings {
+                chunks,
+                starts,
+                len,
+            }
+        }
+
+        pub(super) fn len(&self) -> usize {
+            self.len
+        }
+
+        pub(super) fn get(&self, row: usize) -> Option<&'a str> {
+            let k = match self.starts.binary_search(&row) {
+                Ok(k) => k,
+                Err(k) => k - 1,
+            };
+            // Empty chunks share a start with the next one: step to the chunk holding the row.
+            let mut k = k;
+            while self.chunks[k].len() <= row - self.starts[k] {
+                k += 1;
+            }
+            self.chunks[k].get(row - self.starts[k])
+        }
     }
 
     fn empty_like(dt: &DataType) -> ColumnValues {

@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyList;
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 use super::errors::CoreError;
 use super::matching::{read_cohort, Source};
@@ -60,6 +63,142 @@ impl MatchOutcome {
         let inner = Arc::clone(&self.inner);
         Ok(run_detached(py, move || to_json(&*inner))??)
     }
+
+    /// Everything but the pairs as JSON: summary, timings, config, fairness, certificate,
+    /// unmatched and violations (small, whatever the cohort's size).
+    fn head_json(&self, py: Python<'_>) -> PyResult<String> {
+        let inner = Arc::clone(&self.inner);
+        Ok(run_detached(py, move || {
+            let r = &*inner;
+            to_json(&serde_json::json!({
+                "summary": r.summary,
+                "timings": r.timings,
+                "config": r.config,
+                "fairness": r.fairness,
+                "certificate": r.certificate,
+                "unmatched": r.unmatched,
+                "violations": r.violations,
+            }))
+        })??)
+    }
+
+    /// The pairs column by column, in the order of `MatchResult.pairs`: `(names, columns)`
+    /// with ids as lists of str, scores and component values as float64 arrays (NaN where a
+    /// pair has no such component), `pinned` as bool and `match_percent` as int64 arrays, and
+    /// the extra input columns (`mentee_<name>`, `mentor_<name>`) as lists of Python values.
+    fn pair_columns<'py>(&self, py: Python<'py>) -> PyResult<(Vec<String>, Bound<'py, PyList>)> {
+        let pairs = &self.inner.pairs;
+        let mut names: Vec<String> = vec!["mentee_id".into(), "mentor_id".into(), "score".into()];
+        let out = PyList::empty(py);
+        out.append(
+            pairs
+                .iter()
+                .map(|p| p.mentee_id.as_str())
+                .collect::<Vec<_>>(),
+        )?;
+        out.append(
+            pairs
+                .iter()
+                .map(|p| p.mentor_id.as_str())
+                .collect::<Vec<_>>(),
+        )?;
+        out.append(
+            pairs
+                .iter()
+                .map(|p| p.score)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+        )?;
+        // The built-in components always, in their order; then any other component a pair has.
+        let mut components: Vec<crate::score::Component> = crate::score::Component::ALL.to_vec();
+        let mut others = std::collections::BTreeSet::new();
+        for p in pairs {
+            others.extend(
+                p.components
+                    .keys()
+                    .filter(|c| !components.contains(c))
+                    .cloned(),
+            );
+        }
+        components.extend(others);
+        for c in &components {
+            names.push(c.name().to_string());
+            let values: Vec<f64> = pairs
+                .iter()
+                .map(|p| p.components.get(c).copied().unwrap_or(f64::NAN))
+                .collect();
+            out.append(values.into_pyarray(py))?;
+        }
+        names.push("pinned".into());
+        out.append(
+            pairs
+                .iter()
+                .map(|p| p.pinned)
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+        )?;
+        names.push("match_percent".into());
+        out.append(
+            pairs
+                .iter()
+                .map(|p| i64::from(p.match_percent))
+                .collect::<Vec<_>>()
+                .into_pyarray(py),
+        )?;
+        for (prefix, side) in [("mentee_", 0u8), ("mentor_", 1)] {
+            fn extra(p: &crate::problem::MatchedPair, side: u8) -> &BTreeMap<String, Value> {
+                if side == 0 {
+                    &p.mentee_extra
+                } else {
+                    &p.mentor_extra
+                }
+            }
+            let keys: std::collections::BTreeSet<&String> =
+                pairs.iter().flat_map(|p| extra(p, side).keys()).collect();
+            for key in keys {
+                names.push(format!("{prefix}{key}"));
+                let column = PyList::empty(py);
+                for p in pairs {
+                    match extra(p, side).get(key) {
+                        Some(v) => column.append(json_to_py(py, v)?)?,
+                        None => column.append(py.None())?,
+                    }
+                }
+                out.append(column)?;
+            }
+        }
+        Ok((names, out))
+    }
+}
+
+/// A JSON value as the Python value `json.loads` would give.
+fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    use pyo3::types::PyDict;
+    use pyo3::IntoPyObjectExt;
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_bound_py_any(py)?,
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_bound_py_any(py)?,
+            (None, Some(u)) => u.into_bound_py_any(py)?,
+            _ => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)?,
+        },
+        Value::String(s) => s.into_bound_py_any(py)?,
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, json_to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
 }
 
 /// A cohort prepared once (features, scores, mask, pins): solve, explain, audit and rematch it.

@@ -233,3 +233,42 @@ def test_results_to_polars_and_arrow(frames: tuple[pd.DataFrame, pd.DataFrame]) 
         result.to_arrow("scores")
     assert as_arrow.column("matched").to_pylist() == result.unmatched["matched"].tolist()
     assert all(math.isfinite(s) for s in as_polars["score"].to_list())
+
+
+def test_pandas_string_columns_cross_as_arrow_with_the_same_result() -> None:
+    """pandas' default ``str`` dtype is held by pyarrow: such a frame crosses as one Arrow stream,
+    its strings read in place, and gives what the same frame as plain Python objects gives."""
+    mentees, mentors = cohort(120, 40, seed=5, missing_share=0.1)
+    assert any(isinstance(t, pd.StringDtype) and t.storage == "pyarrow" for t in mentees.dtypes)
+    assert _source(mentees, "mentees")[0] == "arrow"
+    as_objects = [df.astype(object) for df in (mentees, mentors)]
+    assert _source(as_objects[0], "mentees")[0] == "columns"
+    got, scores = _run(mentees, mentors)
+    want, want_scores = _run(*as_objects)
+    np.testing.assert_array_equal(scores, want_scores)
+    pd.testing.assert_frame_equal(got.pairs, want.pairs)
+    pd.testing.assert_frame_equal(got.unmatched, want.unmatched)
+
+
+def test_pairs_cross_column_by_column_as_the_plain_data_says(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """The pairs DataFrame is built from the core's columns; rebuilt from the result's plain data
+    (the independent path, ``MatchResult(result.to_dict())``) it is the same frame."""
+    mentees, mentors = frames
+    result = mp.match(mentees, mentors, protected=list(PROTECTED), reference_date="2026-03-02")
+    again = mp.MatchResult(result.to_dict())
+    pd.testing.assert_frame_equal(result.pairs, again.pairs)
+    assert result.pairs["score"].dtype == np.float64 and result.pairs["pinned"].dtype == np.bool_
+    assert result.pairs["match_percent"].dtype == np.int64
+    assert again.summary == result.summary and again.timings == result.timings
+    first = result.pairs.iloc[0]
+    assert result.explain(first["mentee_id"], first["mentor_id"])["explanation"]["score"] == pytest.approx(
+        first["score"]
+    )
+
+
+def test_a_frame_without_columns_has_no_ids_but_no_records_is_no_people() -> None:
+    mentors = pd.DataFrame({"id": ["m1"], "capacity": [1]})
+    with pytest.raises(mp.InputError, match="`id`") as info:
+        mp.match(pd.DataFrame(), mentors)
+    assert info.value.table == "mentees" and info.value.column == "id"
+    assert len(mp.match([], mentors).pairs) == 0
