@@ -98,15 +98,21 @@ impl ResultFile {
     }
 }
 
-/// A TOML match config: the fields of [`MatchConfig`] plus `protected = [...]`.
+/// A TOML match config: the options of [`MatchConfig::from_options`] (flat, as Python's
+/// keywords, or grouped in `[scoring]`, `[weights]`, `[fairness]` tables), plus
+/// `protected = [...]`. The options are checked by the one options reader, so a bad value is
+/// named as it is everywhere else.
 pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), String> {
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
-    let protected = match table.remove("protected") {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let serde_json::Value::Object(mut options) = toml_to_json(toml::Value::Table(table)) else {
+        return Err("a config file is a TOML table of options".to_string());
+    };
+    let protected = match options.remove("protected") {
         None => Vec::new(),
-        Some(toml::Value::Array(items)) => items
+        Some(serde_json::Value::Array(items)) => items
             .into_iter()
             .map(|v| match v {
-                toml::Value::String(s) => Ok(s),
+                serde_json::Value::String(s) => Ok(s),
                 other => Err(format!(
                     "`protected` lists column names as strings, found {other}"
                 )),
@@ -118,8 +124,27 @@ pub(super) fn parse_config(text: &str) -> Result<(MatchConfig, Vec<String>), Str
             ))
         }
     };
-    let cfg = MatchConfig::deserialize(toml::Value::Table(table)).map_err(|e| e.to_string())?;
+    let cfg =
+        MatchConfig::from_options(serde_json::Value::Object(options)).map_err(|e| e.to_string())?;
     Ok((cfg, protected))
+}
+
+/// TOML values as the options reader takes them: dates and times as their text
+/// (`reference_date = 2026-03-02` reads as `"2026-03-02"`).
+fn toml_to_json(v: toml::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
 }
 
 /// The components of a result's pairs: the standard ones, then any other a pair carries.
@@ -442,6 +467,37 @@ mod tests {
             cfg.scoring.reference_date,
             chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
         );
+    }
+
+    #[test]
+    fn config_flat_and_grouped_forms_are_one_reader() {
+        let grouped = parse_config(
+            "min_score = 0.1\n[weights]\ngoals = 0.5\n[scoring]\nreference_date = 2026-03-02\ncadence_weeks = 1\n[fairness]\nmode = \"maximin\"\n",
+        )
+        .expect("grouped form");
+        let flat = parse_config(
+            "min_score = 0.1\nweights = { goals = 0.5 }\nreference_date = \"2026-03-02\"\ncadence_weeks = 1\nfairness = \"maximin\"\n",
+        )
+        .expect("flat form");
+        assert_eq!(grouped.0, flat.0);
+        let python_form = MatchConfig::from_options(serde_json::json!({
+            "min_score": 0.1, "weights": {"goals": 0.5}, "reference_date": "2026-03-02",
+            "cadence_weeks": 1, "fairness": "maximin",
+        }))
+        .expect("options");
+        assert_eq!(flat.0, python_form);
+        let twice = parse_config("cadence_weeks = 1\n[scoring]\ncadence_weeks = 2\n")
+            .expect_err("given twice");
+        assert!(
+            twice.contains("cadence_weeks") && twice.contains("once"),
+            "{twice}"
+        );
+        // A bad value is named by its option, with the allowed range, as from Python.
+        let bad =
+            parse_config("[scoring]\nreference_date = \"2026-02-30\"\n").expect_err("bad date");
+        assert!(bad.contains("`reference_date`"), "{bad}");
+        let range = parse_config("min_score = inf\n").expect_err("not finite");
+        assert!(range.contains("`min_score`"), "{range}");
     }
 
     #[test]

@@ -136,7 +136,27 @@ impl MatchConfig {
             if v.is_null() || fairness.take(&key, &v)? {
                 continue;
             }
+            if let ("scoring", Value::Object(group)) = (key.as_str(), &v) {
+                // The nested form (a TOML `[scoring]` table): the same keys as the flat form.
+                for (k, item) in group {
+                    if nested.insert(k.clone(), item.clone()).is_some() {
+                        return Err(ConfigError::new(
+                            k.as_str(),
+                            item,
+                            "given once: either at the top level or under `scoring`",
+                        ));
+                    }
+                }
+                continue;
+            }
             if scoring.contains(&key) {
+                if nested.contains_key(&key) {
+                    return Err(ConfigError::new(
+                        key.as_str(),
+                        &v,
+                        "given once: either at the top level or under `scoring`",
+                    ));
+                }
                 nested.insert(key, v);
             } else {
                 top.insert(key, v);

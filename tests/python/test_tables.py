@@ -7,10 +7,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-import mentorpair as mp
 import numpy as np
 import pandas as pd
 import pytest
+
+import mentorpair as mp
 from mentorpair._match import _source
 from mentorpair.synthetic import PROTECTED, cohort
 
