@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use super::errors::MentorpairError;
+use super::errors::{CoreError, MentorpairError};
 use super::matching::Source;
 use super::threads::run_detached;
 use crate::cohort::{Role, Table};
@@ -17,21 +17,26 @@ use crate::distributed::{
 };
 use crate::problem::MatchConfig;
 
+/// A message of the binding's own (a malformed array or summary): the base class.
 fn err(e: impl std::fmt::Display) -> PyErr {
     MentorpairError::new_err(e.to_string())
 }
 
-fn read_table(role: Role, source: &Source, protected: &[String]) -> Result<Table, String> {
-    super::tables::load(role, source, protected).map_err(|e| e.to_string())
+/// A core error as its typed exception (`InputError`, `ConfigError`, ...), as everywhere else.
+fn typed(e: impl Into<CoreError>) -> PyErr {
+    PyErr::from(e.into())
+}
+
+fn read_table(role: Role, source: &Source, protected: &[String]) -> Result<Table, CoreError> {
+    Ok(super::tables::load(role, source, protected)?)
 }
 
 fn read_pair(
     mentees: &Source,
     mentors: &Source,
     protected: &[String],
-) -> Result<(Table, Table), String> {
-    let cohort =
-        super::matching::read_cohort(mentees, mentors, protected).map_err(|e| e.to_string())?;
+) -> Result<(Table, Table), CoreError> {
+    let cohort = super::matching::read_cohort(mentees, mentors, protected)?;
     Ok((cohort.mentees, cohort.mentors))
 }
 
@@ -82,10 +87,10 @@ fn dask_summary(
 ) -> PyResult<String> {
     run_detached(py, move || {
         let (a, b) = read_pair(&mentees, &mentors, &protected)?;
-        let s = PartitionSummary::of(&a, &b).map_err(|e| e.to_string())?;
-        serde_json::to_string(&s).map_err(|e| e.to_string())
+        let s = PartitionSummary::of(&a, &b)?;
+        serde_json::to_string(&s).map_err(|e| CoreError::Other(e.to_string()))
     })?
-    .map_err(err)
+    .map_err(typed)
 }
 
 /// Defaults of the blockwise match: `(k_mentee, k_mentor, max_rounds, per_row)`.
@@ -116,13 +121,13 @@ impl PyDaskBlock {
         offset: usize,
     ) -> PyResult<Self> {
         let inner = run_detached(py, || {
-            let config = MatchConfig::from_options_json(config_json).map_err(|e| e.to_string())?;
-            let ctx: MenteeContext =
-                serde_json::from_str(context_json).map_err(|e| format!("invalid context: {e}"))?;
+            let config = MatchConfig::from_options_json(config_json)?;
+            let ctx: MenteeContext = serde_json::from_str(context_json)
+                .map_err(|e| CoreError::Other(format!("invalid context: {e}")))?;
             let (a, b) = read_pair(&mentees, &mentors, &protected)?;
-            BlockScorer::new(a, &b, config, &ctx, offset).map_err(|e| e.to_string())
+            Ok::<_, CoreError>(BlockScorer::new(a, &b, config, &ctx, offset)?)
         })?
-        .map_err(err)?;
+        .map_err(typed)?;
         Ok(PyDaskBlock { inner })
     }
 
@@ -135,7 +140,7 @@ impl PyDaskBlock {
         k_mentee: usize,
         k_mentor: usize,
     ) -> PyResult<(Arrays<'py>, Arrays<'py>, Arrays<'py>)> {
-        let c = run_detached(py, || self.inner.top_k(k_mentee, k_mentor))?.map_err(err)?;
+        let c = run_detached(py, || self.inner.top_k(k_mentee, k_mentor))?.map_err(typed)?;
         Ok((
             arrays(py, c.mentee_side),
             arrays(py, c.mentor_side),
@@ -170,7 +175,7 @@ impl PyDaskBlock {
             .map(|(&r, &c)| (r as usize, c as usize))
             .collect();
         let c =
-            run_detached(py, || self.inner.check(u, ku, v, kv, &used, per_row))?.map_err(err)?;
+            run_detached(py, || self.inner.check(u, ku, v, kv, &used, per_row))?.map_err(typed)?;
         Ok((
             arrays(py, c.violations),
             c.violating,
@@ -210,19 +215,19 @@ impl PyDaskCentral {
         protected: Vec<String>,
     ) -> PyResult<Self> {
         let (ctx, ids, central) = run_detached(py, || {
-            let config = MatchConfig::from_options_json(config_json).map_err(|e| e.to_string())?;
+            let config = MatchConfig::from_options_json(config_json)?;
             let parts = summaries
                 .iter()
                 .map(|s| serde_json::from_str::<PartitionSummary>(s))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("invalid summary: {e}"))?;
-            let ctx = MenteeContext::merge(&parts).map_err(|e| e.to_string())?;
+                .map_err(|e| CoreError::Other(format!("invalid summary: {e}")))?;
+            let ctx = MenteeContext::merge(&parts)?;
             let b = read_table(Role::Mentor, &mentors, &protected)?;
-            let central = CentralSolve::new(&ctx, &b, &config).map_err(|e| e.to_string())?;
+            let central = CentralSolve::new(&ctx, &b, &config)?;
             let ids: Vec<String> = b.people.into_iter().map(|p| p.id).collect();
-            Ok::<_, String>((ctx, ids, central))
+            Ok::<_, CoreError>((ctx, ids, central))
         })?
-        .map_err(err)?;
+        .map_err(typed)?;
         Ok(PyDaskCentral {
             ctx,
             mentor_ids: ids,
@@ -274,7 +279,7 @@ impl PyDaskCentral {
             .collect::<PyResult<Vec<_>>>()?;
         let mut guard = self.lock()?;
         let central: &mut CentralSolve = &mut guard;
-        run_detached(py, || central.start(&parts, k_mentor))?.map_err(err)
+        run_detached(py, || central.start(&parts, k_mentor))?.map_err(typed)
     }
 
     /// Duals and matched pairs for the partition of global rows `offset..offset + len`:
@@ -349,7 +354,7 @@ impl PyDaskCentral {
             }
             Ok::<_, crate::problem::MatchError>(certified)
         })?
-        .map_err(err)
+        .map_err(typed)
     }
 
     /// `(certified, rounds, pairs_checked, gap, coverage_gap, candidates)`.

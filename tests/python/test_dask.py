@@ -157,8 +157,17 @@ def test_bad_input_errors(client: Any) -> None:
         mpd.match(mentees, [{"id": "m1"}], client=client)
     bad = mentors.astype({"capacity": object})
     bad.loc[0, "capacity"] = "lots"
-    with pytest.raises(ValueError, match="capacity"):
+    with pytest.raises(mp.InputError, match="capacity") as info:
         mpd.match(mentees, bad, client=client)
+    assert (info.value.table, info.value.column, info.value.value) == ("mentors", "capacity", "lots")
+    late = mentees.astype({"level": object})
+    late.loc[25, "level"] = "senior-ish"
+    with pytest.raises(mp.InputError, match="level") as info:
+        mpd.match(late, mentors, client=client, partition_rows=10)
+    assert (info.value.table, info.value.column) == ("mentees", "level")
+    with pytest.raises(mp.ConfigError) as config:
+        mpd.match(mentees, mentors, client=client, reference_date="2026-02-30")
+    assert config.value.option == "reference_date"
 
 
 def test_scores_do_not_depend_on_the_partitioning(client: Any) -> None:
