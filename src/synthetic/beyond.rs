@@ -34,6 +34,10 @@ const PROJECTION: u64 = 14;
 /// Chance that each latent goal is mentioned in the free text (at least one always is).
 const MENTION: f64 = 0.8;
 
+/// Chances of the three wordings of a goal in free text: the tag, a paraphrase sharing a stem
+/// with it, a synonym.
+const WORDING: [f64; 3] = [0.5, 0.3, 0.2];
+
 /// Decimal places of embedding entries (so CSV and JSON round trips are exact and files small).
 const EMBEDDING_SCALE: f64 = 1e4;
 
@@ -49,6 +53,8 @@ pub(super) struct Extras {
     projection: Vec<f64>,
     goal_popularity: Categorical,
     areas: Categorical,
+    /// Which wording of a goal: the tag, the paraphrase or the synonym.
+    wording: Categorical,
 }
 
 /// A standard normal draw, approximated by the Irwin–Hall sum of four uniforms (mean 0,
@@ -82,6 +88,7 @@ impl Extras {
             projection,
             goal_popularity: Categorical::zipf(GOALS.len(), 1.0),
             areas: Categorical::zipf(AREAS.len(), 0.8),
+            wording: Categorical::new(WORDING),
         }
     }
 
@@ -206,8 +213,7 @@ impl Extras {
         mentioned
             .iter()
             .map(|&g| {
-                let phrases = GOAL_PHRASES[g];
-                let phrase = phrases[rng.random_range(0..phrases.len() as u32) as usize];
+                let phrase = GOAL_PHRASES[g][self.wording.sample(rng)];
                 let frame = frames[rng.random_range(0..frames.len() as u32) as usize];
                 frame.replace("{}", phrase)
             })
