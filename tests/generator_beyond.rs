@@ -365,3 +365,102 @@ fn fit_recovers_text_and_open_doors_weights_from_tables_at_12000_pairs_over_seed
     );
     MatchConfig::from_options(serde_json::Value::Object(opts)).unwrap();
 }
+
+#[test]
+fn cli_generate_writes_the_new_columns_with_its_flags_and_they_read_back() {
+    let dir = std::env::temp_dir().join(format!("mentorpair-gen-beyond-{}", std::process::id()));
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--mentees",
+            "40",
+            "--mentors",
+            "15",
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mentorpair"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let (on, off) = (dir.join("on"), dir.join("off"));
+    run(
+        &on,
+        &[
+            "--beyond-tags",
+            "--embedding-dim",
+            "4",
+            "--learning-goals-share",
+            "1",
+        ],
+    );
+    run(&off, &[]);
+    let protected = vec!["gender".to_string(), "age_band".to_string()];
+    let read = |d: &std::path::Path, role: Role| {
+        mentorpair::io::read_path(role, &d.join(format!("{}.csv", role.table())), &protected)
+            .unwrap()
+    };
+    let spec = CohortSpec {
+        learning_goals_share: 1.0,
+        ..CohortSpec::new(40, 15).seed(7).beyond_tags(4)
+    };
+    let want = generate(&spec).unwrap();
+    let got = Cohort {
+        mentees: read(&on, Role::Mentee),
+        mentors: read(&on, Role::Mentor),
+    };
+    assert_eq!(has(&got, Role::Mentor, "learning_goals"), 15);
+    for (table, a, b) in [
+        ("mentees", &got.mentees, &want.mentees),
+        ("mentors", &got.mentors, &want.mentors),
+    ] {
+        for (p, q) in a.people.iter().zip(&b.people) {
+            for col in ["goals_text", "network", "target_areas", "learning_goals"] {
+                assert_eq!(
+                    p.extra.get(col).and_then(|v| v.as_str()),
+                    q.extra.get(col).and_then(|v| v.as_str()),
+                    "{table} {} {col}",
+                    p.id
+                );
+            }
+        }
+    }
+    // The embeddings read back from the CSV are the generated numbers, exactly.
+    for (p, q) in got.mentors.people.iter().zip(&want.mentors.people) {
+        let cell = p.extra["embedding"].as_str().unwrap().to_string();
+        let read_back: Vec<f64> = cell.split(';').map(|x| x.parse().unwrap()).collect();
+        let generated: Vec<f64> = q.extra["embedding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(read_back, generated, "{}", p.id);
+    }
+    // And they take part in matching.
+    let problem = Problem::new(got, config()).unwrap();
+    let report = problem
+        .explain(&want.mentees.people[0].id, &want.mentors.people[0].id)
+        .unwrap();
+    assert!(report
+        .explanation
+        .components
+        .iter()
+        .any(|c| c.component.name() == "embedding"));
+    let off_read = read(&off, Role::Mentee);
+    assert!(off_read
+        .people
+        .iter()
+        .all(|p| NEW_COLUMNS.iter().all(|c| !p.extra.contains_key(*c))));
+    std::fs::remove_dir_all(&dir).ok();
+}
