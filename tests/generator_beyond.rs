@@ -464,3 +464,33 @@ fn cli_generate_writes_the_new_columns_with_its_flags_and_they_read_back() {
         .all(|p| NEW_COLUMNS.iter().all(|c| !p.extra.contains_key(*c))));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn embedding_matrices_score_as_the_column_does() {
+    use mentorpair::score::beyond::{EmbeddingInput, EmbeddingView};
+    let spec = CohortSpec::new(30, 12).seed(2).beyond_tags(6);
+    let cohort = generate(&spec).unwrap();
+    let (a, b) = mentorpair::synthetic::embedding_matrices(&cohort).unwrap();
+    assert_eq!((a.dim(), b.dim()), ((30, 6), (12, 6)));
+    let bare = without_new_columns(cohort.clone());
+    assert!(mentorpair::synthetic::embedding_matrices(&bare).is_none());
+    let input = EmbeddingInput {
+        mentees: EmbeddingView::F64(a.view()),
+        mentors: EmbeddingView::F64(b.view()),
+    };
+    let with_column = Problem::new(cohort, config()).unwrap();
+    // Only the embeddings differ from the full cohort: take the rest from the bare one.
+    let mut spec_no_emb = spec.clone();
+    spec_no_emb.embedding_dim = 0;
+    let no_emb = generate(&spec_no_emb).unwrap();
+    let with_matrices = Problem::with_embeddings(no_emb, config(), Some(input)).unwrap();
+    for i in 0..30 {
+        for j in 0..12 {
+            assert_eq!(
+                with_column.score(i, j),
+                with_matrices.score(i, j),
+                "({i}, {j})"
+            );
+        }
+    }
+}

@@ -327,6 +327,28 @@ pub fn latent_goals(spec: &CohortSpec, cohort: &Cohort) -> (Vec<Vec<String>>, Ve
     (of(&cohort.mentees), of(&cohort.mentors))
 }
 
+/// The generated `embedding` columns as (mentees × d) and (mentors × d) matrices in table order,
+/// for `Problem::with_embeddings` in the prepared problem (remove the columns from the tables
+/// first: embeddings are taken one way only). `None` when the cohort has no embeddings.
+pub fn embedding_matrices(cohort: &Cohort) -> Option<(ndarray::Array2<f64>, ndarray::Array2<f64>)> {
+    let matrix = |t: &Table| -> Option<ndarray::Array2<f64>> {
+        let rows: Vec<Vec<f64>> = t
+            .people
+            .iter()
+            .map(|p| {
+                p.extra
+                    .get("embedding")?
+                    .as_array()
+                    .map(|v| v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
+            })
+            .collect::<Option<_>>()?;
+        let d = rows.first().map_or(0, Vec::len);
+        let flat: Vec<f64> = rows.into_iter().flatten().collect();
+        ndarray::Array2::from_shape_vec((t.people.len(), d), flat).ok()
+    };
+    Some((matrix(&cohort.mentees)?, matrix(&cohort.mentors)?))
+}
+
 /// A platform-stable 64-bit fingerprint (FNV-1a over the cohort's JSON), for checking that two
 /// machines generated the same cohort.
 pub fn fingerprint(cohort: &Cohort) -> u64 {

@@ -18,7 +18,9 @@ def _tags(df: pd.DataFrame) -> list[set[str]]:
 
 
 def test_knobs_default_off_and_the_old_columns_do_not_change() -> None:
-    assert all(KNOBS[k] == 0 for k in ["goals_text_share", "network_share", "target_areas_share", "embedding_dim"])
+    assert all(
+        KNOBS[k] == 0 for k in ["goals_text_share", "network_share", "target_areas_share", "embedding_dim"]
+    )
     plain_e, plain_m = cohort(200, 80, seed=42)
     assert not set(NEW) & (set(plain_e.columns) | set(plain_m.columns))
     on_e, on_m = cohort(200, 80, seed=42, **BEYOND_TAGS, embedding_dim=8)
@@ -83,7 +85,9 @@ def test_fit_weights_from_tables_learns_every_component_and_recovers_the_truth()
     comps = list(h.columns[3:])
     for name in ["goals_text", "open_doors", "two_way", "affinity", "preference"]:
         assert name in comps
-    fit = mentorpair.fit_weights(h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, reference_date=DATE)
+    fit = mentorpair.fit_weights(
+        h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, reference_date=DATE
+    )
     assert set(fit.weights) == set(comps)
     # Stated tolerance, as in tests/generator_beyond.rs: within 0.08 at 12,000 pairs, the ranking
     # of goals_text over open_doors and their ratio within 25 %.
@@ -95,5 +99,7 @@ def test_fit_weights_from_tables_learns_every_component_and_recovers_the_truth()
     again = mentorpair.fit_weights(h, components=comps)
     assert again.weights == pytest.approx(fit.weights, abs=1e-9)
     # Directly passable to match.
-    r = mentorpair.match(mentees, mentors, weights=fit.weights, protected=["gender", "age_band"], reference_date=DATE)
+    r = mentorpair.match(
+        mentees, mentors, weights=fit.weights, protected=["gender", "age_band"], reference_date=DATE
+    )
     assert r is not None
