@@ -5,7 +5,8 @@
 //! The five built-in ones always; then, in the order matching sums them, each further component
 //! the cohort has data for, whatever its configured weight (a weight of 0 does not stop it from
 //! being learned):
-//! - `affinity` when some mentee asks for a shared background;
+//! - `affinity` when some mentee asks for a shared background and the protected columns asked
+//!   for are declared (without them the tables have no data for it);
 //! - `preference` when some mentee ranks preferred mentors;
 //! - `priority` when the configured history shows mentees left unmatched in earlier rounds;
 //! - one column per programme criterion with `rule = "prefer"`, by its name;
@@ -102,9 +103,12 @@ impl ComponentSet {
         let mut push = |part: Box<dyn score::PairComponent>| {
             extras.push(Weighted { part, weight: 1.0 });
         };
-        let affinity = score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)?;
-        if affinity.any() {
-            push(Box::new(affinity));
+        // Affinity needs the protected columns: a history scored without them declared has no
+        // data for it (matching the same tables would ask for them); any other error is one.
+        match score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors) {
+            Ok(affinity) if affinity.any() => push(Box::new(affinity)),
+            Ok(_) | Err(score::affinity::AffinityError::UnknownBackground { .. }) => {}
+            Err(e) => return Err(e.into()),
         }
         if wishes.preferred.iter().any(|p| !p.is_empty()) {
             push(Box::new(score::preference::Preferences {

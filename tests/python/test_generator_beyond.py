@@ -11,6 +11,7 @@ from mentorpair.synthetic import BEYOND_TAGS, KNOBS, cohort, embedding_matrices,
 
 NEW = ["goals_text", "network", "target_areas", "learning_goals", "embedding"]
 DATE = "2026-03-02"
+PROTECTED = ["gender", "age_band"]
 
 
 def _tags(df: pd.DataFrame) -> list[set[str]]:
@@ -81,7 +82,7 @@ def test_embeddings_of_the_same_goals_have_higher_cosine(seed: int) -> None:
 def test_fit_weights_from_tables_learns_every_component_and_recovers_the_truth() -> None:
     mentees, mentors = cohort(400, 160, seed=11, **BEYOND_TAGS)
     true = {"goals_text": 0.35, "open_doors": 0.25, "availability": 0.2, "goals": 0.2}
-    h = history(mentees, mentors, 12_000, true, seed=4, reference_date=DATE)
+    h = history(mentees, mentors, 12_000, true, seed=4, reference_date=DATE, protected=PROTECTED)
     comps = list(h.columns[3:])
     for name in ["goals_text", "open_doors", "two_way", "affinity", "preference"]:
         assert name in comps
