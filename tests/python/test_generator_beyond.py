@@ -87,8 +87,11 @@ def test_fit_weights_from_tables_learns_every_component_and_recovers_the_truth()
     for name in ["goals_text", "open_doors", "two_way", "affinity", "preference"]:
         assert name in comps
     fit = mentorpair.fit_weights(
-        h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, reference_date=DATE
+        h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, reference_date=DATE, protected=PROTECTED
     )
+    # Without the protected columns the tables have no data for affinity: left out, not an error.
+    bare = history(mentees, mentors, 200, true, seed=4, reference_date=DATE)
+    assert "affinity" not in bare.columns and "goals_text" in bare.columns
     assert set(fit.weights) == set(comps)
     # Stated tolerance, as in tests/generator_beyond.rs: within 0.08 at 12,000 pairs, the ranking
     # of goals_text over open_doors and their ratio within 25 %.
