@@ -181,9 +181,14 @@ def fit_weights(
     ``history`` has ``mentee_id``, ``mentor_id`` and ``outcome`` (1 continued / 0 ended, or a
     rating 1-5). Give either
 
-    - ``mentees`` and ``mentors``, the cohort tables of that time: the built-in components are
-      scored for every past pair (``scoring`` takes the scoring options of :func:`match`, e.g.
-      ``reference_date``); or
+    - ``mentees`` and ``mentors``, the cohort tables of that time: every component matching
+      scores for those tables is computed for every past pair, so a weight is learned for each:
+      the five built-in ones, ``affinity`` and ``preference`` when some mentee asked for them,
+      and ``goals_text``, ``embedding``, ``open_doors``, ``two_way`` when the tables have their
+      columns (``goals_text``; ``embedding``; ``network`` and ``target_areas``;
+      ``learning_goals`` and skills), whatever their match weight. ``fit.weights`` can go
+      straight to ``match(weights=fit.weights)``. ``scoring`` takes the scoring options of
+      :func:`match`, e.g. ``reference_date``; or
     - ``components``: a DataFrame with one column per component value in [0, 1], row-aligned
       with ``history``, or the names of such columns already in ``history``.
 
@@ -246,7 +251,8 @@ def history(
     Outcomes follow the documented noise model (``docs/matching.md``): latent quality
     ``strength x (w . x - mean) + logistic noise`` from the true ``weights`` (component ->
     weight); ``scale="binary"`` gives continued (1) / ended (0), ``"rating"`` gives 1-5. Columns:
-    ``mentee_id, mentor_id, outcome`` then one column per built-in component value, so the frame
+    ``mentee_id, mentor_id, outcome`` then one column per component the tables have data for
+    (as :func:`fit_weights` computes them from the tables; ``weights`` may name any of them), so the frame
     can go straight to ``fit_weights(h, components=[...])`` or ``fit_weights(h, mentees, mentors)``.
     """
     spec: dict[str, Any] = {

@@ -3,6 +3,10 @@
 The generator is the Rust one (:mod:`mentorpair::synthetic`): the same arguments give the same
 tables on every machine and thread count.
 
+The fields beyond exact tags (``goals_text``, ``network``, ``target_areas``, ``learning_goals``,
+``embedding``) are off by default; each has its own knob and its own random stream, so turning
+one on adds its column and leaves every other column exactly as it was.
+
 >>> from mentorpair.synthetic import cohort
 >>> mentees, mentors = cohort(12, 5, seed=3)
 >>> len(mentees), len(mentors)
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _core
@@ -29,6 +34,24 @@ KNOBS = {
     "bias": 0.0,
     "shared_background_share": 0.05,
     "missing_share": 0.02,
+    "goals_text_share": 0.0,
+    "network_share": 0.0,
+    "target_areas_share": 0.0,
+    "learning_goals_share": 0.0,
+    "embedding_dim": 0,
+    "embedding_noise": 0.5,
+}
+
+#: Knobs that are whole numbers.
+_INTEGER_KNOBS = ("embedding_dim",)
+
+#: Knob values that turn every field beyond exact tags on (pass ``**BEYOND_TAGS``); add
+#: ``embedding_dim=`` for embeddings.
+BEYOND_TAGS = {
+    "goals_text_share": 1.0,
+    "network_share": 0.8,
+    "target_areas_share": 0.8,
+    "learning_goals_share": 0.8,
 }
 
 _INTEGER_COLUMNS = ("level", "capacity", "mentors_wanted")
@@ -51,7 +74,13 @@ def spec(n_mentees: int, n_mentors: int | None = None, seed: int = 0, **knobs: f
         "n_mentors": None if n_mentors is None else int(n_mentors),
     }
     out["seed"] = int(seed)
-    out.update({k: float(v) for k, v in knobs.items()})
+    for k, v in knobs.items():
+        if k in _INTEGER_KNOBS:
+            if isinstance(v, bool) or not float(v).is_integer() or v < 0:
+                raise ValueError(f"cohort knob {k} must be a whole number >= 0 (got {v!r})")
+            out[k] = int(v)
+        else:
+            out[k] = float(v)
     return out
 
 
@@ -74,13 +103,46 @@ def cohort(
     manager_id`` then ``mentors_wanted, shared_background`` (mentees) or ``capacity`` (mentors),
     then the protected columns ``gender, age_band``. Missing values are NaN.
 
-    Knobs (all in [0, 1] except ``mentors_per_mentee``, see :data:`KNOBS`): ``mentors_per_mentee``
-    (scarcity, used when ``n_mentors`` is None), ``goal_mismatch``, ``availability_tightness``,
-    ``bias`` (lowers listed skill levels of ``gender == "female"``), ``shared_background_share``,
-    ``missing_share``. Raises ``ValueError`` naming the bad knob.
+    Knobs (all in [0, 1] except ``mentors_per_mentee``, ``embedding_dim`` and
+    ``embedding_noise``; see :data:`KNOBS`): ``mentors_per_mentee`` (scarcity, used when
+    ``n_mentors`` is None), ``goal_mismatch``, ``availability_tightness``, ``bias`` (lowers listed
+    skill levels of ``gender == "female"``), ``shared_background_share``, ``missing_share``.
+
+    Beyond exact tags (all off by default; :data:`BEYOND_TAGS` turns the first four on):
+
+    - ``goals_text_share``: share of people writing ``goals_text``, sentences about their
+      *latent goals* (their goal tags plus, for about half, one unlisted goal), each goal worded
+      as the tag, a paraphrase sharing a stem ("negotiating") or a synonym ("getting promoted");
+    - ``network_share`` / ``target_areas_share``: share of mentors listing a ``network`` and of
+      mentees listing ``target_areas`` (areas, functions, organisations; ``;``-separated);
+    - ``learning_goals_share``: share of mentors listing ``learning_goals``;
+    - ``embedding_dim`` (whole number, 0 = none) and ``embedding_noise`` (0-10, default 0.5): an
+      ``embedding`` list column, a seeded random projection of the latent goals plus noise of
+      ``embedding_noise`` times the signal's length. :func:`embedding_matrices` turns it into
+      the ``(A, B)`` matrices of ``match(embeddings=...)``.
+
+    Each of these fields is drawn from its own random stream: the other columns do not change
+    when it is turned on. Raises ``ValueError`` naming the bad knob.
     """
     mentees, mentors, _ = _core.synthetic_tables(json.dumps(spec(n_mentees, n_mentors, seed, **knobs)))
     return _frame(mentees), _frame(mentors)
+
+
+def embedding_matrices(
+    mentees: pd.DataFrame, mentors: pd.DataFrame
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], pd.DataFrame, pd.DataFrame]:
+    """The ``embedding`` list columns of generated tables as float64 matrices.
+
+    Returns ``(A, B, mentees_without, mentors_without)``: the (n x d) and (m x d) matrices in
+    table order and the tables without the ``embedding`` column, ready for
+    ``match(mentees_without, mentors_without, embeddings=(A, B))``.
+    """
+    out = []
+    for name, df in (("mentees", mentees), ("mentors", mentors)):
+        if "embedding" not in df.columns:
+            raise ValueError(f"{name} has no embedding column; generate with embedding_dim > 0")
+        out.append(np.array(df["embedding"].tolist(), dtype=np.float64))
+    return out[0], out[1], mentees.drop(columns=["embedding"]), mentors.drop(columns=["embedding"])
 
 
 def fingerprint(n_mentees: int, n_mentors: int | None = None, seed: int = 0, **knobs: float) -> int:

@@ -34,6 +34,28 @@ pub(super) struct GenerateArgs {
     /// Availability-tightness knob in [0, 1]: fewer, shorter weekly slots.
     #[arg(long)]
     availability_tightness: Option<f64>,
+    /// Share of people writing free-text goals (`goals_text` column), in [0, 1] (default 0).
+    #[arg(long)]
+    goals_text_share: Option<f64>,
+    /// Share of mentors listing a `network` of areas they can open doors to (default 0).
+    #[arg(long)]
+    network_share: Option<f64>,
+    /// Share of mentees listing `target_areas` they want to reach (default 0).
+    #[arg(long)]
+    target_areas_share: Option<f64>,
+    /// Share of mentors listing `learning_goals` (default 0).
+    #[arg(long)]
+    learning_goals_share: Option<f64>,
+    /// Dimension of an `embedding` column from the latent goal model (default 0: none).
+    #[arg(long)]
+    embedding_dim: Option<usize>,
+    /// Embedding noise relative to the signal, in [0, 10] (default 0.5).
+    #[arg(long)]
+    embedding_noise: Option<f64>,
+    /// Every field beyond exact tags on (text for all, network, target areas and learning goals
+    /// for 80 %); with `--embedding-dim` for embeddings. The share flags above override it.
+    #[arg(long)]
+    beyond_tags: bool,
     /// Write JSON (mentees.json, mentors.json) instead of CSV.
     #[arg(long)]
     json: bool,
@@ -53,6 +75,24 @@ pub(super) fn run<W: Write>(
     }
     if let Some(x) = args.availability_tightness {
         spec = spec.availability_tightness(x);
+    }
+    if args.beyond_tags {
+        spec = spec.beyond_tags(0);
+    }
+    let shares = [
+        (args.goals_text_share, &mut spec.goals_text_share),
+        (args.network_share, &mut spec.network_share),
+        (args.target_areas_share, &mut spec.target_areas_share),
+        (args.learning_goals_share, &mut spec.learning_goals_share),
+        (args.embedding_noise, &mut spec.embedding_noise),
+    ];
+    for (given, field) in shares {
+        if let Some(x) = given {
+            *field = x;
+        }
+    }
+    if let Some(d) = args.embedding_dim {
+        spec.embedding_dim = d;
     }
     let ext = if args.json { "json" } else { "csv" };
     let paths: Vec<_> = ["mentees", "mentors"]

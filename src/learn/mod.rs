@@ -188,6 +188,10 @@ pub enum LearnError {
     /// The optimiser failed.
     #[error("fitting failed: {0}")]
     Optimiser(String),
+    /// The cohort tables or the match options cannot be scored (the error matching would
+    /// report: a bad option, wish, criterion, history, taxonomy, text option or embedding).
+    #[error(transparent)]
+    Cohort(Box<crate::problem::MatchError>),
     /// No component has a positive coefficient.
     #[error(
         "no component predicts a better outcome in this history (every coefficient ≤ 0); \

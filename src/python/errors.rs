@@ -446,6 +446,8 @@ fn learn(e: crate::learn::LearnError) -> PyErr {
                 ..Place::default()
             },
         ),
+        // The error matching reports for the same tables and options, with its class.
+        LearnError::Cohort(e) => matching(*e),
         _ => MentorpairError::new_err(msg),
     }
 }

@@ -22,9 +22,11 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
-use crate::features::Features;
+use crate::learn::frame::ComponentSet;
 use crate::learn::{HistoryFrame, OutcomeScale};
-use crate::score::{self, Component, ScoreConfig};
+use crate::problem::{MatchConfig, MatchError};
+use crate::score::beyond::EmbeddingInput;
+use crate::score::ScoreConfig;
 
 /// Thresholds of the latent quality between ratings 1|2, 2|3, 3|4 and 4|5.
 pub const CUTS: [f64; 4] = [-2.2, -0.7, 0.7, 2.2];
@@ -79,6 +81,9 @@ pub enum HistoryError {
     /// Strength not positive and finite.
     #[error("history: strength is {0}; use a finite value > 0, e.g. 10")]
     Strength(f64),
+    /// The cohort tables or the match options cannot be scored.
+    #[error(transparent)]
+    Cohort(Box<MatchError>),
     /// More pairs asked than exist.
     #[error("history: {asked} pairs asked but only {available} distinct pairs exist")]
     TooManyPairs {
@@ -152,8 +157,9 @@ pub fn outcomes(
         .collect())
 }
 
-/// Draw `spec.n_pairs` distinct (mentee, mentor) pairs of `cohort` uniformly, score their
-/// components with the built-in scoring and draw outcomes under the noise model.
+/// Draw `spec.n_pairs` distinct (mentee, mentor) pairs of `cohort` uniformly, score every
+/// component the cohort has data for (as the learning frame does, with the scoring options
+/// `cfg` and otherwise default match options) and draw outcomes under the noise model.
 ///
 /// # Errors
 /// [`HistoryError`] as [`outcomes`], or more pairs than the cohort has.
@@ -161,6 +167,26 @@ pub fn history(
     cohort: &Cohort,
     spec: &HistorySpec,
     cfg: &ScoreConfig,
+) -> Result<HistoryFrame, HistoryError> {
+    let config = MatchConfig {
+        scoring: cfg.clone(),
+        ..MatchConfig::default()
+    };
+    history_with(cohort, spec, &config, None)
+}
+
+/// [`history`] under full match options (text options, taxonomy, criteria, history of earlier
+/// rounds) and optional embedding matrices: the components are those of
+/// [`crate::learn::frame::ComponentSet`], so the frame has exactly the columns
+/// [`crate::learn::frame::component_frame_with`] computes from the same tables.
+///
+/// # Errors
+/// As [`history`], and [`HistoryError::Cohort`] for options or columns matching would refuse.
+pub fn history_with(
+    cohort: &Cohort,
+    spec: &HistorySpec,
+    config: &MatchConfig,
+    embeddings: Option<&EmbeddingInput<'_>>,
 ) -> Result<HistoryFrame, HistoryError> {
     let (mentees, mentors) = (&cohort.mentees.people, &cohort.mentors.people);
     let available = mentees.len() * mentors.len();
@@ -170,12 +196,10 @@ pub fn history(
             available,
         });
     }
-    let names: Vec<String> = Component::ALL
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect();
+    let set = ComponentSet::build(cohort, config, embeddings)
+        .map_err(|e| HistoryError::Cohort(Box::new(e)))?;
+    let names = set.names();
     weight_vector(&names, spec)?;
-    let features = Features::build(mentees, mentors, cfg.date());
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let mut seen = HashSet::with_capacity(spec.n_pairs);
     let mut pairs = Vec::with_capacity(spec.n_pairs);
@@ -188,13 +212,7 @@ pub fn history(
             pairs.push(p);
         }
     }
-    let mut values = Array2::<f64>::zeros((pairs.len(), names.len()));
-    for (r, &(i, j)) in pairs.iter().enumerate() {
-        let v = score::components(&features.mentees[i], &features.mentors[j], cfg);
-        for (c, x) in v.iter().enumerate() {
-            values[[r, c]] = *x;
-        }
-    }
+    let values = set.values(&pairs);
     let outcomes = outcomes(&names, values.view(), spec)?;
     Ok(HistoryFrame {
         components: names,

@@ -14,6 +14,7 @@
 //! assert_eq!(cohort.mentees.protected.columns, ["gender", "age_band"]);
 //! ```
 
+mod beyond;
 pub mod history;
 mod vocab;
 
@@ -93,7 +94,27 @@ pub struct CohortSpec {
     pub n_locations: usize,
     /// Distinct values of the `business_unit` column (0 = no such column).
     pub n_business_units: usize,
+    // -- beyond exact tags: every knob defaults to off, and each field is drawn from its own
+    // random stream, so these knobs never change the columns above (see the generator docs).
+    /// Share of people writing free-text goals (`goals_text`): sentences about their latent
+    /// goals with synonyms and paraphrases (default 0: no such column).
+    pub goals_text_share: f64,
+    /// Share of mentors listing a `network` of areas, functions and organisations (default 0).
+    pub network_share: f64,
+    /// Share of mentees listing `target_areas` they want to reach (default 0).
+    pub target_areas_share: f64,
+    /// Share of mentors listing `learning_goals` (skills they want to learn; default 0).
+    pub learning_goals_share: f64,
+    /// Dimension of the `embedding` list column drawn from the latent goal model (default 0:
+    /// none; at most [`MAX_EMBEDDING_DIM`]).
+    pub embedding_dim: usize,
+    /// Embedding noise: the expected length of the noise relative to the signal (default 0.5,
+    /// from 0 to 10).
+    pub embedding_noise: f64,
 }
+
+/// Largest `embedding_dim` the generator builds.
+pub const MAX_EMBEDDING_DIM: usize = 1024;
 
 impl Default for CohortSpec {
     fn default() -> Self {
@@ -113,6 +134,12 @@ impl Default for CohortSpec {
             decline_share: 0.02,
             n_locations: 8,
             n_business_units: 5,
+            goals_text_share: 0.0,
+            network_share: 0.0,
+            target_areas_share: 0.0,
+            learning_goals_share: 0.0,
+            embedding_dim: 0,
+            embedding_noise: 0.5,
         }
     }
 }
@@ -151,6 +178,18 @@ impl CohortSpec {
         self
     }
 
+    /// Turn every field beyond exact tags on: `goals_text` for everybody, `network`,
+    /// `target_areas` and `learning_goals` for 80 % of their side, and embeddings of dimension
+    /// `embedding_dim` (0 = none).
+    pub fn beyond_tags(mut self, embedding_dim: usize) -> Self {
+        self.goals_text_share = 1.0;
+        self.network_share = 0.8;
+        self.target_areas_share = 0.8;
+        self.learning_goals_share = 0.8;
+        self.embedding_dim = embedding_dim;
+        self
+    }
+
     /// Let the number of mentors follow `n_mentees * ratio` (mentor scarcity).
     pub fn mentors_per_mentee(mut self, ratio: f64) -> Self {
         self.n_mentors = None;
@@ -179,6 +218,10 @@ impl CohortSpec {
             ("preference_share", self.preference_share),
             ("avoid_share", self.avoid_share),
             ("decline_share", self.decline_share),
+            ("goals_text_share", self.goals_text_share),
+            ("network_share", self.network_share),
+            ("target_areas_share", self.target_areas_share),
+            ("learning_goals_share", self.learning_goals_share),
         ];
         for (field, value) in unit {
             if !(0.0..=1.0).contains(&value) {
@@ -194,6 +237,20 @@ impl CohortSpec {
                 field: "mentors_per_mentee",
                 value: self.mentors_per_mentee.to_string(),
                 expected: "a number between 0 and 10",
+            });
+        }
+        if !(0.0..=10.0).contains(&self.embedding_noise) {
+            return Err(SyntheticError::OutOfRange {
+                field: "embedding_noise",
+                value: self.embedding_noise.to_string(),
+                expected: "a number between 0 and 10",
+            });
+        }
+        if self.embedding_dim > MAX_EMBEDDING_DIM {
+            return Err(SyntheticError::OutOfRange {
+                field: "embedding_dim",
+                value: self.embedding_dim.to_string(),
+                expected: "at most 1024",
             });
         }
         for (field, value) in [
@@ -229,10 +286,15 @@ pub fn generate(spec: &CohortSpec) -> Result<Cohort, SyntheticError> {
     spec.validate()?;
     let n_mentors = spec.resolved_mentors();
     let model = Model::new(spec);
+    let extras = beyond::Extras::new(spec);
     let draw = |role: Role, n: usize| -> Vec<Drawn> {
         (0..n)
             .into_par_iter()
-            .map(|i| model.person(role, i))
+            .map(|i| {
+                let mut d = model.person(role, i);
+                extras.add(role, i, &mut d.person);
+                d
+            })
             .collect()
     };
     let mut mentees = draw(Role::Mentee, spec.n_mentees);
@@ -242,6 +304,49 @@ pub fn generate(spec: &CohortSpec) -> Result<Cohort, SyntheticError> {
         mentees: into_table(Role::Mentee, mentees),
         mentors: into_table(Role::Mentor, mentors),
     })
+}
+
+/// The latent goals of every generated person (mentees, mentors), as goal tags: the goals the
+/// free text and the embeddings are drawn from (the person's tags plus, for some, one more).
+/// `cohort` must be the one `spec` generated.
+pub fn latent_goals(spec: &CohortSpec, cohort: &Cohort) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let extras = beyond::Extras::new(spec);
+    let of = |t: &Table| -> Vec<Vec<String>> {
+        t.people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                extras
+                    .latent(t.role, i, p)
+                    .into_iter()
+                    .map(|g| vocab::GOALS[g].to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    (of(&cohort.mentees), of(&cohort.mentors))
+}
+
+/// The generated `embedding` columns as (mentees × d) and (mentors × d) matrices in table order,
+/// for `Problem::with_embeddings` in the prepared problem (remove the columns from the tables
+/// first: embeddings are taken one way only). `None` when the cohort has no embeddings.
+pub fn embedding_matrices(cohort: &Cohort) -> Option<(ndarray::Array2<f64>, ndarray::Array2<f64>)> {
+    let matrix = |t: &Table| -> Option<ndarray::Array2<f64>> {
+        let rows: Vec<Vec<f64>> = t
+            .people
+            .iter()
+            .map(|p| {
+                p.extra
+                    .get("embedding")?
+                    .as_array()
+                    .map(|v| v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
+            })
+            .collect::<Option<_>>()?;
+        let d = rows.first().map_or(0, Vec::len);
+        let flat: Vec<f64> = rows.into_iter().flatten().collect();
+        ndarray::Array2::from_shape_vec((t.people.len(), d), flat).ok()
+    };
+    Some((matrix(&cohort.mentees)?, matrix(&cohort.mentors)?))
 }
 
 /// A platform-stable 64-bit fingerprint (FNV-1a over the cohort's JSON), for checking that two

@@ -57,12 +57,15 @@ def test_fit_weights_recovers_generator_weights_from_tables() -> None:
     assert list(h.columns[:3]) == ["mentee_id", "mentor_id", "outcome"]
     assert set(h["outcome"].unique()) == {0, 1}
     fit = mentorpair.fit_weights(h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, reference_date="2026-03-02")
-    for name in ["goals", "skills", "availability", "language", "seniority"]:
+    # Every component of the tables is learned (affinity and preference too: some mentees ask).
+    comps = list(h.columns[3:])
+    assert set(fit.weights) == set(comps) >= {"goals", "skills", "availability", "language", "seniority"}
+    for name in comps:
         assert abs(fit.weights[name] - true.get(name, 0.0)) < 0.1, fit.report
     assert fit.metric == "auc" and fit.heldout is not None and fit.heldout > 0.6
     assert list(fit.report.columns) == ["component", "coefficient", "std_error", "z", "weight", "heldout", "note"]
     # The same from the component columns.
-    again = mentorpair.fit_weights(h, components=["goals", "skills", "availability", "language", "seniority"])
+    again = mentorpair.fit_weights(h, components=comps)
     assert again.weights == pytest.approx(fit.weights, abs=1e-9)
     # Usable as match weights.
     # The wish columns name people beyond the first rows: drop them for the subset.
