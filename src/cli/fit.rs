@@ -11,6 +11,7 @@ use super::output;
 use super::{commit, prepare_outputs, stage, CliError, Out};
 use crate::cohort::{Cohort, Role};
 use crate::io as table_io;
+use crate::io::history::{HistoryCells, HistoryError};
 use crate::learn::{self, FitOptions, HistoryFrame, OutcomeScale, WeightFit};
 use crate::score::{Component, ScoreConfig};
 
@@ -61,58 +62,37 @@ pub(super) struct FitArgs {
     out: Option<PathBuf>,
 }
 
-/// The history CSV: ids, outcomes and the named component columns.
+/// The history CSV, read by the one history reader (the same column rules and messages as the
+/// history of `match` and `suggest`): ids, outcomes and the named component columns. Every row
+/// needs a mentor and an outcome.
 fn read_history(path: &Path, components: &[String]) -> Result<HistoryFrame, CliError> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::file(path, "read", e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| CliError::file(path, "read", e))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| {
-                CliError::Input(format!(
-                    "{}: missing column `{name}` (columns found: {})",
-                    path.display(),
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ))
-            })
-    };
-    let (ce, cm, co) = (col("mentee_id")?, col("mentor_id")?, col("outcome")?);
-    let cc: Vec<usize> = components
-        .iter()
-        .map(|c| col(c))
-        .collect::<Result<_, _>>()?;
-    let (mut mentee_ids, mut mentor_ids, mut outcomes, mut values) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (r, rec) in reader.records().enumerate() {
-        let row = r + 2; // header is line 1
-        let rec = rec.map_err(|e| CliError::file(path, "read", e))?;
-        let field = |i: usize| rec.get(i).unwrap_or("").trim();
-        let number = |i: usize, name: &str| -> Result<f64, CliError> {
-            field(i).parse::<f64>().map_err(|_| {
-                CliError::Input(format!(
-                    "{} line {row}, column `{name}`: {:?} is not a number",
-                    path.display(),
-                    field(i)
-                ))
-            })
+    let input = |e: HistoryError| CliError::Input(e.to_string());
+    let cells = HistoryCells::from_path(path).map_err(input)?;
+    let pairs = cells.pairs().map_err(input)?;
+    let outcomes = cells.numbers("outcome").map_err(input)?;
+    let mut mentor_ids = Vec::with_capacity(pairs.len());
+    for (k, p) in pairs.iter().enumerate() {
+        let Some(m) = &p.mentor_id else {
+            return Err(input(HistoryError::BadCell {
+                source_name: cells.source_name.clone(),
+                row: k + 1,
+                column: "mentor_id".into(),
+                value: String::new(),
+                problem: "is empty; fit-weights learns from pairs, so every row names its mentor"
+                    .into(),
+            }));
         };
-        mentee_ids.push(field(ce).to_string());
-        mentor_ids.push(field(cm).to_string());
-        outcomes.push(number(co, "outcome")?);
-        for (&i, name) in cc.iter().zip(components) {
-            values.push(number(i, name)?);
-        }
+        mentor_ids.push(m.clone());
     }
-    let rows = outcomes.len();
-    let values = Array2::from_shape_vec((rows, components.len()), values)
-        .map_err(|e| CliError::Internal(e.to_string()))?;
+    let columns = components
+        .iter()
+        .map(|c| cells.numbers(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let values = Array2::from_shape_fn((pairs.len(), components.len()), |(r, c)| columns[c][r]);
     Ok(HistoryFrame {
         components: components.to_vec(),
-        mentee_ids,
+        mentee_ids: pairs.into_iter().map(|p| p.mentee_id).collect(),
         mentor_ids,
         outcomes,
         values,

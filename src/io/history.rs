@@ -64,6 +64,16 @@ pub enum HistoryError {
         /// The header as read.
         seen: String,
     },
+    /// A further column a reader asked for is missing from the header.
+    #[error("{source_name}: missing column `{column}` (columns found: {seen}); add the column or do not ask for it")]
+    MissingValueColumn {
+        /// The file.
+        source_name: String,
+        /// The missing column.
+        column: String,
+        /// The header as read.
+        seen: String,
+    },
     /// A cell that cannot be read.
     #[error("{source_name} row {row}, column `{column}`: {value:?} {problem}")]
     BadCell {
@@ -180,6 +190,117 @@ fn parse_round(v: &str) -> Option<i64> {
     (x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
 }
 
+/// A history table as text cells: the header and every row, read by the one CSV reader of
+/// histories. Readers that need more than [`PastPair`] (the component columns of
+/// `fit-weights`) take their columns from here with [`HistoryCells::numbers`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryCells {
+    /// The file (or `history`), as errors name it.
+    pub source_name: String,
+    /// The header, trimmed.
+    pub columns: Vec<String>,
+    /// One entry per cell of every data row.
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl HistoryCells {
+    /// Read the cells of CSV text (well-formed, every row as wide as the header).
+    ///
+    /// # Errors
+    /// [`HistoryError::Malformed`].
+    pub fn from_csv<R: Read>(reader: R, source_name: &str) -> Result<HistoryCells, HistoryError> {
+        let malformed = |message: String| HistoryError::Malformed {
+            source_name: source_name.to_string(),
+            message,
+        };
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let columns = rdr
+            .headers()
+            .map_err(|e| malformed(format!("cannot read the header: {e}")))?
+            .iter()
+            .map(|h| restore(h.trim_start_matches('\u{feff}').trim()).to_string())
+            .collect::<Vec<_>>();
+        let mut rows = Vec::new();
+        for (k, record) in rdr.records().enumerate() {
+            let record = record.map_err(|e| malformed(format!("row {}: {e}", k + 1)))?;
+            rows.push(
+                record
+                    .iter()
+                    .map(|s| Some(restore(s).to_string()))
+                    .collect(),
+            );
+        }
+        Ok(HistoryCells {
+            source_name: source_name.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    /// Read the cells of a CSV file.
+    ///
+    /// # Errors
+    /// [`HistoryError::Malformed`], also for an unreadable file.
+    pub fn from_path(path: &Path) -> Result<HistoryCells, HistoryError> {
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| HistoryError::Malformed {
+            source_name: name.clone(),
+            message: format!("cannot read: {e}; check the path"),
+        })?;
+        HistoryCells::from_csv(std::io::BufReader::new(file), &name)
+    }
+
+    /// The past pairs ([`history_from_cells`]).
+    ///
+    /// # Errors
+    /// As [`history_from_cells`].
+    pub fn pairs(&self) -> Result<Vec<PastPair>, HistoryError> {
+        history_from_cells(&self.columns, &self.rows, &self.source_name)
+    }
+
+    /// The column `name` as a finite number in every row, with the same rules and messages as
+    /// `outcome`.
+    ///
+    /// # Errors
+    /// [`HistoryError::MissingValueColumn`] when there is no such column, [`HistoryError::BadCell`]
+    /// for an empty cell or one that is not a finite number.
+    pub fn numbers(&self, name: &str) -> Result<Vec<f64>, HistoryError> {
+        let c = self
+            .columns
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| HistoryError::MissingValueColumn {
+                source_name: self.source_name.clone(),
+                column: name.to_string(),
+                seen: self.columns.join(", "),
+            })?;
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(k, cells)| {
+                let v = cells
+                    .get(c)
+                    .and_then(|v| v.as_deref())
+                    .map(str::trim)
+                    .unwrap_or("");
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| HistoryError::BadCell {
+                        source_name: self.source_name.clone(),
+                        row: k + 1,
+                        column: name.to_string(),
+                        value: v.to_string(),
+                        problem: "is not a number; every row needs a finite number here".into(),
+                    })
+            })
+            .collect()
+    }
+}
+
 /// Read a history from CSV text.
 ///
 /// # Errors
@@ -188,31 +309,7 @@ pub fn read_history_csv<R: Read>(
     reader: R,
     source_name: &str,
 ) -> Result<Vec<PastPair>, HistoryError> {
-    let malformed = |message: String| HistoryError::Malformed {
-        source_name: source_name.to_string(),
-        message,
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let header = rdr
-        .headers()
-        .map_err(|e| malformed(format!("cannot read the header: {e}")))?
-        .iter()
-        .map(|h| restore(h.trim_start_matches('\u{feff}').trim()).to_string())
-        .collect::<Vec<_>>();
-    let mut rows = Vec::new();
-    for (k, record) in rdr.records().enumerate() {
-        let record = record.map_err(|e| malformed(format!("row {}: {e}", k + 1)))?;
-        rows.push(
-            record
-                .iter()
-                .map(|s| Some(restore(s).to_string()))
-                .collect(),
-        );
-    }
-    history_from_cells(&header, &rows, source_name)
+    HistoryCells::from_csv(reader, source_name)?.pairs()
 }
 
 /// Read a history from a CSV file.
@@ -220,12 +317,7 @@ pub fn read_history_csv<R: Read>(
 /// # Errors
 /// See [`HistoryError`]; an unreadable file is [`HistoryError::Malformed`].
 pub fn read_history_path(path: &Path) -> Result<Vec<PastPair>, HistoryError> {
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| HistoryError::Malformed {
-        source_name: name.clone(),
-        message: format!("cannot read: {e}; check the path"),
-    })?;
-    read_history_csv(std::io::BufReader::new(file), &name)
+    HistoryCells::from_path(path)?.pairs()
 }
 
 /// A history resolved against this round's tables: which pairs met before and in how many

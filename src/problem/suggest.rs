@@ -15,6 +15,7 @@ use super::{MatchError, Problem};
 use crate::constraints::Exclusion;
 use crate::lsap::forced::{ForcedCost, Residual};
 use crate::lsap::LsapError;
+use crate::options::ConfigError;
 use crate::score;
 
 /// Shortlist length when none is given.
@@ -119,6 +120,7 @@ impl Problem {
         &self,
         f: impl FnOnce(&Residual<'_>) -> T,
     ) -> Result<Option<T>, SuggestError> {
+        self.refuse_load_terms()?;
         let (rows, cols) = self.dims();
         if rows == 0 || cols == 0 {
             return Ok(None);
@@ -134,6 +136,39 @@ impl Problem {
             &optimum,
         )?;
         Ok(Some(f(&residual)))
+    }
+
+    /// Shortlists price a choice against the optimum without load bounds (the residual graph
+    /// has no lower bounds or spreading penalty), so a configuration with minimum loads or
+    /// spreading is refused, naming the option, rather than priced against the wrong optimum.
+    fn refuse_load_terms(&self) -> Result<(), SuggestError> {
+        if !self.has_load_terms() {
+            return Ok(());
+        }
+        const WHY: &str = "suggest prices each choice against the optimum without load \
+                           bounds; ask for shortlists without min_load and spread, then match \
+                           with them";
+        let error = if self.mentor_min_load().iter().any(|&m| m > 0) {
+            if self.config.min_load > 0 {
+                ConfigError::new(
+                    "min_load",
+                    self.config.min_load,
+                    format!("0 for a shortlist: {WHY}"),
+                )
+            } else {
+                ConfigError::about(
+                    "min_load",
+                    format!("no min_load column values above 0 for a shortlist: {WHY}"),
+                )
+            }
+        } else {
+            ConfigError::new(
+                "spread",
+                self.config.spread,
+                format!("0 for a shortlist: {WHY}"),
+            )
+        };
+        Err(SuggestError::Match(MatchError::Config(error)))
     }
 
     fn suggestion(&self, i: usize, rank: usize, (j, cost, in_optimum): Priced) -> Suggestion {

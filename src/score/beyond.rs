@@ -317,6 +317,10 @@ fn has_column(table: &Table, column: &str) -> bool {
 pub struct EmbeddingComponent {
     mentees: Unit,
     mentors: Unit,
+    /// Per mentee row: no information.
+    mentee_missing: Vec<bool>,
+    /// The mentor side of the product, laid out once.
+    kernel: super::embedding::CosineKernel,
 }
 
 /// What an embedding value is based on.
@@ -379,7 +383,14 @@ impl EmbeddingComponent {
                 }
             },
         };
-        Ok(Some(EmbeddingComponent { mentees, mentors }))
+        let flags = |u: &Unit| u.missing.iter().map(Option::is_some).collect::<Vec<bool>>();
+        let kernel = super::embedding::CosineKernel::new(mentors.rows.view(), flags(&mentors));
+        Ok(Some(EmbeddingComponent {
+            mentee_missing: flags(&mentees),
+            mentees,
+            mentors,
+            kernel,
+        }))
     }
 
     /// The vectors' dimension.
@@ -422,32 +433,25 @@ impl PairComponent for EmbeddingComponent {
         parts.join("; ").replace("is no embedding", "is missing")
     }
 
+    fn block_rows(&self) -> usize {
+        self.kernel.block_rows()
+    }
+
     fn add_block(
         &self,
         first_row: usize,
-        mut block: ArrayViewMut2<'_, f64>,
+        block: ArrayViewMut2<'_, f64>,
         weight: f64,
         neutral: f64,
     ) {
-        let n = block.nrows();
-        let rows = self.mentees.rows.slice(s![first_row..first_row + n, ..]);
-        let mut cos = Array2::<f64>::zeros((n, self.mentors.rows.nrows()));
-        ndarray::linalg::general_mat_mul(1.0, &rows, &self.mentors.rows.t(), 0.0, &mut cos);
-        for (r, (mut out, c)) in block
-            .axis_iter_mut(Axis(0))
-            .zip(cos.axis_iter(Axis(0)))
-            .enumerate()
-        {
-            let row_missing = self.mentees.missing[first_row + r].is_some();
-            for ((cell, &v), miss) in out.iter_mut().zip(c.iter()).zip(&self.mentors.missing) {
-                let value = if row_missing || miss.is_some() {
-                    neutral
-                } else {
-                    v.clamp(0.0, 1.0)
-                };
-                *cell += weight * value;
-            }
-        }
+        let rows = first_row..first_row + block.nrows();
+        self.kernel.add_block(
+            self.mentees.rows.slice(s![rows.clone(), ..]),
+            &self.mentee_missing[rows],
+            block,
+            weight,
+            neutral,
+        );
     }
 }
 

@@ -1,6 +1,15 @@
 //! Bring-your-own embeddings: one vector per person from any model, compared by cosine
-//! similarity, computed as one matrix product of the L2-normalised rows (ndarray's `dot`,
-//! i.e. matrixmultiply), in parallel over blocks of mentee rows.
+//! similarity, computed as matrix products of the L2-normalised rows (ndarray's
+//! `general_mat_mul`, i.e. matrixmultiply), in parallel over large blocks of mentee rows.
+//!
+//! # Speed and determinism
+//! Both matrices are normalised once. The mentor side is kept once as a [`CosineKernel`]: the
+//! unit rows transposed into one contiguous (d × mentors) matrix, which is what the product's
+//! packing reads fastest. Each product covers a block of [`CosineKernel::block_rows`] mentee
+//! rows (hundreds, so the packing of the mentor matrix is amortised over many rows) and writes
+//! through a per-thread scratch buffer into the caller's rows. A cell's value depends only on
+//! its two rows (the product sums over the dimension in the same order whatever the block), so
+//! the result is the same for any block size and thread count.
 //!
 //! # Mapping to [0, 1]
 //! `value = clamp(cos, 0, 1)`, i.e. `max(0, cos)`. Identical directions score 1; orthogonal
@@ -14,7 +23,7 @@
 //! as any missing component), and [`EmbeddingScores`] lists the zero rows so the explanation can
 //! say so. NaN and infinities are errors naming the table, row and column.
 
-use ndarray::{s, Array2, ArrayView2, Axis};
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 use crate::cohort::Role;
@@ -130,6 +139,116 @@ fn normalised(
     Ok((out, zero))
 }
 
+/// The mentor side of the cosine product, prepared once: unit rows transposed into one
+/// contiguous (d × mentors) matrix, and which mentors carry no information.
+#[derive(Debug, Clone)]
+pub struct CosineKernel {
+    mentors_t: Array2<f64>,
+    mentor_missing: Vec<bool>,
+}
+
+/// Cells of one product's scratch buffer: about 8 MB of `f64` per thread.
+const SCRATCH_CELLS: usize = 1 << 20;
+
+impl CosineKernel {
+    /// From the unit-length mentor rows (mentors × d) and the mentors without information.
+    pub fn new(mentors: ArrayView2<'_, f64>, mentor_missing: Vec<bool>) -> CosineKernel {
+        debug_assert_eq!(mentors.nrows(), mentor_missing.len());
+        CosineKernel {
+            mentors_t: mentors.t().as_standard_layout().into_owned(),
+            mentor_missing,
+        }
+    }
+
+    /// Mentors (columns of every block).
+    pub fn mentors(&self) -> usize {
+        self.mentors_t.ncols()
+    }
+
+    /// Mentee rows per product: as many as fit the scratch buffer, from 32 to 512.
+    pub fn block_rows(&self) -> usize {
+        (SCRATCH_CELLS / self.mentors().max(1)).clamp(32, 512)
+    }
+
+    /// `block[r, j] += weight × max(0, cos)` of mentee row `r` of `mentees` (unit rows, one per
+    /// block row) with every mentor `j`; `weight × neutral` where either side carries no
+    /// information (`mentee_missing[r]`, or the mentor's flag).
+    pub fn add_block(
+        &self,
+        mentees: ArrayView2<'_, f64>,
+        mentee_missing: &[bool],
+        mut block: ArrayViewMut2<'_, f64>,
+        weight: f64,
+        neutral: f64,
+    ) {
+        let m = self.mentors();
+        debug_assert_eq!(block.dim(), (mentees.nrows(), m));
+        debug_assert_eq!(mentees.nrows(), mentee_missing.len());
+        if m == 0 {
+            return;
+        }
+        let step = self.block_rows();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            for lo in (0..mentees.nrows()).step_by(step) {
+                let hi = (lo + step).min(mentees.nrows());
+                let cells = (hi - lo) * m;
+                if scratch.len() < cells {
+                    scratch.resize(cells, 0.0);
+                }
+                let mut cos = ArrayViewMut2::from_shape((hi - lo, m), &mut scratch[..cells])
+                    .expect("scratch buffer of the block's shape");
+                let rows = mentees.slice(s![lo..hi, ..]);
+                ndarray::linalg::general_mat_mul(1.0, &rows, &self.mentors_t, 0.0, &mut cos);
+                for (r, (mut out, c)) in block
+                    .slice_mut(s![lo..hi, ..])
+                    .axis_iter_mut(Axis(0))
+                    .zip(cos.axis_iter(Axis(0)))
+                    .enumerate()
+                {
+                    if mentee_missing[lo + r] {
+                        out.iter_mut().for_each(|cell| *cell += weight * neutral);
+                        continue;
+                    }
+                    for ((cell, &v), &miss) in
+                        out.iter_mut().zip(c.iter()).zip(&self.mentor_missing)
+                    {
+                        let value = if miss { neutral } else { v.clamp(0.0, 1.0) };
+                        *cell += weight * value;
+                    }
+                }
+            }
+        });
+    }
+
+    /// `block[r, j] = max(0, cos)` of mentee row `r` with every mentor `j` (`neutral` where
+    /// either side carries no information), the product written straight into `block`.
+    pub fn cosines_into(
+        &self,
+        mentees: ArrayView2<'_, f64>,
+        mentee_missing: &[bool],
+        mut block: ArrayViewMut2<'_, f64>,
+        neutral: f64,
+    ) {
+        debug_assert_eq!(block.dim(), (mentees.nrows(), self.mentors()));
+        ndarray::linalg::general_mat_mul(1.0, &mentees, &self.mentors_t, 0.0, &mut block);
+        for (mut out, &row_missing) in block.axis_iter_mut(Axis(0)).zip(mentee_missing) {
+            if row_missing {
+                out.fill(neutral);
+                continue;
+            }
+            for (cell, &miss) in out.iter_mut().zip(&self.mentor_missing) {
+                *cell = if miss { neutral } else { cell.clamp(0.0, 1.0) };
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// Per-thread scratch for one product (reused across blocks; never read before written).
+    static SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// `max(0, cos)` of every mentee row (n × d) against every mentor row (m × d).
 ///
 /// # Errors
@@ -147,25 +266,29 @@ pub fn cosine_scores(
     }
     let (a, zero_mentees) = normalised(mentees, Role::Mentee)?;
     let (b, zero_mentors) = normalised(mentors, Role::Mentor)?;
-    const ROWS: usize = 256;
-    let bt = b.t();
+    let flags = |n: usize, zero: &[usize]| {
+        let mut f = vec![false; n];
+        zero.iter().for_each(|&i| f[i] = true);
+        f
+    };
+    let mentee_missing = flags(a.nrows(), &zero_mentees);
+    let kernel = CosineKernel::new(b.view(), flags(b.nrows(), &zero_mentors));
+    let rows = kernel.block_rows();
     let mut values = Array2::<f64>::zeros((a.nrows(), b.nrows()));
     values
-        .axis_chunks_iter_mut(Axis(0), ROWS)
+        .axis_chunks_iter_mut(Axis(0), rows)
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, mut block)| {
-            let lo = c * ROWS;
-            let rows = a.slice(s![lo..lo + block.nrows(), ..]);
-            ndarray::linalg::general_mat_mul(1.0, &rows, &bt, 0.0, &mut block);
-            block.mapv_inplace(|v| v.clamp(0.0, 1.0));
+        .for_each(|(c, block)| {
+            let lo = c * rows;
+            let hi = lo + block.nrows();
+            kernel.cosines_into(
+                a.slice(s![lo..hi, ..]),
+                &mentee_missing[lo..hi],
+                block,
+                neutral,
+            );
         });
-    for &i in &zero_mentees {
-        values.row_mut(i).fill(neutral);
-    }
-    for &j in &zero_mentors {
-        values.column_mut(j).fill(neutral);
-    }
     Ok(EmbeddingScores {
         values,
         zero_mentees,

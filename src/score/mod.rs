@@ -457,6 +457,12 @@ pub trait PairComponent: Send + Sync {
     fn missing(&self, _mentee: usize, _mentor: usize) -> String {
         "a value is missing".into()
     }
+    /// Mentee rows per [`PairComponent::add_block`] call this component works best with (a
+    /// matrix product amortises its set-up over many rows). The scoring uses the largest wish of
+    /// its components, at least 32; values do not depend on it.
+    fn block_rows(&self) -> usize {
+        32
+    }
     /// Add `weight × value` (`neutral` where the value is missing) to every cell of `block`,
     /// whose rows are the mentees from `first_row` on and whose columns are all the mentors;
     /// rows of mentees the component does not apply to are left alone. The default calls
@@ -563,14 +569,18 @@ impl<'a> ScoreModel<'a> {
     /// rows. Within a block, mentors are visited in tiles so their features stay in cache while
     /// every row of the block uses them. The caller checks the memory budget first.
     pub fn fill(&self) -> Array2<f64> {
-        const ROWS: usize = 32;
         const COLS: usize = 256;
+        let rows_per_block = self
+            .extras
+            .iter()
+            .map(|e| e.part.block_rows())
+            .fold(32, usize::max);
         let w = self.weights.as_array();
         let (mentees, mentors) = (&self.features.mentees, &self.features.mentors);
         let mut m = Array2::<f64>::zeros((mentees.len(), mentors.len()));
-        m.axis_chunks_iter_mut(Axis(0), ROWS)
+        m.axis_chunks_iter_mut(Axis(0), rows_per_block)
             .into_par_iter()
-            .zip(mentees.par_chunks(ROWS))
+            .zip(mentees.par_chunks(rows_per_block))
             .enumerate()
             .for_each(|(blk, (mut block, rows))| {
                 for (c0, tile) in mentors.chunks(COLS).enumerate() {
@@ -583,11 +593,15 @@ impl<'a> ScoreModel<'a> {
                     }
                 }
                 for e in self.extras {
-                    e.part
-                        .add_block(blk * ROWS, block.view_mut(), e.weight, self.cfg.neutral);
+                    e.part.add_block(
+                        blk * rows_per_block,
+                        block.view_mut(),
+                        e.weight,
+                        self.cfg.neutral,
+                    );
                 }
                 for (r, mut row) in block.axis_iter_mut(Axis(0)).enumerate() {
-                    let i = blk * ROWS + r;
+                    let i = blk * rows_per_block + r;
                     let inv = 1.0 / self.row_weight(i);
                     row.mapv_inplace(|x| x * inv);
                 }
