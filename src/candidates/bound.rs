@@ -28,6 +28,11 @@ use crate::score::availability::{DAYS_SHARE, ROBUST_SHARE, SLOTS_SHARE};
 use crate::score::{goals, language, seniority, skills, total, ScoreModel};
 use rayon::prelude::*;
 
+/// The quick bound of [`ScoreBounds::row`] adds its terms in another order than the score does:
+/// this factor covers the rounding (a sum of a few non-negative terms is off by a few units in
+/// the last place, far below 1e-12 relative).
+const QUICK_MARGIN: f64 = 1.0 + 1e-12;
+
 /// The largest availability value, with the arithmetic of the component (every count at its
 /// target).
 fn availability_max() -> f64 {
@@ -54,7 +59,14 @@ pub struct ScoreBounds<'m, 'a> {
     inv_weight: Vec<f64>,
     /// The built-in weights.
     weights: [f64; crate::score::N_COMPONENTS],
+    /// Per mentor: [`HAS_GOALS`], [`RELATED`], [`HAS_SKILLS`].
+    mentor_flags: Vec<u8>,
+    side: MentorSide,
 }
+
+const HAS_GOALS: u8 = 1;
+const RELATED: u8 = 2;
+const HAS_SKILLS: u8 = 4;
 
 /// Working memory of [`ScoreBounds::row`]: the goal and skill weight each mentor shares with the
 /// current mentee, and what the current mentee's row needs.
@@ -67,6 +79,10 @@ pub struct RowScratch {
     seniority: Vec<f64>,
     /// Weights of the further components that apply to the current mentee, in order.
     extras: Vec<f64>,
+    /// The current mentee's largest availability, language, seniority and further terms,
+    /// weighted and summed (for the quick bound).
+    rest: f64,
+    mark: u32,
 }
 
 /// What the mentor side holds, over all mentors: which components can be missing (neutral) and
@@ -207,9 +223,19 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             no_shared,
             buckets_decide: meeting + 1 >= 2 * crate::features::BUCKET_MINUTES,
             level_id,
-            level_reps: side.levels,
+            level_reps: side.levels.clone(),
             inv_weight,
             weights: w,
+            mentor_flags: f
+                .mentors
+                .iter()
+                .map(|b| {
+                    (u8::from(!b.goals.is_empty()) * HAS_GOALS)
+                        | (u8::from(!b.goals.is_empty() && !b.related_goals.is_empty()) * RELATED)
+                        | (u8::from(!b.skills.is_empty()) * HAS_SKILLS)
+                })
+                .collect(),
+            side,
         }
     }
 
@@ -270,6 +296,8 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             now: 0,
             seniority: Vec::new(),
             extras: Vec::new(),
+            rest: 0.0,
+            mark: 0,
         }
     }
 
@@ -291,6 +319,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             sc.now = 1;
         }
         let mark = sc.now;
+        sc.mark = mark;
         self.prepare_row(i, sc);
         let start = shared.len();
         for &(t, x) in &a.goals {
@@ -326,17 +355,40 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 sc.skill_acc[jj] += cap;
             }
         }
+        let neutral = self.model.cfg.neutral;
+        let w = &self.weights;
+        let goals_missing = a.goals.is_empty() || a.goal_weight <= 0.0;
+        let skills_missing = a.skill_targets.is_empty() || a.skill_target_weight <= 0.0;
+        let inv = self.inv_weight[i];
         for e in &mut shared[start..] {
             let jj = e.0 as usize;
-            e.1 = self.row_bound(i, jj, sc.goal_acc[jj], sc.skill_acc[jj], sc);
+            let fl = self.mentor_flags[jj];
+            let g = if goals_missing || fl & HAS_GOALS == 0 {
+                neutral
+            } else if fl & RELATED != 0 {
+                1.0
+            } else {
+                (sc.goal_acc[jj] / a.goal_weight).min(1.0)
+            };
+            let s = if skills_missing || fl & HAS_SKILLS == 0 {
+                neutral
+            } else {
+                (sc.skill_acc[jj] / a.skill_target_weight).min(1.0)
+            };
+            e.1 = QUICK_MARGIN * (((w[0] * g + w[1] * s) + sc.rest) * inv);
         }
         self.no_shared_bound(i)
     }
 
-    /// An upper bound on the score of mentee `i` with a mentor `j` the last [`ScoreBounds::row`]
-    /// call for `i` did not list (no shared key: nothing shared to add).
-    pub fn unshared_bound(&self, i: usize, j: usize, sc: &RowScratch) -> f64 {
-        self.row_bound(i, j, 0.0, 0.0, sc)
+    /// The bound of [`ScoreBounds::row_bound`] for mentee `i` (the last [`ScoreBounds::row`]
+    /// call) and any mentor `j`: with the weights it shares when [`ScoreBounds::row`] listed it,
+    /// nothing shared otherwise.
+    pub fn refine(&self, i: usize, j: usize, sc: &RowScratch) -> f64 {
+        if sc.stamp[j] == sc.mark {
+            self.row_bound(i, j, sc.goal_acc[j], sc.skill_acc[j], sc)
+        } else {
+            self.row_bound(i, j, 0.0, 0.0, sc)
+        }
     }
 
     fn prepare_row(&self, i: usize, sc: &mut RowScratch) {
@@ -355,6 +407,41 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 sc.extras.push(e.weight);
             }
         }
+        let neutral = cfg.neutral;
+        let side = &self.side;
+        let top = |missing: bool, neutral_possible: bool, present: Option<f64>| {
+            if missing {
+                neutral
+            } else {
+                let m = present.unwrap_or(0.0);
+                if neutral_possible {
+                    m.max(neutral)
+                } else {
+                    m
+                }
+            }
+        };
+        let av = top(
+            a.availability.is_err(),
+            side.availability_missing,
+            side.availability_known.then(availability_max),
+        );
+        let l = top(
+            a.languages.is_empty(),
+            side.no_languages,
+            side.languages.then_some(1.0),
+        );
+        let n = if a.level.is_none() || side.no_level {
+            sc.seniority.iter().fold(neutral, |m, &x| m.max(x))
+        } else {
+            sc.seniority.iter().fold(0.0f64, |m, &x| m.max(x))
+        };
+        let w = &self.weights;
+        let mut rest = w[2] * av + w[3] * l + w[4] * n;
+        for &x in &sc.extras {
+            rest += x * 1.0f64.max(neutral);
+        }
+        sc.rest = rest;
     }
 
     /// The bound of a pair given the goal weight and the (capped) skill weight the mentee shares
@@ -483,13 +570,17 @@ mod tests {
             assert_eq!(ub, b.no_shared_bound(i));
             for j in 0..features.mentors.len() {
                 let s = pair_score(&model, i, j);
-                let rb = match listed.iter().find(|e| e.0 as usize == j) {
-                    Some(e) => e.1,
-                    None => b.unshared_bound(i, j, &sc),
-                };
+                if let Some(e) = listed.iter().find(|e| e.0 as usize == j) {
+                    assert!(
+                        e.1 >= s,
+                        "seed {seed}: quick bound {} < score {s} at ({i}, {j})",
+                        e.1
+                    );
+                }
+                let rb = b.refine(i, j, &sc);
                 assert!(
                     rb >= s,
-                    "seed {seed}: row bound {rb} < score {s} at ({i}, {j})"
+                    "seed {seed}: refined bound {rb} < score {s} at ({i}, {j})"
                 );
                 assert_eq!(
                     listed.iter().any(|e| e.0 as usize == j),

@@ -117,8 +117,8 @@ where
     fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64 {
         self.bounds.row(i, scratch, shared)
     }
-    fn unshared_bound(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {
-        self.bounds.unshared_bound(i, j, scratch)
+    fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {
+        self.bounds.refine(i, j, scratch)
     }
     fn score(&self, i: usize, j: usize) -> Option<f64> {
         let s = pair_score(self.bounds.model(), i, j);

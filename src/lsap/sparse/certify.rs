@@ -319,12 +319,12 @@ pub trait BoundedScores: Sync {
     /// Fresh working memory.
     fn scratch(&self) -> Self::Scratch;
     /// Row `i`: append to `shared` each column `j` (once) whose pair the returned row bound does
-    /// not claim to bound, with an upper bound on the score of `(i, j)`; return an upper bound on
-    /// the score of `(i, j)` for every other column.
+    /// not claim to bound, with a quick upper bound on the score of `(i, j)`; return an upper
+    /// bound on the score of `(i, j)` for every other column.
     fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64;
-    /// An upper bound on the score of `(i, j)` for a column `j` that the last
-    /// [`BoundedScores::row`] call (for this `i`, with this scratch) did not list.
-    fn unshared_bound(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64;
+    /// A tighter (slower) upper bound on the score of `(i, j)`, for any column, after
+    /// [`BoundedScores::row`] for this `i` with this scratch.
+    fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64;
     /// The exact score of `(i, j)` as the oracle of [`certify`] would give it; `None` when the
     /// pair is forbidden.
     fn score(&self, i: usize, j: usize) -> Option<f64>;
@@ -438,7 +438,6 @@ where
                         for &(j, _) in list.iter() {
                             stamp[j as usize] = mark;
                         }
-                        let shared = list.len();
                         if ub >= min_score {
                             for &j in &order {
                                 let jj = j as usize;
@@ -455,9 +454,6 @@ where
                                 }
                             }
                         }
-                        for e in list.iter_mut().skip(shared) {
-                            e.1 = b.unshared_bound(i, e.0 as usize, scratch);
-                        }
                     } else {
                         list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
                     }
@@ -471,8 +467,17 @@ where
                         let kj = kdual(&m.col_count_duals, jj);
                         let k = if coverage { 1 - ks * (ki + kj) } else { 0 };
                         if maximize {
+                            if k < 0 {
+                                continue;
+                            }
                             let tol0 = TOLERANCE * (1.0 + ui.abs() + vj.abs());
-                            if pb < min_score || k < 0 || (k == 0 && s * (pb - ui - vj) <= tol0) {
+                            let out_by =
+                                |pb: f64| pb < min_score || (k == 0 && s * (pb - ui - vj) <= tol0);
+                            // The quick bound first (NaN: none), then the refined one.
+                            if !pb.is_nan() && out_by(pb) {
+                                continue;
+                            }
+                            if out_by(b.refine(i, jj, scratch)) {
                                 continue;
                             }
                         }
