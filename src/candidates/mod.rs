@@ -295,7 +295,10 @@ fn pools(queries: &[Vec<(u32, f32)>], index: &Index, targets: usize, pool: usize
                     });
                     hits.truncate(pool);
                 }
-                let mut out: Vec<u32> = hits.into_iter().map(|h| h.1).collect();
+                // A fresh vector: collecting `hits` in place would keep its whole capacity (every
+                // person touched, 8 bytes each) alive in each pool, O(rows × cols) in all.
+                let mut out: Vec<u32> = Vec::with_capacity(pool.min(targets));
+                out.extend(hits.iter().map(|h| h.1));
                 if out.len() < pool.min(targets) {
                     let missing = pool.min(targets) - out.len();
                     let step = (targets / missing.max(1)).max(1);
