@@ -79,6 +79,65 @@ fn sparse_and_dense_reach_the_same_optimum_across_sizes_and_seeds() {
     assert!(same_pairs * 10 >= runs * 8, "{same_pairs} of {runs}");
 }
 
+/// The certificate rules most pairs out by upper bounds (docs/matching.md, "Certificate") and is
+/// still exact: on cohorts with information missing here and there (the neutral branches of the
+/// bounds) the certified sparse optimum is the dense one, across seeds and objectives.
+#[test]
+fn bounded_certificate_is_exact_and_scores_few_pairs() {
+    for seed in [4, 5, 6, 7] {
+        let mut cohort = generate(&CohortSpec::new(300, 120).seed(seed)).unwrap();
+        for (k, p) in cohort.mentors.people.iter_mut().enumerate() {
+            match k % 9 {
+                0 => p.goals.clear(),
+                1 => p.skills.clear(),
+                2 => p.availability.clear(),
+                3 => p.level = None,
+                _ => {}
+            }
+        }
+        for (k, p) in cohort.mentees.people.iter_mut().enumerate() {
+            match k % 11 {
+                0 => p.goals.clear(),
+                1 => p.languages.clear(),
+                2 => p.availability.clear(),
+                _ => {}
+            }
+        }
+        for objective in [Objective::Coverage, Objective::Score] {
+            for min_score in [0.0, 0.4] {
+                let mut cfg = MatchConfig::default();
+                cfg.objective = objective;
+                cfg.min_score = min_score;
+                let run = |solver| {
+                    let mut cfg = cfg.clone();
+                    cfg.solver = solver;
+                    Problem::new(cohort.clone(), cfg)
+                        .unwrap()
+                        .match_result()
+                        .unwrap()
+                };
+                let (d, s) = (run(SolverChoice::Dense), run(SolverChoice::Sparse));
+                let cert = s.certificate.expect("sparse certificate");
+                assert!(cert.certified, "seed {seed}: {cert:?}");
+                assert_eq!(d.pairs.len(), s.pairs.len(), "seed {seed}");
+                assert!(
+                    close(d.summary.total_score, s.summary.total_score),
+                    "seed {seed} {objective:?} min_score {min_score}: dense {} vs sparse {}",
+                    d.summary.total_score,
+                    s.summary.total_score
+                );
+                assert!(cert.pairs_scored <= cert.pairs_checked);
+                assert!(
+                    cert.pairs_scored * 2 < cert.pairs_checked,
+                    "seed {seed}: {} of {} pairs scored",
+                    cert.pairs_scored,
+                    cert.pairs_checked
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn constraints_min_score_and_pins_are_honoured_by_the_sparse_path() {
     let cohort = generate(&CohortSpec::new(150, 60).seed(9)).unwrap();

@@ -17,6 +17,10 @@
 //!
 //! The size of the lists adapts to the cohort ([`KRule`]).
 
+mod bound;
+
+pub use bound::{RowScratch, ScoreBounds};
+
 use crate::features::PersonFeatures;
 use crate::lsap::{CandidateGraph, LsapError};
 use crate::score::{components, total, ScoreModel};
@@ -88,6 +92,41 @@ pub fn pair_score(model: &ScoreModel<'_>, i: usize, j: usize) -> f64 {
         }
     }
     cell * (1.0 / model.row_weight(i))
+}
+
+/// The scores of a model for [`crate::lsap::certify_bounded`]: the bounds of [`ScoreBounds`],
+/// the exact [`pair_score`], and `keep(i, j, score)` for the pairs allowed (every pair scoring
+/// below `min_score` must be refused by `keep`).
+pub struct Certifier<'b, 'm, 'a, K> {
+    /// The bounds and the model they bound.
+    pub bounds: &'b ScoreBounds<'m, 'a>,
+    /// Whether a pair is allowed.
+    pub keep: K,
+    /// The smallest score `keep` allows (`f64::NEG_INFINITY` when any).
+    pub min_score: f64,
+}
+
+impl<K> crate::lsap::BoundedScores for Certifier<'_, '_, '_, K>
+where
+    K: Fn(usize, usize, f64) -> bool + Sync,
+{
+    type Scratch = bound::RowScratch;
+    fn scratch(&self) -> Self::Scratch {
+        self.bounds.scratch()
+    }
+    fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64 {
+        self.bounds.row(i, scratch, shared)
+    }
+    fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {
+        self.bounds.refine(i, j, scratch)
+    }
+    fn score(&self, i: usize, j: usize) -> Option<f64> {
+        let s = pair_score(self.bounds.model(), i, j);
+        (self.keep)(i, j, s).then_some(s)
+    }
+    fn min_score(&self) -> f64 {
+        self.min_score
+    }
 }
 
 /// Rows `range` of the full score matrix, row-major into `out` (`range.len() × mentors`), the
@@ -256,7 +295,10 @@ fn pools(queries: &[Vec<(u32, f32)>], index: &Index, targets: usize, pool: usize
                     });
                     hits.truncate(pool);
                 }
-                let mut out: Vec<u32> = hits.into_iter().map(|h| h.1).collect();
+                // A fresh vector: collecting `hits` in place would keep its whole capacity (every
+                // person touched, 8 bytes each) alive in each pool, O(rows × cols) in all.
+                let mut out: Vec<u32> = Vec::with_capacity(pool.min(targets));
+                out.extend(hits.iter().map(|h| h.1));
                 if out.len() < pool.min(targets) {
                     let missing = pool.min(targets) - out.len();
                     let step = (targets / missing.max(1)).max(1);

@@ -16,8 +16,9 @@ pub use capacitated::{
 pub use dense::solve_dense;
 pub use input::Instance;
 pub use sparse::{
-    certify, solve_certified, solve_sparse, solve_sparse_from, top_candidates, Budget,
-    CandidateGraph, Certificate, Certified, Check, Violation,
+    certify, certify_bounded, solve_certified, solve_certified_with, solve_sparse,
+    solve_sparse_from, top_candidates, BoundedScores, Budget, CandidateGraph, Certificate,
+    Certified, Check, Violation,
 };
 
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ms, MatchConfig, MatchError, Objective, Problem};
 use crate::fairness::{self, Fairness, FairnessReport};
-use crate::lsap::{solve_certified, Budget, CandidateGraph, CapacitatedOptions, Instance};
+use crate::lsap::{
+    certify_bounded, solve_certified_with, Budget, CandidateGraph, CapacitatedOptions, Instance,
+};
 
 /// What [`Problem::solve_with`] optimises. [`Problem::solve`] takes them from the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,8 +57,13 @@ pub struct Certificate {
     pub certified: bool,
     /// Solve-and-check rounds run (column generation).
     pub rounds: usize,
-    /// Pair checks against the duals, over all rounds.
+    /// Pair checks against the duals, over all rounds: every pair not in the matching, scored
+    /// or ruled out by an upper bound on its score (see docs/matching.md, "Certificate").
     pub pairs_checked: u64,
+    /// Pairs scored exactly by the checks, over all rounds (the others were ruled out by a
+    /// bound).
+    #[serde(default)]
+    pub pairs_scored: u64,
     /// Upper bound on (optimum − total score); 0 when certified.
     pub gap: f64,
     /// Upper bound on the pairs the optimum could add (coverage objective); 0 when certified.
@@ -259,8 +266,11 @@ impl Problem {
                     && self.mask.constraint(i, j).is_none()
                     && pinned[i].binary_search(&(j as u32)).is_err()
             };
-            let oracle = |range: std::ops::Range<usize>, out: &mut [f64]| {
-                crate::candidates::score_rows(&model, range, out, &keep);
+            let bounds = crate::candidates::ScoreBounds::new(&model);
+            let scores = crate::candidates::Certifier {
+                bounds: &bounds,
+                keep,
+                min_score,
             };
             let opts = CapacitatedOptions {
                 maximize: true,
@@ -274,7 +284,10 @@ impl Problem {
                     .map(std::time::Duration::from_secs_f64),
                 ..Budget::default()
             };
-            let c = solve_certified(&oracle, graph, &row, &col, &opts, &budget)?;
+            let check = |m: &crate::lsap::Matching, per_row: usize| {
+                certify_bounded(rows, cols, &scores, m, &opts, per_row)
+            };
+            let c = solve_certified_with(&check, graph, &row, &col, &opts, &budget)?;
             pairs.extend_from_slice(&c.matching.pairs);
             duals = Some(Duals {
                 row: c.matching.row_duals,
@@ -286,6 +299,7 @@ impl Problem {
                 certified: c.certificate.certified,
                 rounds: c.certificate.rounds,
                 pairs_checked: c.certificate.pairs_checked,
+                pairs_scored: c.pairs_scored,
                 gap: c.certificate.gap,
                 coverage_gap: c.certificate.coverage_gap,
                 candidates: c.candidates.nnz() as u64,

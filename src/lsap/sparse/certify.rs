@@ -33,8 +33,11 @@ pub struct Check {
     pub violations: Vec<Violation>,
     /// Number of violating pairs in all (also those not kept).
     pub violating: u64,
-    /// Pairs whose reduced cost was checked (every allowed pair not in the matching).
+    /// Pairs whose reduced cost was checked (every allowed pair not in the matching); for
+    /// [`certify_bounded`], every pair not in the matching, scored or ruled out by a bound.
     pub pairs_checked: u64,
+    /// Pairs scored exactly (all the checked ones for [`certify`]).
+    pub pairs_scored: u64,
     /// Sum of the violations, coverage part: the lexicographic bound is `(coverage_gap, gap)`.
     pub coverage_gap: i64,
     /// Sum of the violations, score part.
@@ -87,6 +90,8 @@ pub struct Certified {
     pub certificate: Certificate,
     /// The candidates it was solved on (the initial ones plus every violator added).
     pub candidates: CandidateGraph,
+    /// Pairs scored exactly over all rounds (at most `certificate.pairs_checked`).
+    pub pairs_scored: u64,
 }
 
 /// Rows per oracle call: about 4 MiB of scores per block.
@@ -150,6 +155,7 @@ where
                 violations: Vec::new(),
                 violating: 0,
                 pairs_checked: 0,
+                pairs_scored: 0,
                 coverage_gap: 0,
                 gap: 0.0,
             };
@@ -172,6 +178,7 @@ where
                         continue;
                     }
                     out.pairs_checked += 1;
+                    out.pairs_scored += 1;
                     let vj = m.col_duals[j];
                     let kj = m.col_count_duals.get(j).copied().unwrap_or(0);
                     // In the objective's sense: value (1, w) maximising, (−1, w) minimising.
@@ -210,6 +217,7 @@ where
         violations: Vec::new(),
         violating: 0,
         pairs_checked: 0,
+        pairs_scored: 0,
         coverage_gap: 0,
         gap: 0.0,
     };
@@ -218,6 +226,7 @@ where
         total.violations.extend(b.violations);
         total.violating += b.violating;
         total.pairs_checked += b.pairs_checked;
+        total.pairs_scored += b.pairs_scored;
         total.coverage_gap += b.coverage_gap;
         total.gap += b.gap;
     }
@@ -243,16 +252,38 @@ pub fn solve_certified<F>(
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
-    let start = Instant::now();
     let (rows, cols) = (candidates.rows(), candidates.cols());
+    let check = |m: &Matching, per_row: usize| certify(rows, cols, oracle, m, opts, per_row);
+    solve_certified_with(&check, candidates, row_capacity, col_capacity, opts, budget)
+}
+
+/// [`solve_certified`] with the check of each round given: `check(matching, per_row)` returns
+/// what [`certify`] (or [`certify_bounded`]) finds for the matching of the round.
+///
+/// # Errors
+/// As [`solve_sparse`] and `check`.
+pub fn solve_certified_with<C>(
+    check: &C,
+    candidates: CandidateGraph,
+    row_capacity: &[u32],
+    col_capacity: &[u32],
+    opts: &CapacitatedOptions,
+    budget: &Budget,
+) -> Result<Certified, LsapError>
+where
+    C: Fn(&Matching, usize) -> Result<Check, LsapError>,
+{
+    let start = Instant::now();
     let mut graph = candidates;
     let mut matching = solve_sparse(&graph, row_capacity, col_capacity, opts)?;
     let mut rounds = 0;
     let mut pairs_checked = 0;
+    let mut pairs_scored = 0;
     loop {
         rounds += 1;
-        let check = certify(rows, cols, oracle, &matching, opts, budget.per_row.max(1))?;
+        let check = check(&matching, budget.per_row.max(1))?;
         pairs_checked += check.pairs_checked;
+        pairs_scored += check.pairs_scored;
         let out_of_budget = rounds >= budget.max_rounds.max(1)
             || budget.time_limit.is_some_and(|t| start.elapsed() >= t);
         if check.violations.is_empty() || out_of_budget {
@@ -267,6 +298,7 @@ where
                     coverage_gap: if certified { 0 } else { check.coverage_gap },
                 },
                 candidates: graph,
+                pairs_scored,
             });
         }
         let extra: Vec<(usize, usize, f64)> = check
@@ -277,4 +309,225 @@ where
         graph = graph.with_pairs(&extra)?;
         matching = solve_sparse_from(&graph, row_capacity, col_capacity, opts, &matching)?;
     }
+}
+
+/// Scores with upper bounds, for [`certify_bounded`]: the certificate then scores only the pairs
+/// the bounds cannot rule out (see docs/matching.md, "Certificate").
+pub trait BoundedScores: Sync {
+    /// Per-thread working memory.
+    type Scratch: Send;
+    /// Fresh working memory.
+    fn scratch(&self) -> Self::Scratch;
+    /// Row `i`: append to `shared` each column `j` (once) whose pair the returned row bound does
+    /// not claim to bound, with a quick upper bound on the score of `(i, j)`; return an upper
+    /// bound on the score of `(i, j)` for every other column.
+    fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64;
+    /// A tighter (slower) upper bound on the score of `(i, j)`, for any column, after
+    /// [`BoundedScores::row`] for this `i` with this scratch.
+    fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64;
+    /// The exact score of `(i, j)` as the oracle of [`certify`] would give it; `None` when the
+    /// pair is forbidden.
+    fn score(&self, i: usize, j: usize) -> Option<f64>;
+    /// Every pair scoring below this is forbidden (`f64::NEG_INFINITY` when none need be).
+    fn min_score(&self) -> f64;
+}
+
+/// Rows per task of [`certify_bounded`].
+const BOUNDED_ROWS: usize = 64;
+
+/// [`certify`] for a maximising problem, scoring only the pairs that upper bounds cannot rule
+/// out; the verdict is the one [`certify`] gives on the same scores (same violators, same
+/// `gap`), only `pairs_scored` differs.
+///
+/// A pair is ruled out when its bound `b` is below [`BoundedScores::min_score`] (the pair is
+/// forbidden), or when its reduced cost computed from `b`, `(b − u_i) − v_j`, is at most the
+/// tolerance of [`certify`] without its `|score|` term (and its coverage part is not positive):
+/// rounding is monotone, so the reduced cost computed from the score is no larger, and
+/// [`certify`] would not flag it. The columns are visited in increasing `(count dual, dual)`, so
+/// for the columns that share nothing with row `i` the ones the row bound cannot rule out are a
+/// prefix of that order, and the walk stops at the first one it rules out. A minimising problem
+/// gets no use of upper bounds: every pair is scored.
+///
+/// # Errors
+/// As [`certify`].
+pub fn certify_bounded<B>(
+    rows: usize,
+    cols: usize,
+    b: &B,
+    m: &Matching,
+    opts: &CapacitatedOptions,
+    per_row: usize,
+) -> Result<Check, LsapError>
+where
+    B: BoundedScores + ?Sized,
+{
+    if m.row_duals.len() != rows || m.col_duals.len() != cols {
+        return Err(LsapError::Shape(format!(
+            "the matching has {} row and {} column duals for a {rows} x {cols} problem",
+            m.row_duals.len(),
+            m.col_duals.len()
+        )));
+    }
+    let mut used: Vec<Vec<u32>> = vec![Vec::new(); rows];
+    for &(r, c) in &m.pairs {
+        if r < rows && c < cols {
+            used[r].push(c as u32);
+        }
+    }
+    used.iter_mut().for_each(|u| u.sort_unstable());
+    let coverage = opts.objective == Objective::Coverage;
+    let maximize = opts.maximize;
+    let (s, ks): (f64, i64) = if maximize { (1.0, 1) } else { (-1.0, -1) };
+    let kdual = |v: &[i64], t: usize| v.get(t).copied().unwrap_or(0);
+    // Columns by increasing (count dual, dual): the order of growing reduced costs.
+    let mut order: Vec<u32> = (0..cols as u32).collect();
+    order.sort_by(|&a, &c| {
+        let (a, c) = (a as usize, c as usize);
+        let ka = if coverage {
+            kdual(&m.col_count_duals, a)
+        } else {
+            0
+        };
+        let kc = if coverage {
+            kdual(&m.col_count_duals, c)
+        } else {
+            0
+        };
+        ka.cmp(&kc)
+            .then(m.col_duals[a].total_cmp(&m.col_duals[c]))
+            .then(a.cmp(&c))
+    });
+    let min_score = b.min_score();
+    let cancel = crate::cancel::current();
+    let empty = || Check {
+        violations: Vec::new(),
+        violating: 0,
+        pairs_checked: 0,
+        pairs_scored: 0,
+        coverage_gap: 0,
+        gap: 0.0,
+    };
+    let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(BOUNDED_ROWS))
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    vec![0u32; cols],
+                    0u32,
+                    Vec::<(u32, f64)>::new(),
+                    b.scratch(),
+                )
+            },
+            |(stamp, now, list, scratch), blk| {
+                cancel.check()?;
+                let mut out = empty();
+                let first = blk * BOUNDED_ROWS;
+                let last = ((blk + 1) * BOUNDED_ROWS).min(rows);
+                for (i, used_i) in used.iter().enumerate().take(last).skip(first) {
+                    *now = now.wrapping_add(1);
+                    if *now == 0 {
+                        stamp.iter_mut().for_each(|x| *x = 0);
+                        *now = 1;
+                    }
+                    let mark = *now;
+                    let (ui, ki) = (m.row_duals[i], kdual(&m.row_count_duals, i));
+                    out.pairs_checked += (cols - used_i.len()) as u64;
+                    list.clear();
+                    if maximize {
+                        let ub = b.row(i, scratch, list);
+                        for &(j, _) in list.iter() {
+                            stamp[j as usize] = mark;
+                        }
+                        if ub >= min_score {
+                            for &j in &order {
+                                let jj = j as usize;
+                                let k = if coverage {
+                                    1 - ks * (ki + kdual(&m.col_count_duals, jj))
+                                } else {
+                                    0
+                                };
+                                if k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0) {
+                                    break;
+                                }
+                                if stamp[jj] != mark {
+                                    list.push((j, f64::NAN));
+                                }
+                            }
+                        }
+                    } else {
+                        list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
+                    }
+                    let mut mine: Vec<Violation> = Vec::new();
+                    for &(j, pb) in list.iter() {
+                        let jj = j as usize;
+                        if jj >= cols || used_i.binary_search(&j).is_ok() {
+                            continue;
+                        }
+                        let vj = m.col_duals[jj];
+                        let kj = kdual(&m.col_count_duals, jj);
+                        let k = if coverage { 1 - ks * (ki + kj) } else { 0 };
+                        if maximize {
+                            if k < 0 {
+                                continue;
+                            }
+                            let tol0 = TOLERANCE * (1.0 + ui.abs() + vj.abs());
+                            let out_by =
+                                |pb: f64| pb < min_score || (k == 0 && s * (pb - ui - vj) <= tol0);
+                            // The quick bound first (NaN: none), then the refined one.
+                            if !pb.is_nan() && out_by(pb) {
+                                continue;
+                            }
+                            if out_by(b.refine(i, jj, scratch)) {
+                                continue;
+                            }
+                        }
+                        let Some(w) = b.score(i, jj) else { continue };
+                        out.pairs_scored += 1;
+                        if !w.is_finite() {
+                            return Err(LsapError::InvalidEntry {
+                                row: i,
+                                col: jj,
+                                value: w,
+                            });
+                        }
+                        let f = s * (w - ui - vj);
+                        let tol = TOLERANCE * (1.0 + w.abs() + ui.abs() + vj.abs());
+                        if k > 0 || (k == 0 && f > tol) {
+                            out.violating += 1;
+                            out.coverage_gap += k;
+                            out.gap += f;
+                            mine.push(Violation {
+                                row: i,
+                                col: jj,
+                                score: w,
+                                coverage: k,
+                                amount: f,
+                            });
+                        }
+                    }
+                    mine.sort_by(|a, c| {
+                        c.coverage
+                            .cmp(&a.coverage)
+                            .then(c.amount.total_cmp(&a.amount))
+                            .then(a.col.cmp(&c.col))
+                    });
+                    mine.truncate(per_row);
+                    mine.sort_by_key(|v| v.col);
+                    out.violations.extend(mine);
+                }
+                Ok(out)
+            },
+        )
+        .collect();
+    let mut total = empty();
+    for block in blocks {
+        let c = block?;
+        total.violations.extend(c.violations);
+        total.violating += c.violating;
+        total.pairs_checked += c.pairs_checked;
+        total.pairs_scored += c.pairs_scored;
+        total.coverage_gap += c.coverage_gap;
+        total.gap += c.gap;
+    }
+    Ok(total)
 }

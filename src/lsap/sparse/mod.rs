@@ -13,7 +13,10 @@ mod certify;
 mod solver;
 mod topk;
 
-pub use certify::{certify, solve_certified, Budget, Certificate, Certified, Check, Violation};
+pub use certify::{
+    certify, certify_bounded, solve_certified, solve_certified_with, BoundedScores, Budget,
+    Certificate, Certified, Check, Violation,
+};
 pub use topk::top_candidates;
 
 use super::capacitated::cost::{Cost, Lex};
