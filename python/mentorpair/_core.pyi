@@ -301,17 +301,19 @@ def history_components(
     mentee_ids: list[str],
     mentor_ids: list[str],
     outcomes: list[float],
-    scoring_json: str = "",
+    options: dict[str, Any] | None = None,
     protected: list[str] = ...,
+    embeddings: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
 ) -> tuple[list[str], list[str], list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Built-in component values of past pairs scored from the cohort tables."""
+    """Component values of past pairs scored from the cohort tables under the match options."""
 
 def synthetic_history(
     mentees: _TableSource,
     mentors: _TableSource,
     spec_json: str,
-    scoring_json: str = "",
+    options: dict[str, Any] | None = None,
     protected: list[str] = ...,
+    embeddings: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
 ) -> tuple[list[str], list[str], list[str], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """A seeded outcome history (components, mentee ids, mentor ids, outcomes, values)."""
 

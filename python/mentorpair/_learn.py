@@ -20,15 +20,17 @@ from ._match import TableLike, _source
 #: Columns a history frame must have besides one column per component.
 HISTORY_COLUMNS = ("mentee_id", "mentor_id", "outcome")
 
-_SCORING_KEYS = (
-    "reference_date",
-    "meeting_minutes",
-    "cadence_weeks",
-    "min_block_minutes",
-    "seniority_gap",
-    "full_credit_skill_lead",
-    "neutral",
-)
+
+def _frame_options(options: Mapping[str, Any], function: str) -> tuple[dict[str, Any], Any]:
+    """The match options the user set, in the core's form, and the embedding matrices (if any):
+    the same reading as :class:`mentorpair.Problem`'s."""
+    from ._match import _core_options, _embeddings
+    from ._options import check_keywords
+
+    check_keywords(options, function)
+    opts = {k: v for k, v in options.items() if v is not None and k != "protected"}
+    opts = _core_options(opts)
+    return opts, _embeddings(opts.pop("embeddings", None))
 
 
 def _float_matrix(m: Any, name: str) -> np.ndarray:
@@ -174,7 +176,7 @@ def fit_weights(
     holdout: float | None = None,
     seed: int | None = None,
     protected: Sequence[str] = (),
-    **scoring: Any,
+    **options: Any,
 ) -> WeightFit:
     """Learn component weights from past pairs and their outcomes.
 
@@ -187,8 +189,10 @@ def fit_weights(
       and ``goals_text``, ``embedding``, ``open_doors``, ``two_way`` when the tables have their
       columns (``goals_text``; ``embedding``; ``network`` and ``target_areas``;
       ``learning_goals`` and skills), whatever their match weight. ``fit.weights`` can go
-      straight to ``match(weights=fit.weights)``. ``scoring`` takes the scoring options of
-      :func:`match`, e.g. ``reference_date``; or
+      straight to ``match(weights=fit.weights)``. ``options`` are those of :func:`match`
+      (``reference_date``, ``taxonomy``, ``text_language``, ``criteria``, ``history`` of earlier
+      rounds, ``embeddings=(A, B)``...), read as :class:`mentorpair.Problem` reads them, so the
+      components are exactly the ones matching scores; or
     - ``components``: a DataFrame with one column per component value in [0, 1], row-aligned
       with ``history``, or the names of such columns already in ``history``.
 
@@ -205,22 +209,20 @@ def fit_weights(
     if components is None:
         if mentees is None or mentors is None:
             raise ValueError("give the cohort tables (mentees, mentors) or a components= frame")
-        unknown = sorted(set(scoring) - set(_SCORING_KEYS))
-        if unknown:
-            raise ValueError(f"unknown scoring option(s) {unknown}; known: {list(_SCORING_KEYS)}")
-        cfg = {k: (v.isoformat()[:10] if hasattr(v, "isoformat") else v) for k, v in scoring.items()}
+        opts, embeddings = _frame_options(options, "fit_weights")
         names, mentee_ids, mentor_ids, outcomes, values = _core.history_components(
             _source(mentees, "mentees"),
             _source(mentors, "mentors"),
             mentee_ids,
             mentor_ids,
             outcomes.tolist(),
-            json.dumps(cfg),
+            opts,
             [str(p) for p in protected],
+            embeddings,
         )
     else:
-        if scoring:
-            raise ValueError(f"scoring options {sorted(scoring)} apply only with mentees/mentors tables")
+        if options:
+            raise ValueError(f"match options {sorted(options)} apply only with mentees/mentors tables")
         frame = history[list(components)] if not isinstance(components, pd.DataFrame) else components
         if len(frame) != len(history):
             raise ValueError(
@@ -244,7 +246,7 @@ def history(
     scale: str = "binary",
     strength: float | None = None,
     protected: Sequence[str] = (),
-    **scoring: Any,
+    **options: Any,
 ) -> pd.DataFrame:
     """A seeded outcome history of ``n_pairs`` distinct random pairs of the cohort.
 
@@ -263,13 +265,14 @@ def history(
     }
     if strength is not None:
         spec["strength"] = float(strength)
-    cfg = {k: (v.isoformat()[:10] if hasattr(v, "isoformat") else v) for k, v in scoring.items()}
+    opts, embeddings = _frame_options(options, "history")
     names, mentee_ids, mentor_ids, outcomes, values = _core.synthetic_history(
         _source(mentees, "mentees"),
         _source(mentors, "mentors"),
         json.dumps(spec),
-        json.dumps(cfg),
+        opts,
         [str(p) for p in protected],
+        embeddings,
     )
     out = pd.DataFrame({"mentee_id": mentee_ids, "mentor_id": mentor_ids, "outcome": outcomes})
     out["outcome"] = out["outcome"].astype("int64")

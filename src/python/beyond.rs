@@ -6,12 +6,14 @@ use pyo3::prelude::*;
 
 use super::errors::{CoreError, MentorpairError};
 use super::matching::{read_cohort, Source};
+use super::options::options_value;
+use super::problem::Matrix;
 use super::threads::run_detached;
 
 use crate::learn::{self, FitOptions, HistoryFrame};
+use crate::problem::MatchConfig;
 use crate::score::embedding;
 use crate::score::text::{TextConfig, TextIndex};
-use crate::score::ScoreConfig;
 use crate::synthetic::history::{self, HistorySpec};
 
 fn value_error(e: impl std::fmt::Display) -> PyErr {
@@ -134,9 +136,10 @@ fn fit_weights_frame(
     })??)
 }
 
-/// The built-in component values of past pairs, scored from the cohort tables of that time.
+/// The component values of past pairs, scored from the cohort tables of that time under the
+/// match options the user set (a dict, as `Problem` takes them) and optional embedding matrices.
 #[pyfunction]
-#[pyo3(signature = (mentees, mentors, mentee_ids, mentor_ids, outcomes, scoring_json="", protected=Vec::new()))]
+#[pyo3(signature = (mentees, mentors, mentee_ids, mentor_ids, outcomes, options=None, protected=Vec::new(), embeddings=None))]
 #[allow(clippy::too_many_arguments)]
 fn history_components<'py>(
     py: Python<'py>,
@@ -145,43 +148,60 @@ fn history_components<'py>(
     mentee_ids: Vec<String>,
     mentor_ids: Vec<String>,
     outcomes: Vec<f64>,
-    scoring_json: &str,
+    options: Option<&Bound<'py, PyAny>>,
     protected: Vec<String>,
+    embeddings: Option<(Matrix<'py>, Matrix<'py>)>,
 ) -> PyResult<FrameOut<'py>> {
-    let cfg: ScoreConfig = parse(scoring_json, "scoring options")?;
+    let options = options_value(options)?;
+    let input = embedding_input(&embeddings);
     let frame = run_detached(py, || {
-        cfg.validate()?;
+        let config = MatchConfig::from_options(options)?;
         let cohort = read_cohort(&mentees, &mentors, &protected)?;
-        Ok::<_, CoreError>(learn::frame::component_frame(
+        Ok::<_, CoreError>(learn::frame::component_frame_with(
             &cohort,
             &mentee_ids,
             &mentor_ids,
             &outcomes,
-            &cfg,
+            &config,
+            input.as_ref(),
         )?)
     })??;
     Ok(frame_out(py, frame))
 }
 
-/// A seeded outcome history of the cohort under a `HistorySpec` (JSON).
+/// A seeded outcome history of the cohort under a `HistorySpec` (JSON), with the components
+/// the match options (a dict) and optional embedding matrices give.
 #[pyfunction]
-#[pyo3(signature = (mentees, mentors, spec_json, scoring_json="", protected=Vec::new()))]
+#[pyo3(signature = (mentees, mentors, spec_json, options=None, protected=Vec::new(), embeddings=None))]
 fn synthetic_history<'py>(
     py: Python<'py>,
     mentees: Source,
     mentors: Source,
     spec_json: &str,
-    scoring_json: &str,
+    options: Option<&Bound<'py, PyAny>>,
     protected: Vec<String>,
+    embeddings: Option<(Matrix<'py>, Matrix<'py>)>,
 ) -> PyResult<FrameOut<'py>> {
     let spec: HistorySpec = parse(spec_json, "history spec")?;
-    let cfg: ScoreConfig = parse(scoring_json, "scoring options")?;
+    let options = options_value(options)?;
+    let input = embedding_input(&embeddings);
     let frame = run_detached(py, || {
-        cfg.validate()?;
+        let config = MatchConfig::from_options(options)?;
         let cohort = read_cohort(&mentees, &mentors, &protected)?;
-        history::history(&cohort, &spec, &cfg).map_err(|e| CoreError::Other(e.to_string()))
+        history::history_with(&cohort, &spec, &config, input.as_ref())
+            .map_err(|e| CoreError::Other(e.to_string()))
     })??;
     Ok(frame_out(py, frame))
+}
+
+fn embedding_input<'a>(
+    m: &'a Option<(Matrix<'_>, Matrix<'_>)>,
+) -> Option<crate::score::beyond::EmbeddingInput<'a>> {
+    m.as_ref()
+        .map(|(a, b)| crate::score::beyond::EmbeddingInput {
+            mentees: a.view(),
+            mentors: b.view(),
+        })
 }
 
 /// Tag -> group rows (JSON list of `{"tag", "group", "credit"?}`) as taxonomy groups (JSON);

@@ -41,7 +41,7 @@ pub(super) enum Matrix<'py> {
 }
 
 impl Matrix<'_> {
-    fn view(&self) -> crate::score::beyond::EmbeddingView<'_> {
+    pub(super) fn view(&self) -> crate::score::beyond::EmbeddingView<'_> {
         use crate::score::beyond::EmbeddingView;
         match self {
             Matrix::F64(m) => EmbeddingView::F64(m.as_array()),

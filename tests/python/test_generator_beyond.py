@@ -107,3 +107,29 @@ def test_fit_weights_from_tables_learns_every_component_and_recovers_the_truth()
         mentees, mentors, weights=fit.weights, protected=["gender", "age_band"], reference_date=DATE
     )
     assert r is not None
+
+
+def test_history_and_fit_weights_read_every_match_option() -> None:
+    """Match options beyond scoring (here a taxonomy) reach the learning frame: its component
+    values are the ones matching's explanation gives under the same options."""
+    mentees, mentors = cohort(40, 15, seed=2)
+    taxonomy = pd.DataFrame(
+        {"tag": ["leadership", "public speaking", "writing"], "group": ["voice", "voice", "voice"]}
+    )
+    opts: dict[str, object] = {"reference_date": "2026-03-02", "taxonomy": taxonomy}
+    protected = list(mentorpair.synthetic.PROTECTED)
+    h = history(mentees, mentors, 300, {"goals": 1.0, "availability": 0.5}, seed=1, protected=protected, **opts)
+    plain = history(mentees, mentors, 300, {"goals": 1.0, "availability": 0.5}, seed=1, protected=protected)
+    assert h["mentee_id"].tolist() == plain["mentee_id"].tolist()  # the same seeded pairs
+    assert h["mentor_id"].tolist() == plain["mentor_id"].tolist()
+    assert (h["goals"] > plain["goals"] + 1e-12).any(), "the taxonomy gives related goals credit"
+    assert (h["goals"] >= plain["goals"] - 1e-12).all()
+    problem = mentorpair.Problem(mentees, mentors, protected=protected, **opts)  # type: ignore[arg-type]
+    for row in h.head(25).itertuples():
+        explained = problem.explain(row.mentee_id, row.mentor_id)["explanation"]["components"]
+        goals = next(c["value"] for c in explained if c["component"] == "goals")
+        assert row.goals == pytest.approx(0.0 if goals is None else goals, abs=1e-12)
+    fit = mentorpair.fit_weights(h[["mentee_id", "mentor_id", "outcome"]], mentees, mentors, protected=protected, **opts)
+    assert fit.weights["goals"] > 0
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        mentorpair.fit_weights(h, mentees, mentors, colour="red")
