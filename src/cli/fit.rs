@@ -13,7 +13,7 @@ use crate::cohort::{Cohort, Role};
 use crate::io as table_io;
 use crate::io::history::{HistoryCells, HistoryError};
 use crate::learn::{self, FitOptions, HistoryFrame, OutcomeScale, WeightFit};
-use crate::score::{Component, ScoreConfig};
+use crate::score::Component;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum ScaleArg {
@@ -42,7 +42,8 @@ pub(super) struct FitArgs {
     /// Component columns already in the history (comma-separated), instead of the tables.
     #[arg(long, value_delimiter = ',', conflicts_with_all = ["mentees", "mentors"])]
     components: Vec<String>,
-    /// A match config TOML whose `[scoring]` options are used to score the past pairs.
+    /// A match config TOML (as `match --config` reads it): its options (scoring, taxonomy, text,
+    /// criteria, history...) score the past pairs as matching would.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Outcome scale (default: binary when every outcome is 0 or 1, else rating).
@@ -116,38 +117,40 @@ pub(super) fn weights_toml(fit: &WeightFit) -> String {
 }
 
 pub(super) fn run<W: Write>(args: &FitArgs, out: &mut Out<W>) -> Result<(), CliError> {
-    let scoring = match &args.config {
-        None => ScoreConfig::default(),
+    let (config, protected) = match &args.config {
+        None => (crate::problem::MatchConfig::default(), Vec::new()),
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read", e))?;
             output::parse_config(&text)
                 .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?
-                .0
-                .scoring
         }
     };
-    scoring
-        .validate()
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut protected_columns = args.protected.clone();
+    for p in protected {
+        if !protected_columns.contains(&p) {
+            protected_columns.push(p);
+        }
+    }
     let input = |e: learn::LearnError| CliError::Input(format!("{}: {e}", args.history.display()));
     let frame = match (&args.mentees, &args.mentors) {
         (Some(e), Some(m)) => {
             let h = read_history(&args.history, &[])?;
             let read = |role, p: &Path| {
-                table_io::read_path(role, p, &args.protected)
+                table_io::read_path(role, p, &protected_columns)
                     .map_err(|e| CliError::Input(e.to_string()))
             };
             let cohort = Cohort {
                 mentees: read(Role::Mentee, e)?,
                 mentors: read(Role::Mentor, m)?,
             };
-            learn::frame::component_frame(
+            learn::frame::component_frame_with(
                 &cohort,
                 &h.mentee_ids,
                 &h.mentor_ids,
                 &h.outcomes,
-                &scoring,
+                &config,
+                None,
             )
             .map_err(input)?
         }
