@@ -228,6 +228,15 @@ impl Table {
             protected: Protected::default(),
         }
     }
+
+    /// Each person's row by id.
+    pub fn row_index(&self) -> std::collections::HashMap<String, usize> {
+        self.people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect()
+    }
 }
 
 /// A programme's participants: the mentee table and the mentor table.

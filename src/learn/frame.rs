@@ -72,14 +72,7 @@ impl ComponentSet {
         let wishes = crate::wishes::Wishes::read(cohort)?;
         let criteria = crate::criteria::prepare(cohort, &config.criteria, score::builtin_name)?;
         let rounds = {
-            let index = |people: &[crate::cohort::Person]| -> HashMap<String, usize> {
-                people
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p.id.clone(), i))
-                    .collect()
-            };
-            let (rows, cols) = (index(&cohort.mentees.people), index(&cohort.mentors.people));
+            let (rows, cols) = (cohort.mentees.row_index(), cohort.mentors.row_index());
             crate::io::history::Rounds::resolve(
                 &config.history,
                 n_mentees,
@@ -245,14 +238,7 @@ pub fn component_frame_with(
             });
         }
     }
-    let index = |people: &[crate::cohort::Person]| -> HashMap<String, usize> {
-        people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect()
-    };
-    let (e_idx, m_idx) = (index(&cohort.mentees.people), index(&cohort.mentors.people));
+    let (e_idx, m_idx) = (cohort.mentees.row_index(), cohort.mentors.row_index());
     let mut pairs = Vec::with_capacity(rows);
     for r in 0..rows {
         let look = |map: &HashMap<String, usize>, id: &String, column, table| {

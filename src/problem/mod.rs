@@ -75,7 +75,7 @@ use ndarray::CowArray;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::{Cohort, Table};
+use crate::cohort::Cohort;
 use crate::constraints::{self, UnknownPair};
 use crate::fairness::{AuditOptions, AuditReport, FairnessError};
 use crate::features::Features;
@@ -131,14 +131,6 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
-fn index(t: &Table) -> HashMap<String, usize> {
-    t.people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
-        .collect()
-}
-
 impl Problem {
     /// Validate `config`, then build the features, the scores, the mask and the pins of `cohort`.
     ///
@@ -171,7 +163,7 @@ impl Problem {
         let wishes = crate::wishes::Wishes::read(&cohort)?;
         let criteria = crate::criteria::prepare(&cohort, &config.criteria, score::builtin_name)?;
         let rounds = {
-            let (rows, cols) = (index(&cohort.mentees), index(&cohort.mentors));
+            let (rows, cols) = (cohort.mentees.row_index(), cohort.mentors.row_index());
             crate::io::history::Rounds::resolve(
                 &config.history,
                 cohort.mentees.people.len(),
@@ -290,8 +282,8 @@ impl Problem {
             (scores, mask)
         };
         let mut problem = Problem {
-            mentee_rows: index(&cohort.mentees),
-            mentor_cols: index(&cohort.mentors),
+            mentee_rows: cohort.mentees.row_index(),
+            mentor_cols: cohort.mentors.row_index(),
             cohort,
             config,
             features,

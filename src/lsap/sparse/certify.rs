@@ -99,6 +99,26 @@ pub(super) fn block_rows(cols: usize) -> usize {
     ((1 << 19) / cols.max(1)).clamp(1, 4096)
 }
 
+/// Each row's matched columns, sorted (what both certificates skip), after checking that the
+/// matching's duals fit the shape.
+fn used_columns(rows: usize, cols: usize, m: &Matching) -> Result<Vec<Vec<u32>>, LsapError> {
+    if m.row_duals.len() != rows || m.col_duals.len() != cols {
+        return Err(LsapError::Shape(format!(
+            "the matching has {} row and {} column duals for a {rows} x {cols} problem",
+            m.row_duals.len(),
+            m.col_duals.len()
+        )));
+    }
+    let mut used: Vec<Vec<u32>> = vec![Vec::new(); rows];
+    for &(r, c) in &m.pairs {
+        if r < rows && c < cols {
+            used[r].push(c as u32);
+        }
+    }
+    used.iter_mut().for_each(|u| u.sort_unstable());
+    Ok(used)
+}
+
 /// Check every pair of a `rows × cols` problem against the duals of `m`.
 ///
 /// `oracle(range, out)` writes the scores of rows `range` into `out` (row-major, `range.len() ×
@@ -121,20 +141,7 @@ pub fn certify<F>(
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
-    if m.row_duals.len() != rows || m.col_duals.len() != cols {
-        return Err(LsapError::Shape(format!(
-            "the matching has {} row and {} column duals for a {rows} x {cols} problem",
-            m.row_duals.len(),
-            m.col_duals.len()
-        )));
-    }
-    let mut used: Vec<Vec<u32>> = vec![Vec::new(); rows];
-    for &(r, c) in &m.pairs {
-        if r < rows && c < cols {
-            used[r].push(c as u32);
-        }
-    }
-    used.iter_mut().for_each(|u| u.sort_unstable());
+    let used = used_columns(rows, cols, m)?;
     let coverage = opts.objective == Objective::Coverage;
     let (s, bad) = if opts.maximize {
         (1.0, f64::INFINITY)
@@ -361,20 +368,7 @@ pub fn certify_bounded<B>(
 where
     B: BoundedScores + ?Sized,
 {
-    if m.row_duals.len() != rows || m.col_duals.len() != cols {
-        return Err(LsapError::Shape(format!(
-            "the matching has {} row and {} column duals for a {rows} x {cols} problem",
-            m.row_duals.len(),
-            m.col_duals.len()
-        )));
-    }
-    let mut used: Vec<Vec<u32>> = vec![Vec::new(); rows];
-    for &(r, c) in &m.pairs {
-        if r < rows && c < cols {
-            used[r].push(c as u32);
-        }
-    }
-    used.iter_mut().for_each(|u| u.sort_unstable());
+    let used = used_columns(rows, cols, m)?;
     let coverage = opts.objective == Objective::Coverage;
     let maximize = opts.maximize;
     let (s, ks): (f64, i64) = if maximize { (1.0, 1) } else { (-1.0, -1) };
