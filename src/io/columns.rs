@@ -248,12 +248,12 @@ impl RawCells for ColumnCells<'_> {
             return cells[row].as_deref();
         }
         match &self.sources[col] {
-            ColumnSource::Values(ColumnValues::Text(v)) => trimmed(v[row].as_deref()),
-            #[cfg(feature = "arrow")]
-            ColumnSource::Owned(ColumnValues::Text(v)) => trimmed(v[row].as_deref()),
             #[cfg(feature = "arrow")]
             ColumnSource::Strings(s) => trimmed(s.get(row)),
-            _ => None,
+            source => match source.values() {
+                Some(ColumnValues::Text(v)) => trimmed(v[row].as_deref()),
+                _ => None,
+            },
         }
     }
 
