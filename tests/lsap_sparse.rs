@@ -2,8 +2,8 @@
 //! edges), against brute force on tiny instances, warm restarts, and the certificate.
 
 use mentorpair::lsap::{
-    certify, solve_capacitated, solve_certified, solve_sparse, solve_sparse_from, Budget,
-    CandidateGraph, CapacitatedOptions, Matching, Objective,
+    certify, certify_against, solve_capacitated, solve_certified, solve_sparse, solve_sparse_from,
+    Budget, CandidateGraph, CapacitatedOptions, Matching, Objective,
 };
 use ndarray::Array2;
 use proptest::prelude::*;
@@ -248,4 +248,52 @@ fn graph_construction_rejects_bad_input() {
     assert_eq!(g.score(1, 2), Some(0.5));
     assert_eq!(g.score(0, 2), None);
     assert!(solve_sparse(&g, &[1], &[1, 1, 1], &CapacitatedOptions::default()).is_err());
+}
+
+/// `near` lists, per row, the best pairs that neither violate nor are candidates yet, recomputed
+/// here from the duals directly (score objective, so the coverage part is 0).
+#[test]
+fn near_pairs_are_each_rows_best_non_violating_non_candidates() {
+    for seed in 0..8u64 {
+        let (n, m) = (40, 25);
+        let w = mentorpair::lsap::instances::mentor_like(n, m, seed);
+        let (rc, cc) = (vec![1u32; n], vec![2u32; m]);
+        let o = opts(true, false);
+        let g = top_k(&w, 3);
+        let s = solve_sparse(&g, &rc, &cc, &o).unwrap();
+        let oracle = |rows: std::ops::Range<usize>, out: &mut [f64]| {
+            for (t, i) in rows.enumerate() {
+                out[t * m..(t + 1) * m].copy_from_slice(w.row(i).as_slice().unwrap());
+            }
+        };
+        let per_row = 2;
+        let check = certify_against(n, m, &oracle, &s, &o, per_row, Some(&g)).unwrap();
+        let plain = certify(n, m, &oracle, &s, &o, per_row).unwrap();
+        assert_eq!(
+            check.violations, plain.violations,
+            "near does not change the violators"
+        );
+        for i in 0..n {
+            let mut expect: Vec<(f64, usize)> = (0..m)
+                .filter(|&j| g.score(i, j).is_none())
+                .filter(|&j| !s.pairs.contains(&(i, j)))
+                .map(|j| (w[[i, j]] - s.row_duals[i] - s.col_duals[j], j))
+                .filter(|&(f, _)| f <= 1e-9 * (1.0 + w[[i, 0]].abs()))
+                .collect();
+            expect.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut want: Vec<usize> = expect.iter().take(per_row).map(|e| e.1).collect();
+            want.sort_unstable();
+            let got: Vec<usize> = check
+                .near
+                .iter()
+                .filter(|v| v.row == i)
+                .map(|v| v.col)
+                .collect();
+            assert_eq!(got, want, "seed {seed} row {i}");
+            for v in check.near.iter().filter(|v| v.row == i) {
+                assert!(v.amount <= 1e-9 && v.coverage == 0);
+                assert_eq!(v.score, w[[i, v.col]]);
+            }
+        }
+    }
 }

@@ -16,9 +16,9 @@ pub use capacitated::{
 pub use dense::solve_dense;
 pub use input::Instance;
 pub use sparse::{
-    certify, certify_bounded, solve_certified, solve_certified_with, solve_sparse,
-    solve_sparse_from, top_candidates, BoundedScores, Budget, CandidateGraph, Certificate,
-    Certified, Check, Violation,
+    certify, certify_against, certify_bounded, certify_bounded_against, solve_certified,
+    solve_certified_with, solve_sparse, solve_sparse_from, top_candidates, BoundedScores, Budget,
+    CandidateGraph, Certificate, Certified, Check, Violation,
 };
 
 use serde::{Deserialize, Serialize};

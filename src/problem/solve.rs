@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{ms, MatchConfig, MatchError, Objective, Problem};
 use crate::fairness::{self, Fairness, FairnessReport};
 use crate::lsap::{
-    certify_bounded, solve_certified_with, Budget, CandidateGraph, CapacitatedOptions, Instance,
+    certify_bounded_against, solve_certified_with, Budget, CandidateGraph, CapacitatedOptions,
+    Instance,
 };
 
 /// What [`Problem::solve_with`] optimises. [`Problem::solve`] takes them from the configuration.
@@ -284,8 +285,8 @@ impl Problem {
                     .map(std::time::Duration::from_secs_f64),
                 ..Budget::default()
             };
-            let check = |m: &crate::lsap::Matching, per_row: usize| {
-                certify_bounded(rows, cols, &scores, m, &opts, per_row)
+            let check = |m: &crate::lsap::Matching, g: &CandidateGraph, per_row: usize| {
+                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, Some(g))
             };
             let c = solve_certified_with(&check, graph, &row, &col, &opts, &budget)?;
             pairs.extend_from_slice(&c.matching.pairs);

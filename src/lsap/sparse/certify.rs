@@ -38,6 +38,12 @@ pub struct Check {
     pub pairs_checked: u64,
     /// Pairs scored exactly (all the checked ones for [`certify`]).
     pub pairs_scored: u64,
+    /// Each row's best pairs that do not violate (at most `per_row`, by row then column), among
+    /// the pairs scored exactly: the pairs most likely to violate after the next solve moves the
+    /// duals. [`solve_certified_with`] adds them to the candidates with the violators, so fewer
+    /// rounds (each a pass over every pair) are needed. `amount` is their (non-positive)
+    /// reduced cost.
+    pub near: Vec<Violation>,
     /// Sum of the violations, coverage part: the lexicographic bound is `(coverage_gap, gap)`.
     pub coverage_gap: i64,
     /// Sum of the violations, score part.
@@ -119,6 +125,51 @@ fn used_columns(rows: usize, cols: usize, m: &Matching) -> Result<Vec<Vec<u32>>,
     Ok(used)
 }
 
+/// The reduced cost of pair `(i, j)` scoring `w` against the duals of `m`, in the objective's
+/// sense (so positive means "better"): `(coverage part, score part, violates)`. A pair violates
+/// when its reduced cost is lexicographically positive beyond [`TOLERANCE`] (relative to the
+/// magnitudes involved). `i` and `j` must be in range of the duals.
+fn reduced(
+    m: &Matching,
+    opts: &CapacitatedOptions,
+    i: usize,
+    j: usize,
+    w: f64,
+) -> (i64, f64, bool) {
+    let (s, ks): (f64, i64) = if opts.maximize { (1.0, 1) } else { (-1.0, -1) };
+    let (ui, vj) = (m.row_duals[i], m.col_duals[j]);
+    let k = if opts.objective == Objective::Coverage {
+        let ki = m.row_count_duals.get(i).copied().unwrap_or(0);
+        let kj = m.col_count_duals.get(j).copied().unwrap_or(0);
+        1 - ks * (ki + kj)
+    } else {
+        0
+    };
+    let f = s * (w - ui - vj);
+    let tol = TOLERANCE * (1.0 + w.abs() + ui.abs() + vj.abs());
+    (k, f, k > 0 || (k == 0 && f > tol))
+}
+
+/// Whether `(i, j)` is among `candidates`.
+fn is_candidate(candidates: Option<&CandidateGraph>, i: usize, j: usize) -> bool {
+    candidates.is_some_and(|g| g.row(i).0.binary_search(&(j as u32)).is_ok())
+}
+
+/// The best `per_row` of one row's non-violating pairs (largest reduced cost, then lowest
+/// column), appended to `out` by column.
+fn keep_near(mut row: Vec<Violation>, per_row: usize, out: &mut Vec<Violation>) {
+    let best = |a: &Violation, c: &Violation| c.amount.total_cmp(&a.amount).then(a.col.cmp(&c.col));
+    if row.len() > per_row {
+        if per_row == 0 {
+            return;
+        }
+        row.select_nth_unstable_by(per_row - 1, best);
+        row.truncate(per_row);
+    }
+    row.sort_by_key(|v| v.col);
+    out.extend(row);
+}
+
 /// Check every pair of a `rows × cols` problem against the duals of `m`.
 ///
 /// `oracle(range, out)` writes the scores of rows `range` into `out` (row-major, `range.len() ×
@@ -141,14 +192,32 @@ pub fn certify<F>(
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
+    certify_against(rows, cols, oracle, m, opts, per_row, None)
+}
+
+/// [`certify`], with the candidates `m` was solved on: [`Check::near`] then lists only pairs
+/// that are not candidates yet.
+///
+/// # Errors
+/// As [`certify`].
+pub fn certify_against<F>(
+    rows: usize,
+    cols: usize,
+    oracle: &F,
+    m: &Matching,
+    opts: &CapacitatedOptions,
+    per_row: usize,
+    candidates: Option<&CandidateGraph>,
+) -> Result<Check, LsapError>
+where
+    F: Fn(Range<usize>, &mut [f64]) + Sync,
+{
     let used = used_columns(rows, cols, m)?;
-    let coverage = opts.objective == Objective::Coverage;
-    let (s, bad) = if opts.maximize {
-        (1.0, f64::INFINITY)
+    let bad = if opts.maximize {
+        f64::INFINITY
     } else {
-        (-1.0, f64::NEG_INFINITY)
+        f64::NEG_INFINITY
     };
-    let ks: i64 = if opts.maximize { 1 } else { -1 };
     let cancel = crate::cancel::current();
     let br = block_rows(cols);
     let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(br))
@@ -163,16 +232,14 @@ where
                 violating: 0,
                 pairs_checked: 0,
                 pairs_scored: 0,
+                near: Vec::new(),
                 coverage_gap: 0,
                 gap: 0.0,
             };
             for (di, row) in buf.chunks_exact(cols.max(1)).enumerate() {
                 let i = range.start + di;
-                let (ui, ki) = (
-                    m.row_duals[i],
-                    m.row_count_duals.get(i).copied().unwrap_or(0),
-                );
                 let mut mine: Vec<Violation> = Vec::new();
+                let mut near: Vec<Violation> = Vec::new();
                 for (j, &w) in row.iter().enumerate() {
                     if w == bad {
                         return Err(LsapError::InvalidEntry {
@@ -186,13 +253,8 @@ where
                     }
                     out.pairs_checked += 1;
                     out.pairs_scored += 1;
-                    let vj = m.col_duals[j];
-                    let kj = m.col_count_duals.get(j).copied().unwrap_or(0);
-                    // In the objective's sense: value (1, w) maximising, (−1, w) minimising.
-                    let k = if coverage { 1 - ks * (ki + kj) } else { 0 };
-                    let f = s * (w - ui - vj);
-                    let tol = TOLERANCE * (1.0 + w.abs() + ui.abs() + vj.abs());
-                    if k > 0 || (k == 0 && f > tol) {
+                    let (k, f, violates) = reduced(m, opts, i, j, w);
+                    if violates {
                         out.violating += 1;
                         out.coverage_gap += k;
                         out.gap += f;
@@ -203,8 +265,17 @@ where
                             coverage: k,
                             amount: f,
                         });
+                    } else if k == 0 && !is_candidate(candidates, i, j) {
+                        near.push(Violation {
+                            row: i,
+                            col: j,
+                            score: w,
+                            coverage: 0,
+                            amount: f,
+                        });
                     }
                 }
+                keep_near(near, per_row, &mut out.near);
                 if mine.len() > per_row {
                     mine.sort_by(|a, b| {
                         b.coverage
@@ -225,12 +296,14 @@ where
         violating: 0,
         pairs_checked: 0,
         pairs_scored: 0,
+        near: Vec::new(),
         coverage_gap: 0,
         gap: 0.0,
     };
     for block in blocks {
         let b = block?;
         total.violations.extend(b.violations);
+        total.near.extend(b.near);
         total.violating += b.violating;
         total.pairs_checked += b.pairs_checked;
         total.pairs_scored += b.pairs_scored;
@@ -260,12 +333,15 @@ where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
     let (rows, cols) = (candidates.rows(), candidates.cols());
-    let check = |m: &Matching, per_row: usize| certify(rows, cols, oracle, m, opts, per_row);
+    let check = |m: &Matching, g: &CandidateGraph, per_row: usize| {
+        certify_against(rows, cols, oracle, m, opts, per_row, Some(g))
+    };
     solve_certified_with(&check, candidates, row_capacity, col_capacity, opts, budget)
 }
 
-/// [`solve_certified`] with the check of each round given: `check(matching, per_row)` returns
-/// what [`certify`] (or [`certify_bounded`]) finds for the matching of the round.
+/// [`solve_certified`] with the check of each round given: `check(matching, candidates,
+/// per_row)` returns what [`certify_against`] (or [`certify_bounded_against`]) finds for the
+/// matching of the round, solved on `candidates`.
 ///
 /// # Errors
 /// As [`solve_sparse`] and `check`.
@@ -278,7 +354,7 @@ pub fn solve_certified_with<C>(
     budget: &Budget,
 ) -> Result<Certified, LsapError>
 where
-    C: Fn(&Matching, usize) -> Result<Check, LsapError>,
+    C: Fn(&Matching, &CandidateGraph, usize) -> Result<Check, LsapError>,
 {
     let start = Instant::now();
     let mut graph = candidates;
@@ -288,7 +364,7 @@ where
     let mut pairs_scored = 0;
     loop {
         rounds += 1;
-        let check = check(&matching, budget.per_row.max(1))?;
+        let check = check(&matching, &graph, budget.per_row.max(1))?;
         pairs_checked += check.pairs_checked;
         pairs_scored += check.pairs_scored;
         let out_of_budget = rounds >= budget.max_rounds.max(1)
@@ -308,9 +384,12 @@ where
                 pairs_scored,
             });
         }
+        // The violators, and the best pairs that do not violate yet: the next solve moves the
+        // duals, and those are the pairs most likely to violate then.
         let extra: Vec<(usize, usize, f64)> = check
             .violations
             .iter()
+            .chain(&check.near)
             .map(|v| (v.row, v.col, v.score))
             .collect();
         graph = graph.with_pairs(&extra)?;
@@ -368,6 +447,26 @@ pub fn certify_bounded<B>(
 where
     B: BoundedScores + ?Sized,
 {
+    certify_bounded_against(rows, cols, b, m, opts, per_row, None)
+}
+
+/// [`certify_bounded`], with the candidates `m` was solved on: [`Check::near`] then lists only
+/// pairs that are not candidates yet.
+///
+/// # Errors
+/// As [`certify`].
+pub fn certify_bounded_against<B>(
+    rows: usize,
+    cols: usize,
+    b: &B,
+    m: &Matching,
+    opts: &CapacitatedOptions,
+    per_row: usize,
+    candidates: Option<&CandidateGraph>,
+) -> Result<Check, LsapError>
+where
+    B: BoundedScores + ?Sized,
+{
     let used = used_columns(rows, cols, m)?;
     let coverage = opts.objective == Objective::Coverage;
     let maximize = opts.maximize;
@@ -398,6 +497,7 @@ where
         violating: 0,
         pairs_checked: 0,
         pairs_scored: 0,
+        near: Vec::new(),
         coverage_gap: 0,
         gap: 0.0,
     };
@@ -452,6 +552,7 @@ where
                         list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
                     }
                     let mut mine: Vec<Violation> = Vec::new();
+                    let mut near: Vec<Violation> = Vec::new();
                     for &(j, pb) in list.iter() {
                         let jj = j as usize;
                         if jj >= cols || used_i.binary_search(&j).is_ok() {
@@ -484,9 +585,8 @@ where
                                 value: w,
                             });
                         }
-                        let f = s * (w - ui - vj);
-                        let tol = TOLERANCE * (1.0 + w.abs() + ui.abs() + vj.abs());
-                        if k > 0 || (k == 0 && f > tol) {
+                        let (k, f, violates) = reduced(m, opts, i, jj, w);
+                        if violates {
                             out.violating += 1;
                             out.coverage_gap += k;
                             out.gap += f;
@@ -497,8 +597,17 @@ where
                                 coverage: k,
                                 amount: f,
                             });
+                        } else if k == 0 && !is_candidate(candidates, i, jj) {
+                            near.push(Violation {
+                                row: i,
+                                col: jj,
+                                score: w,
+                                coverage: 0,
+                                amount: f,
+                            });
                         }
                     }
+                    keep_near(near, per_row, &mut out.near);
                     mine.sort_by(|a, c| {
                         c.coverage
                             .cmp(&a.coverage)
@@ -517,6 +626,7 @@ where
     for block in blocks {
         let c = block?;
         total.violations.extend(c.violations);
+        total.near.extend(c.near);
         total.violating += c.violating;
         total.pairs_checked += c.pairs_checked;
         total.pairs_scored += c.pairs_scored;

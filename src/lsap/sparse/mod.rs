@@ -14,8 +14,8 @@ mod solver;
 mod topk;
 
 pub use certify::{
-    certify, certify_bounded, solve_certified, solve_certified_with, BoundedScores, Budget,
-    Certificate, Certified, Check, Violation,
+    certify, certify_against, certify_bounded, certify_bounded_against, solve_certified,
+    solve_certified_with, BoundedScores, Budget, Certificate, Certified, Check, Violation,
 };
 pub use topk::top_candidates;
 
