@@ -4,10 +4,13 @@
 //! Two bounds, both `≥` the score [`super::pair_score`] computes, bit for bit:
 //!
 //! - [`ScoreBounds::pair_bound`]: goals, skills, language and seniority exactly (they are cheap),
-//!   availability replaced by its largest value unless the two weekly masks of whole 30-minute
-//!   buckets are disjoint (then it is exactly 0, the same test the availability component makes
-//!   first), and every further component (text, embedding, criteria, preference, affinity, ...)
-//!   replaced by 1, the top of its range.
+//!   availability bounded by the number of whole 30-minute buckets both are free in (each slot
+//!   holds a bucket of its own: see `availability::slots_bound`; exactly 0 for disjoint masks,
+//!   the test the component makes first) when the meeting is 59 minutes or more or both are on
+//!   the bucket grid, by its largest value otherwise, and every further component (text,
+//!   embedding, criteria, preference, affinity, ...) replaced by 1, the top of its range.
+//!   [`ScoreBounds::refine`] computes the same bound (goals and skills from the shared weights)
+//!   from a one-cache-line record per mentor.
 //! - [`ScoreBounds::no_shared_bound`]: one number per mentee for all the mentors that share no
 //!   *goal key* (a goal tag of the mentee among the mentor's goals) and no *skill key* (a tag the
 //!   mentee wants to grow in among the mentor's skills) with it; [`ScoreBounds::shared`] lists the
@@ -24,7 +27,7 @@
 //! IEEE rounding is monotone, so the computed bound is `≥` the computed score: no margin is needed.
 
 use crate::features::PersonFeatures;
-use crate::score::availability::{DAYS_SHARE, ROBUST_SHARE, SLOTS_SHARE};
+use crate::score::availability::{self, DAYS_SHARE, ROBUST_SHARE, SLOTS_SHARE};
 use crate::score::{goals, language, seniority, skills, total, ScoreModel};
 use rayon::prelude::*;
 
@@ -51,22 +54,63 @@ pub struct ScoreBounds<'m, 'a> {
     no_shared: Vec<f64>,
     /// The availability component is 0 for disjoint bucket masks (meetings of 59 minutes or more).
     buckets_decide: bool,
-    /// Per mentor: index into `level_reps` (`u16::MAX` without a level).
-    level_id: Vec<u16>,
+    /// Per mentor: what [`ScoreBounds::refine`] reads, in one cache line.
+    recs: Vec<MentorRec>,
     /// One mentor per distinct level.
     level_reps: Vec<usize>,
     /// Per mentee: the reciprocal of its row weight, as the score computes it.
     inv_weight: Vec<f64>,
     /// The built-in weights.
     weights: [f64; crate::score::N_COMPONENTS],
-    /// Per mentor: [`HAS_GOALS`], [`RELATED`], [`HAS_SKILLS`].
-    mentor_flags: Vec<u8>,
     side: MentorSide,
 }
 
 const HAS_GOALS: u8 = 1;
 const RELATED: u8 = 2;
 const HAS_SKILLS: u8 = 4;
+/// Availability is `Ok`.
+const AVAILABLE: u8 = 8;
+/// On the bucket grid ([`PersonFeatures::on_bucket_grid`]).
+const ON_GRID: u8 = 16;
+/// Lists a language.
+const HAS_LANGUAGES: u8 = 32;
+/// Lists a language id of 64 or more: `lang` does not hold them all.
+const WIDE_LANGUAGES: u8 = 64;
+
+/// One person's part of the refined bound, packed into one cache line: the mentors' records are
+/// read for every pair the bound refines, and the whole people's features span several lines
+/// and heap blocks (one cache miss each).
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct MentorRec {
+    /// [`PersonFeatures::full_buckets`].
+    buckets: [u64; crate::features::BUCKET_WORDS],
+    /// The first word of [`PersonFeatures::language_bits`] (language ids below 64).
+    lang: u64,
+    /// Index into `level_reps` (`u16::MAX` without a level).
+    level_id: u16,
+    /// [`HAS_GOALS`], [`RELATED`], [`HAS_SKILLS`], [`AVAILABLE`], [`ON_GRID`],
+    /// [`HAS_LANGUAGES`], [`WIDE_LANGUAGES`].
+    flags: u8,
+}
+
+impl MentorRec {
+    fn of(p: &PersonFeatures, level_id: u16) -> Self {
+        let has_lang = !p.languages.is_empty();
+        MentorRec {
+            buckets: p.full_buckets,
+            lang: p.language_bits.first().copied().unwrap_or(0),
+            level_id,
+            flags: (u8::from(!p.goals.is_empty()) * HAS_GOALS)
+                | (u8::from(!p.goals.is_empty() && !p.related_goals.is_empty()) * RELATED)
+                | (u8::from(!p.skills.is_empty()) * HAS_SKILLS)
+                | (u8::from(p.availability.is_ok()) * AVAILABLE)
+                | (u8::from(p.on_bucket_grid) * ON_GRID)
+                | (u8::from(has_lang) * HAS_LANGUAGES)
+                | (u8::from(p.languages.last().is_some_and(|&l| l >= 64)) * WIDE_LANGUAGES),
+        }
+    }
+}
 
 /// Working memory of [`ScoreBounds::row`]: the goal and skill weight each mentor shares with the
 /// current mentee, and what the current mentee's row needs.
@@ -83,6 +127,12 @@ pub struct RowScratch {
     /// weighted and summed (for the quick bound).
     rest: f64,
     mark: u32,
+    /// The current mentee's record (its `level_id` unused), its goal and skill target weights
+    /// (0 when the component is missing), and whether it has a level.
+    me: MentorRec,
+    goal_weight: f64,
+    skill_weight: f64,
+    has_level: bool,
 }
 
 /// What the mentor side holds, over all mentors: which components can be missing (neutral) and
@@ -200,17 +250,19 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             })
             .collect();
         let meeting = model.cfg.meeting_minutes.max(1);
-        let level_id = f
+        let recs = f
             .mentors
             .iter()
             .map(|b| {
-                b.level
+                let id = b
+                    .level
                     .and_then(|l| {
                         side.levels
                             .iter()
                             .position(|&r| f.mentors[r].level == Some(l))
                     })
-                    .map_or(u16::MAX, |p| p.min(u16::MAX as usize - 1) as u16)
+                    .map_or(u16::MAX, |p| p.min(u16::MAX as usize - 1) as u16);
+                MentorRec::of(b, id)
             })
             .collect();
         let inv_weight = (0..f.mentees.len())
@@ -222,19 +274,10 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             skill_index,
             no_shared,
             buckets_decide: meeting + 1 >= 2 * crate::features::BUCKET_MINUTES,
-            level_id,
+            recs,
             level_reps: side.levels.clone(),
             inv_weight,
             weights: w,
-            mentor_flags: f
-                .mentors
-                .iter()
-                .map(|b| {
-                    (u8::from(!b.goals.is_empty()) * HAS_GOALS)
-                        | (u8::from(!b.goals.is_empty() && !b.related_goals.is_empty()) * RELATED)
-                        | (u8::from(!b.skills.is_empty()) * HAS_SKILLS)
-                })
-                .collect(),
             side,
         }
     }
@@ -298,6 +341,10 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             extras: Vec::new(),
             rest: 0.0,
             mark: 0,
+            me: MentorRec::default(),
+            goal_weight: 0.0,
+            skill_weight: 0.0,
+            has_level: false,
         }
     }
 
@@ -362,7 +409,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         let inv = self.inv_weight[i];
         for e in &mut shared[start..] {
             let jj = e.0 as usize;
-            let fl = self.mentor_flags[jj];
+            let fl = self.recs[jj].flags;
             let g = if goals_missing || fl & HAS_GOALS == 0 {
                 neutral
             } else if fl & RELATED != 0 {
@@ -395,6 +442,18 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         let f = self.model.features;
         let a = &f.mentees[i];
         let cfg = self.model.cfg;
+        sc.me = MentorRec::of(a, u16::MAX);
+        sc.goal_weight = if a.goals.is_empty() || a.goal_weight <= 0.0 {
+            0.0
+        } else {
+            a.goal_weight
+        };
+        sc.skill_weight = if a.skill_targets.is_empty() || a.skill_target_weight <= 0.0 {
+            0.0
+        } else {
+            a.skill_target_weight
+        };
+        sc.has_level = a.level.is_some();
         sc.seniority.clear();
         sc.seniority.extend(
             self.level_reps
@@ -446,31 +505,40 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
 
     /// The bound of a pair given the goal weight and the (capped) skill weight the mentee shares
     /// with the mentor: goals exact (1 with taxonomy-related goals), skills at most the shared
-    /// weight over the target weight, availability 0 for disjoint bucket masks and its largest
-    /// value otherwise, language and seniority exact, 1 for each further component.
+    /// weight over the target weight, availability from the buckets both are free in
+    /// ([`ScoreBounds::availability`]), language and seniority exact, 1 for each further
+    /// component. Reads the mentor's record and the row's scratch only.
+    #[inline]
     fn row_bound(&self, i: usize, j: usize, goal: f64, skill: f64, sc: &RowScratch) -> f64 {
-        let f = self.model.features;
-        let (a, b) = (&f.mentees[i], &f.mentors[j]);
-        let cfg = self.model.cfg;
-        let neutral = cfg.neutral;
-        let g = if a.goals.is_empty() || b.goals.is_empty() || a.goal_weight <= 0.0 {
+        let (a, b) = (&sc.me, &self.recs[j]);
+        let neutral = self.model.cfg.neutral;
+        let g = if sc.goal_weight == 0.0 || b.flags & HAS_GOALS == 0 {
             neutral
-        } else if !b.related_goals.is_empty() {
+        } else if b.flags & RELATED != 0 {
             1.0
         } else {
-            (goal / a.goal_weight).clamp(0.0, 1.0)
+            (goal / sc.goal_weight).clamp(0.0, 1.0)
         };
-        let s = if b.skills.is_empty() || a.skill_targets.is_empty() || a.skill_target_weight <= 0.0
-        {
+        let s = if sc.skill_weight == 0.0 || b.flags & HAS_SKILLS == 0 {
             neutral
         } else {
-            (skill / a.skill_target_weight).clamp(0.0, 1.0)
+            (skill / sc.skill_weight).clamp(0.0, 1.0)
         };
         let av = self.availability(a, b);
-        let l = language::value(a, b).unwrap_or(neutral);
-        let n = match (a.level, self.level_id[j]) {
-            (Some(_), id) if id != u16::MAX => sc.seniority[id as usize],
-            _ => neutral,
+        let l = if (a.flags | b.flags) & WIDE_LANGUAGES != 0 {
+            let f = self.model.features;
+            language::value(&f.mentees[i], &f.mentors[j]).unwrap_or(neutral)
+        } else if a.flags & b.flags & HAS_LANGUAGES == 0 {
+            neutral
+        } else if a.lang & b.lang != 0 {
+            1.0
+        } else {
+            0.0
+        };
+        let n = if sc.has_level && b.level_id != u16::MAX {
+            sc.seniority[b.level_id as usize]
+        } else {
+            neutral
         };
         let mut cell = total(&[g, s, av, l, n], &self.weights);
         for &x in &sc.extras {
@@ -479,22 +547,31 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         cell * self.inv_weight[i]
     }
 
+    /// An upper bound on the availability component: neutral when either side has none; from
+    /// the number of buckets both are free in when they bound the counts (exactly 0 when there
+    /// are none: the test the component makes first); its largest value otherwise.
     #[inline]
-    fn availability(&self, a: &PersonFeatures, b: &PersonFeatures) -> f64 {
-        match (&a.availability, &b.availability) {
-            (Ok(_), Ok(_)) => {
-                if self.buckets_decide
-                    && a.full_buckets
-                        .iter()
-                        .zip(&b.full_buckets)
-                        .all(|(x, y)| x & y == 0)
-                {
-                    0.0
-                } else {
-                    availability_max()
-                }
-            }
-            _ => self.model.cfg.neutral,
+    fn availability(&self, a: &MentorRec, b: &MentorRec) -> f64 {
+        if a.flags & b.flags & AVAILABLE == 0 {
+            return self.model.cfg.neutral;
+        }
+        let cfg = self.model.cfg;
+        if self.buckets_decide
+            || availability::buckets_bound_counts(
+                cfg.meeting_minutes,
+                a.flags & b.flags & ON_GRID != 0,
+            )
+        {
+            let common: u32 = a
+                .buckets
+                .iter()
+                .zip(&b.buckets)
+                .map(|(x, y)| (x & y).count_ones())
+                .sum();
+            let (n, d, r) = availability::slots_bound(common);
+            availability::blend(n, d, r, cfg)
+        } else {
+            availability_max()
         }
     }
 
@@ -506,7 +583,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         };
         let cfg = self.model.cfg;
         let neutral = cfg.neutral;
-        let av = self.availability(a, b);
+        let av = self.availability(&MentorRec::of(a, u16::MAX), &MentorRec::of(b, u16::MAX));
         let values = [
             goals::value(a, b).unwrap_or(neutral),
             skills::value(a, b, cfg).unwrap_or(neutral),
@@ -525,8 +602,15 @@ mod tests {
     use crate::synthetic::{generate, CohortSpec};
 
     /// Cohorts with information missing here and there, so every neutral branch is reached.
-    fn check(seed: u64, thin: bool) {
+    fn check(seed: u64, thin: bool, meeting_minutes: u32) {
         let mut cohort = generate(&CohortSpec::new(70, 30).seed(seed)).unwrap();
+        // Zones off the half-hour grid (+05:45, +08:45), so the interval path is reached.
+        for p in cohort.mentees.people.iter_mut().step_by(4) {
+            p.timezone = Some("Asia/Kathmandu".into());
+        }
+        for p in cohort.mentors.people.iter_mut().step_by(5) {
+            p.timezone = Some("Australia/Eucla".into());
+        }
         if thin {
             for (k, p) in cohort.mentors.people.iter_mut().enumerate() {
                 match k % 5 {
@@ -551,7 +635,10 @@ mod tests {
                 }
             }
         }
-        let sc = crate::score::ScoreConfig::default();
+        let sc = crate::score::ScoreConfig {
+            meeting_minutes,
+            ..crate::score::ScoreConfig::default()
+        };
         let features = crate::features::Features::build(
             &cohort.mentees.people,
             &cohort.mentors.people,
@@ -560,7 +647,26 @@ mod tests {
         let weights = crate::score::Weights::default();
         let model = ScoreModel::new(&features, &weights, &sc, &[]);
         let b = ScoreBounds::new(&model);
-        let (mut unshared, mut tight) = (0, 0);
+        let (mut unshared, mut tight, mut partial) = (0, 0, 0);
+        for a in &features.mentees {
+            for m in &features.mentors {
+                let (ra, rb) = (MentorRec::of(a, u16::MAX), MentorRec::of(m, u16::MAX));
+                let av = b.availability(&ra, &rb);
+                let exact = availability::value(a, m, &sc).unwrap_or(sc.neutral);
+                assert!(
+                    av >= exact,
+                    "seed {seed}, {meeting_minutes} min: {av} < {exact}"
+                );
+                partial += usize::from(av > 0.0 && av < availability_max());
+            }
+        }
+        // Meetings the buckets bound: some availability bounds are below the largest value.
+        if availability::buckets_bound_counts(meeting_minutes, true) {
+            assert!(
+                partial > 0,
+                "seed {seed}, {meeting_minutes} min: no partial bound"
+            );
+        }
         let mut sc = b.scratch();
         for i in 0..features.mentees.len() {
             let mut shared = Vec::new();
@@ -605,18 +711,21 @@ mod tests {
                 }
             }
         }
-        // The cases are not vacuous: some pairs share no key, some bounds are exact.
+        // The cases are not vacuous: some pairs share no key, some bounds are exact (for short
+        // meetings, the availability bound is its largest value, rarely the score).
         assert!(
-            unshared > 0 && tight > 0,
-            "seed {seed}: {unshared} unshared, {tight} tight"
+            unshared > 0 && (tight > 0 || !b.buckets_decide),
+            "seed {seed}, {meeting_minutes} min: {unshared} unshared, {tight} tight"
         );
     }
 
     #[test]
     fn bounds_are_at_least_every_score() {
         for seed in 0..6 {
-            check(seed, false);
-            check(seed, true);
+            for meeting in [30, 45, 59, 60, 90] {
+                check(seed, false, meeting);
+                check(seed, true, meeting);
+            }
         }
     }
 

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::{ms, MatchError, MatchResult, MatchedPair, Problem, Solution, Summary, Timings};
 use super::{Unmatched, UnmatchedReason};
 use crate::constraints::{self, AuditRules, Exclusion, Violation};
@@ -62,7 +64,7 @@ impl Problem {
         let pins: HashSet<(usize, usize)> =
             self.pins.iter().map(|p| (p.mentee, p.mentor)).collect();
         let matched: Vec<MatchedPair> = sorted
-            .iter()
+            .par_iter()
             .filter_map(|&(i, j)| {
                 let explanation = self.explanation(i, j)?;
                 let (a, b) = (&mentees[i], &mentors[j]);
@@ -93,20 +95,23 @@ impl Problem {
             load[j] += 1;
             partner[i].push(j);
         }
-        let mut unmatched = Vec::new();
-        for (i, p) in mentees.iter().enumerate() {
-            if got[i] >= p.capacity {
-                continue;
-            }
-            let (reason, detail) = self.unmatched_reason(i, &partner[i], &load);
-            unmatched.push(Unmatched {
-                mentee_id: p.id.clone(),
-                wanted: p.capacity,
-                matched: got[i],
-                reason,
-                detail,
-            });
-        }
+        // Each reason reads the whole mentor list: in parallel, in mentee order.
+        let short: Vec<usize> = (0..rows)
+            .filter(|&i| got[i] < mentees[i].capacity)
+            .collect();
+        let unmatched: Vec<Unmatched> = short
+            .par_iter()
+            .map(|&i| {
+                let (reason, detail) = self.unmatched_reason(i, &partner[i], &load);
+                Unmatched {
+                    mentee_id: mentees[i].id.clone(),
+                    wanted: mentees[i].capacity,
+                    matched: got[i],
+                    reason,
+                    detail,
+                }
+            })
+            .collect();
 
         let mut violations = self.audit_named(
             &matched

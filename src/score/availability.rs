@@ -211,12 +211,38 @@ fn stats(
 /// time zone.
 pub fn value(mentee: &PersonFeatures, mentor: &PersonFeatures, cfg: &ScoreConfig) -> Option<f64> {
     let (n, days, robust) = stats(mentee, mentor, cfg)?;
+    Some(blend(n, days, robust, cfg))
+}
+
+/// The value of `slots`, `days` and `robust` slots: each count saturated at its target, then
+/// blended by the shares. Non-decreasing in each count, bit for bit (the bounds of the
+/// certificate rely on it).
+#[inline]
+pub fn blend(slots: u32, days: u32, robust: u32, cfg: &ScoreConfig) -> f64 {
     let sat = |x: u32, full: u32| (x as f64 / full.max(1) as f64).min(1.0);
-    Some(
-        SLOTS_SHARE * sat(n, cfg.slots_for_full_credit)
-            + DAYS_SHARE * sat(days, cfg.days_for_full_credit)
-            + ROBUST_SHARE * sat(robust, cfg.slots_for_full_credit),
-    )
+    SLOTS_SHARE * sat(slots, cfg.slots_for_full_credit)
+        + DAYS_SHARE * sat(days, cfg.days_for_full_credit)
+        + ROBUST_SHARE * sat(robust, cfg.slots_for_full_credit)
+}
+
+/// Whether [`slots_bound`] bounds the counts of a pair for meetings of `meeting_minutes`: every
+/// meeting of 59 minutes or more, and whole buckets when both people are on the bucket grid.
+pub fn buckets_bound_counts(meeting_minutes: u32, both_on_grid: bool) -> bool {
+    let m = meeting_minutes.max(1);
+    m + 1 >= 2 * BUCKET_MINUTES || (both_on_grid && m % BUCKET_MINUTES == 0)
+}
+
+/// An upper bound on the slots, days and robust slots of a pair from the number `common` of
+/// buckets both are free in ([`PersonFeatures::full_buckets`] of each, intersected), when
+/// [`buckets_bound_counts`] holds.
+///
+/// Each slot starts a meeting window that holds a whole common bucket (for 59 minutes or more,
+/// the first bucket starting in the window; on the grid, its first bucket), and two slots of a
+/// block are 30 minutes apart, so they hold different buckets: slots ≤ `common`. Each day with
+/// a slot has a slot of its own: days ≤ min(slots, 7). Robust slots are slots of the all-seasons
+/// weeks, which lie inside the reference week: robust ≤ their common buckets ≤ `common`.
+pub fn slots_bound(common: u32) -> (u32, u32, u32) {
+    (common, common.min(7), common)
 }
 
 /// Slot counts, spread and what was needed.
