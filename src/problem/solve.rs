@@ -285,8 +285,8 @@ impl Problem {
                     .map(std::time::Duration::from_secs_f64),
                 ..Budget::default()
             };
-            let check = |m: &crate::lsap::Matching, g: &CandidateGraph, per_row: usize| {
-                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, Some(g))
+            let check = |m: &crate::lsap::Matching, g: &CandidateGraph, per_row: usize, near| {
+                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, near, Some(g))
             };
             let c = solve_certified_with(&check, graph, &row, &col, &opts, &budget)?;
             pairs.extend_from_slice(&c.matching.pairs);

@@ -38,11 +38,12 @@ pub struct Check {
     pub pairs_checked: u64,
     /// Pairs scored exactly (all the checked ones for [`certify`]).
     pub pairs_scored: u64,
-    /// Each row's best pairs that do not violate (at most `per_row`, by row then column), among
-    /// the pairs scored exactly: the pairs most likely to violate after the next solve moves the
-    /// duals. [`solve_certified_with`] adds them to the candidates with the violators, so fewer
-    /// rounds (each a pass over every pair) are needed. `amount` is their (non-positive)
-    /// reduced cost.
+    /// Each row's next pairs (at most `per_row`, or the `near_per_row` of [`certify_against`],
+    /// by row then column), among the pairs scored exactly and not candidates: the violators
+    /// beyond `per_row` first, then the best of the pairs that do not violate, the pairs most
+    /// likely to violate after the next solve moves the duals. [`solve_certified_with`] prices
+    /// them again after each solve, so fewer rounds (each a pass over every pair) are needed.
+    /// `amount` is their reduced cost (non-positive for those that do not violate).
     pub near: Vec<Violation>,
     /// Sum of the violations, coverage part: the lexicographic bound is `(coverage_gap, gap)`.
     pub coverage_gap: i64,
@@ -155,19 +156,39 @@ fn is_candidate(candidates: Option<&CandidateGraph>, i: usize, j: usize) -> bool
     candidates.is_some_and(|g| g.row(i).0.binary_search(&(j as u32)).is_ok())
 }
 
-/// The best `per_row` of one row's non-violating pairs (largest reduced cost, then lowest
-/// column), appended to `out` by column.
-fn keep_near(mut row: Vec<Violation>, per_row: usize, out: &mut Vec<Violation>) {
-    let best = |a: &Violation, c: &Violation| c.amount.total_cmp(&a.amount).then(a.col.cmp(&c.col));
-    if row.len() > per_row {
-        if per_row == 0 {
+/// The worst first: coverage part, then amount, both decreasing, then lowest column.
+fn worst_first(a: &Violation, c: &Violation) -> std::cmp::Ordering {
+    c.coverage
+        .cmp(&a.coverage)
+        .then(c.amount.total_cmp(&a.amount))
+        .then(a.col.cmp(&c.col))
+}
+
+/// One row's result into `out`: its `per_row` worst violators into [`Check::violations`], and
+/// the `near_per_row` worst of the rest (the violators beyond `per_row` first, then the best of
+/// the non-violating pairs `near`) into [`Check::near`], each by column.
+fn keep_row(
+    mut mine: Vec<Violation>,
+    mut near: Vec<Violation>,
+    per_row: usize,
+    near_per_row: usize,
+    out: &mut Check,
+) {
+    if mine.len() > per_row {
+        mine.sort_by(worst_first);
+        near.extend(mine.drain(per_row..));
+        mine.sort_by_key(|v| v.col);
+    }
+    out.violations.extend(mine);
+    if near.len() > near_per_row {
+        if near_per_row == 0 {
             return;
         }
-        row.select_nth_unstable_by(per_row - 1, best);
-        row.truncate(per_row);
+        near.select_nth_unstable_by(near_per_row - 1, worst_first);
+        near.truncate(near_per_row);
     }
-    row.sort_by_key(|v| v.col);
-    out.extend(row);
+    near.sort_by_key(|v| v.col);
+    out.near.extend(near);
 }
 
 /// Check every pair of a `rows × cols` problem against the duals of `m`.
@@ -192,11 +213,12 @@ pub fn certify<F>(
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
-    certify_against(rows, cols, oracle, m, opts, per_row, None)
+    certify_against(rows, cols, oracle, m, opts, per_row, per_row, None)
 }
 
-/// [`certify`], with the candidates `m` was solved on: [`Check::near`] then lists only pairs
-/// that are not candidates yet.
+/// [`certify`], keeping up to `near_per_row` pairs per row in [`Check::near`], with the
+/// candidates `m` was solved on: [`Check::near`] then lists only pairs that are not candidates
+/// yet.
 ///
 /// # Errors
 /// As [`certify`].
@@ -207,6 +229,7 @@ pub fn certify_against<F>(
     m: &Matching,
     opts: &CapacitatedOptions,
     per_row: usize,
+    near_per_row: usize,
     candidates: Option<&CandidateGraph>,
 ) -> Result<Check, LsapError>
 where
@@ -275,18 +298,7 @@ where
                         });
                     }
                 }
-                keep_near(near, per_row, &mut out.near);
-                if mine.len() > per_row {
-                    mine.sort_by(|a, b| {
-                        b.coverage
-                            .cmp(&a.coverage)
-                            .then(b.amount.total_cmp(&a.amount))
-                            .then(a.col.cmp(&b.col))
-                    });
-                    mine.truncate(per_row);
-                    mine.sort_by_key(|v| v.col);
-                }
-                out.violations.extend(mine);
+                keep_row(mine, near, per_row, near_per_row, &mut out);
             }
             Ok(out)
         })
@@ -333,15 +345,25 @@ where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
     let (rows, cols) = (candidates.rows(), candidates.cols());
-    let check = |m: &Matching, g: &CandidateGraph, per_row: usize| {
-        certify_against(rows, cols, oracle, m, opts, per_row, Some(g))
+    let check = |m: &Matching, g: &CandidateGraph, per_row: usize, near: usize| {
+        certify_against(rows, cols, oracle, m, opts, per_row, near, Some(g))
     };
     solve_certified_with(&check, candidates, row_capacity, col_capacity, opts, budget)
 }
 
+/// Pairs per row [`solve_certified_with`] keeps from each full check to price again.
+pub const POOL_PER_ROW: usize = 48;
+
 /// [`solve_certified`] with the check of each round given: `check(matching, candidates,
-/// per_row)` returns what [`certify_against`] (or [`certify_bounded_against`]) finds for the
-/// matching of the round, solved on `candidates`.
+/// per_row, near_per_row)` returns what [`certify_against`] (or [`certify_bounded_against`])
+/// finds for the matching of the round, solved on `candidates`.
+///
+/// Each round is a full check. Its violators join the candidates and the solve resumes from the
+/// duals; then the *pool*, the best non-violating pairs of the check ([`Check::near`], up to
+/// [`POOL_PER_ROW`] a row), is priced against the new duals: the pool pairs that violate now
+/// join the candidates, the solve resumes, and so on until no pool pair violates. Only then does
+/// the next round check every pair again. Pricing the pool costs a few operations per pair;
+/// a full check scores every pair the bounds cannot rule out.
 ///
 /// # Errors
 /// As [`solve_sparse`] and `check`.
@@ -354,7 +376,7 @@ pub fn solve_certified_with<C>(
     budget: &Budget,
 ) -> Result<Certified, LsapError>
 where
-    C: Fn(&Matching, &CandidateGraph, usize) -> Result<Check, LsapError>,
+    C: Fn(&Matching, &CandidateGraph, usize, usize) -> Result<Check, LsapError>,
 {
     let start = Instant::now();
     let mut graph = candidates;
@@ -362,13 +384,15 @@ where
     let mut rounds = 0;
     let mut pairs_checked = 0;
     let mut pairs_scored = 0;
+    let per_row = budget.per_row.max(1);
+    let out_of_time = || budget.time_limit.is_some_and(|t| start.elapsed() >= t);
+    let triplet = |v: &Violation| (v.row, v.col, v.score);
     loop {
         rounds += 1;
-        let check = check(&matching, &graph, budget.per_row.max(1))?;
+        let check = check(&matching, &graph, per_row, POOL_PER_ROW.max(per_row))?;
         pairs_checked += check.pairs_checked;
         pairs_scored += check.pairs_scored;
-        let out_of_budget = rounds >= budget.max_rounds.max(1)
-            || budget.time_limit.is_some_and(|t| start.elapsed() >= t);
+        let out_of_budget = rounds >= budget.max_rounds.max(1) || out_of_time();
         if check.violations.is_empty() || out_of_budget {
             let certified = check.violations.is_empty();
             return Ok(Certified {
@@ -384,16 +408,22 @@ where
                 pairs_scored,
             });
         }
-        // The violators, and the best pairs that do not violate yet: the next solve moves the
-        // duals, and those are the pairs most likely to violate then.
-        let extra: Vec<(usize, usize, f64)> = check
-            .violations
-            .iter()
-            .chain(&check.near)
-            .map(|v| (v.row, v.col, v.score))
-            .collect();
+        let extra: Vec<(usize, usize, f64)> = check.violations.iter().map(triplet).collect();
         graph = graph.with_pairs(&extra)?;
         matching = solve_sparse_from(&graph, row_capacity, col_capacity, opts, &matching)?;
+        let mut pool = check.near;
+        while !pool.is_empty() && !out_of_time() {
+            let (hot, cold): (Vec<Violation>, Vec<Violation>) = pool
+                .into_iter()
+                .partition(|v| reduced(&matching, opts, v.row, v.col, v.score).2);
+            if hot.is_empty() {
+                break;
+            }
+            let extra: Vec<(usize, usize, f64)> = hot.iter().map(triplet).collect();
+            graph = graph.with_pairs(&extra)?;
+            matching = solve_sparse_from(&graph, row_capacity, col_capacity, opts, &matching)?;
+            pool = cold;
+        }
     }
 }
 
@@ -447,11 +477,12 @@ pub fn certify_bounded<B>(
 where
     B: BoundedScores + ?Sized,
 {
-    certify_bounded_against(rows, cols, b, m, opts, per_row, None)
+    certify_bounded_against(rows, cols, b, m, opts, per_row, per_row, None)
 }
 
-/// [`certify_bounded`], with the candidates `m` was solved on: [`Check::near`] then lists only
-/// pairs that are not candidates yet.
+/// [`certify_bounded`], keeping up to `near_per_row` pairs per row in [`Check::near`], with
+/// the candidates `m` was solved on: [`Check::near`] then lists only pairs that are not
+/// candidates yet.
 ///
 /// # Errors
 /// As [`certify`].
@@ -462,6 +493,7 @@ pub fn certify_bounded_against<B>(
     m: &Matching,
     opts: &CapacitatedOptions,
     per_row: usize,
+    near_per_row: usize,
     candidates: Option<&CandidateGraph>,
 ) -> Result<Check, LsapError>
 where
@@ -607,16 +639,7 @@ where
                             });
                         }
                     }
-                    keep_near(near, per_row, &mut out.near);
-                    mine.sort_by(|a, c| {
-                        c.coverage
-                            .cmp(&a.coverage)
-                            .then(c.amount.total_cmp(&a.amount))
-                            .then(a.col.cmp(&c.col))
-                    });
-                    mine.truncate(per_row);
-                    mine.sort_by_key(|v| v.col);
-                    out.violations.extend(mine);
+                    keep_row(mine, near, per_row, near_per_row, &mut out);
                 }
                 Ok(out)
             },
