@@ -3,7 +3,7 @@
 
 use mentorpair::lsap::{
     certify, certify_against, solve_capacitated, solve_certified, solve_sparse, solve_sparse_from,
-    Budget, CandidateGraph, CapacitatedOptions, Matching, Objective,
+    Budget, CandidateGraph, CapacitatedOptions, Matching, Next, Objective,
 };
 use ndarray::Array2;
 use proptest::prelude::*;
@@ -269,8 +269,19 @@ fn near_pairs_are_each_rows_next_pairs_after_the_kept_violators() {
             }
         };
         let (per_row, near_per_row) = (2, 3);
-        let check =
-            certify_against(n, m, &oracle, &s, &o, per_row, near_per_row, Some(&g)).unwrap();
+        let check = certify_against(
+            n,
+            m,
+            &oracle,
+            &s,
+            &o,
+            per_row,
+            Next {
+                per_row: near_per_row,
+                candidates: Some(&g),
+            },
+        )
+        .unwrap();
         let plain = certify(n, m, &oracle, &s, &o, per_row).unwrap();
         assert_eq!(
             check.violations, plain.violations,

@@ -11,7 +11,7 @@ use super::{ms, MatchConfig, MatchError, Objective, Problem};
 use crate::fairness::{self, Fairness, FairnessReport};
 use crate::lsap::{
     certify_bounded_against, solve_certified_with, Budget, CandidateGraph, CapacitatedOptions,
-    Instance,
+    Instance, Next,
 };
 
 /// What [`Problem::solve_with`] optimises. [`Problem::solve`] takes them from the configuration.
@@ -285,8 +285,8 @@ impl Problem {
                     .map(std::time::Duration::from_secs_f64),
                 ..Budget::default()
             };
-            let check = |m: &crate::lsap::Matching, g: &CandidateGraph, per_row: usize, near| {
-                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, near, Some(g))
+            let check = |m: &crate::lsap::Matching, next: Next<'_>, per_row: usize| {
+                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, next)
             };
             let c = solve_certified_with(&check, graph, &row, &col, &opts, &budget)?;
             pairs.extend_from_slice(&c.matching.pairs);

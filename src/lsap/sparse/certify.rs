@@ -38,7 +38,7 @@ pub struct Check {
     pub pairs_checked: u64,
     /// Pairs scored exactly (all the checked ones for [`certify`]).
     pub pairs_scored: u64,
-    /// Each row's next pairs (at most `per_row`, or the `near_per_row` of [`certify_against`],
+    /// Each row's next pairs (at most `per_row`, or the [`Next::per_row`] of [`certify_against`],
     /// by row then column), among the pairs scored exactly and not candidates: the violators
     /// beyond `per_row` first, then the best of the pairs that do not violate, the pairs most
     /// likely to violate after the next solve moves the duals. [`solve_certified_with`] prices
@@ -49,6 +49,25 @@ pub struct Check {
     pub coverage_gap: i64,
     /// Sum of the violations, score part.
     pub gap: f64,
+}
+
+/// What [`certify_against`] and [`certify_bounded_against`] keep in [`Check::near`].
+#[derive(Debug, Clone, Copy)]
+pub struct Next<'g> {
+    /// Pairs kept per row.
+    pub per_row: usize,
+    /// Pairs already candidates, left out.
+    pub candidates: Option<&'g CandidateGraph>,
+}
+
+impl Next<'_> {
+    /// Keep `per_row` pairs a row, leaving none out.
+    pub fn keep(per_row: usize) -> Self {
+        Next {
+            per_row,
+            candidates: None,
+        }
+    }
 }
 
 /// Stopping rules for [`solve_certified`].
@@ -177,8 +196,8 @@ fn keep_row(
     if mine.len() > per_row {
         mine.sort_by(worst_first);
         near.extend(mine.drain(per_row..));
-        mine.sort_by_key(|v| v.col);
     }
+    mine.sort_by_key(|v| v.col);
     out.violations.extend(mine);
     if near.len() > near_per_row {
         if near_per_row == 0 {
@@ -213,12 +232,11 @@ pub fn certify<F>(
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
-    certify_against(rows, cols, oracle, m, opts, per_row, per_row, None)
+    certify_against(rows, cols, oracle, m, opts, per_row, Next::keep(per_row))
 }
 
-/// [`certify`], keeping up to `near_per_row` pairs per row in [`Check::near`], with the
-/// candidates `m` was solved on: [`Check::near`] then lists only pairs that are not candidates
-/// yet.
+/// [`certify`], keeping `next.per_row` pairs per row in [`Check::near`], none of them among
+/// `next.candidates` (the candidates `m` was solved on).
 ///
 /// # Errors
 /// As [`certify`].
@@ -229,8 +247,7 @@ pub fn certify_against<F>(
     m: &Matching,
     opts: &CapacitatedOptions,
     per_row: usize,
-    near_per_row: usize,
-    candidates: Option<&CandidateGraph>,
+    next: Next<'_>,
 ) -> Result<Check, LsapError>
 where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
@@ -288,7 +305,7 @@ where
                             coverage: k,
                             amount: f,
                         });
-                    } else if k == 0 && !is_candidate(candidates, i, j) {
+                    } else if k == 0 && !is_candidate(next.candidates, i, j) {
                         near.push(Violation {
                             row: i,
                             col: j,
@@ -298,7 +315,7 @@ where
                         });
                     }
                 }
-                keep_row(mine, near, per_row, near_per_row, &mut out);
+                keep_row(mine, near, per_row, next.per_row, &mut out);
             }
             Ok(out)
         })
@@ -345,8 +362,8 @@ where
     F: Fn(Range<usize>, &mut [f64]) + Sync,
 {
     let (rows, cols) = (candidates.rows(), candidates.cols());
-    let check = |m: &Matching, g: &CandidateGraph, per_row: usize, near: usize| {
-        certify_against(rows, cols, oracle, m, opts, per_row, near, Some(g))
+    let check = |m: &Matching, next: Next<'_>, per_row: usize| {
+        certify_against(rows, cols, oracle, m, opts, per_row, next)
     };
     solve_certified_with(&check, candidates, row_capacity, col_capacity, opts, budget)
 }
@@ -354,9 +371,9 @@ where
 /// Pairs per row [`solve_certified_with`] keeps from each full check to price again.
 pub const POOL_PER_ROW: usize = 48;
 
-/// [`solve_certified`] with the check of each round given: `check(matching, candidates,
-/// per_row, near_per_row)` returns what [`certify_against`] (or [`certify_bounded_against`])
-/// finds for the matching of the round, solved on `candidates`.
+/// [`solve_certified`] with the check of each round given: `check(matching, next, per_row)`
+/// returns what [`certify_against`] (or [`certify_bounded_against`]) finds for the matching of
+/// the round, solved on `next.candidates`.
 ///
 /// Each round is a full check. Its violators join the candidates and the solve resumes from the
 /// duals; then the *pool*, the best non-violating pairs of the check ([`Check::near`], up to
@@ -376,7 +393,7 @@ pub fn solve_certified_with<C>(
     budget: &Budget,
 ) -> Result<Certified, LsapError>
 where
-    C: Fn(&Matching, &CandidateGraph, usize, usize) -> Result<Check, LsapError>,
+    C: Fn(&Matching, Next<'_>, usize) -> Result<Check, LsapError>,
 {
     let start = Instant::now();
     let mut graph = candidates;
@@ -389,7 +406,11 @@ where
     let triplet = |v: &Violation| (v.row, v.col, v.score);
     loop {
         rounds += 1;
-        let check = check(&matching, &graph, per_row, POOL_PER_ROW.max(per_row))?;
+        let next = Next {
+            per_row: POOL_PER_ROW.max(per_row),
+            candidates: Some(&graph),
+        };
+        let check = check(&matching, next, per_row)?;
         pairs_checked += check.pairs_checked;
         pairs_scored += check.pairs_scored;
         let out_of_budget = rounds >= budget.max_rounds.max(1) || out_of_time();
@@ -477,12 +498,11 @@ pub fn certify_bounded<B>(
 where
     B: BoundedScores + ?Sized,
 {
-    certify_bounded_against(rows, cols, b, m, opts, per_row, per_row, None)
+    certify_bounded_against(rows, cols, b, m, opts, per_row, Next::keep(per_row))
 }
 
-/// [`certify_bounded`], keeping up to `near_per_row` pairs per row in [`Check::near`], with
-/// the candidates `m` was solved on: [`Check::near`] then lists only pairs that are not
-/// candidates yet.
+/// [`certify_bounded`], keeping `next.per_row` pairs per row in [`Check::near`], none of them
+/// among `next.candidates` (the candidates `m` was solved on).
 ///
 /// # Errors
 /// As [`certify`].
@@ -493,8 +513,7 @@ pub fn certify_bounded_against<B>(
     m: &Matching,
     opts: &CapacitatedOptions,
     per_row: usize,
-    near_per_row: usize,
-    candidates: Option<&CandidateGraph>,
+    next: Next<'_>,
 ) -> Result<Check, LsapError>
 where
     B: BoundedScores + ?Sized,
@@ -629,7 +648,7 @@ where
                                 coverage: k,
                                 amount: f,
                             });
-                        } else if k == 0 && !is_candidate(candidates, i, jj) {
+                        } else if k == 0 && !is_candidate(next.candidates, i, jj) {
                             near.push(Violation {
                                 row: i,
                                 col: jj,
@@ -639,7 +658,7 @@ where
                             });
                         }
                     }
-                    keep_row(mine, near, per_row, near_per_row, &mut out);
+                    keep_row(mine, near, per_row, next.per_row, &mut out);
                 }
                 Ok(out)
             },

@@ -15,7 +15,7 @@ mod topk;
 
 pub use certify::{
     certify, certify_against, certify_bounded, certify_bounded_against, solve_certified,
-    solve_certified_with, BoundedScores, Budget, Certificate, Certified, Check, Violation,
+    solve_certified_with, BoundedScores, Budget, Certificate, Certified, Check, Next, Violation,
     POOL_PER_ROW,
 };
 pub use topk::top_candidates;
