@@ -52,8 +52,6 @@ pub struct ScoreBounds<'m, 'a> {
     skill_index: Vec<Vec<u32>>,
     /// Per mentee: the bound for the mentors that share no key with it.
     no_shared: Vec<f64>,
-    /// The availability component is 0 for disjoint bucket masks (meetings of 59 minutes or more).
-    buckets_decide: bool,
     /// Per mentor: what [`ScoreBounds::refine`] reads, in one cache line.
     recs: Vec<MentorRec>,
     /// One mentor per distinct level.
@@ -249,7 +247,6 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 Self::finish(model, i, &[g, s, av, l, sen], &w)
             })
             .collect();
-        let meeting = model.cfg.meeting_minutes.max(1);
         let recs = f
             .mentors
             .iter()
@@ -273,7 +270,6 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             goal_index,
             skill_index,
             no_shared,
-            buckets_decide: meeting + 1 >= 2 * crate::features::BUCKET_MINUTES,
             recs,
             level_reps: side.levels.clone(),
             inv_weight,
@@ -556,11 +552,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             return self.model.cfg.neutral;
         }
         let cfg = self.model.cfg;
-        if self.buckets_decide
-            || availability::buckets_bound_counts(
-                cfg.meeting_minutes,
-                a.flags & b.flags & ON_GRID != 0,
-            )
+        if availability::buckets_bound_counts(cfg.meeting_minutes, a.flags & b.flags & ON_GRID != 0)
         {
             let common: u32 = a
                 .buckets
@@ -714,7 +706,8 @@ mod tests {
         // The cases are not vacuous: some pairs share no key, some bounds are exact (for short
         // meetings, the availability bound is its largest value, rarely the score).
         assert!(
-            unshared > 0 && (tight > 0 || !b.buckets_decide),
+            unshared > 0
+                && (tight > 0 || !availability::buckets_bound_counts(meeting_minutes, false)),
             "seed {seed}, {meeting_minutes} min: {unshared} unshared, {tight} tight"
         );
     }

@@ -168,7 +168,7 @@ fn stats(
     };
     let meeting = cfg.meeting_minutes.max(1);
     // A common block long enough for the meeting contains a whole bucket both are free in.
-    if meeting + 1 >= 2 * BUCKET_MINUTES
+    if buckets_bound_counts(meeting, false)
         && mentee
             .full_buckets
             .iter()

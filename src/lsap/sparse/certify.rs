@@ -27,7 +27,7 @@ pub struct Violation {
 }
 
 /// What [`certify`] found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Check {
     /// The worst violators of each row (at most `per_row` of them), by row then amount.
     pub violations: Vec<Violation>,
@@ -183,31 +183,88 @@ fn worst_first(a: &Violation, c: &Violation) -> std::cmp::Ordering {
         .then(a.col.cmp(&c.col))
 }
 
-/// One row's result into `out`: its `per_row` worst violators into [`Check::violations`], and
-/// the `near_per_row` worst of the rest (the violators beyond `per_row` first, then the best of
-/// the non-violating pairs `near`) into [`Check::near`], each by column.
-fn keep_row(
-    mut mine: Vec<Violation>,
-    mut near: Vec<Violation>,
+impl Check {
+    /// Add the findings of `other` (the next rows) to these.
+    fn absorb(&mut self, other: Check) {
+        self.violations.extend(other.violations);
+        self.near.extend(other.near);
+        self.violating += other.violating;
+        self.pairs_checked += other.pairs_checked;
+        self.pairs_scored += other.pairs_scored;
+        self.coverage_gap += other.coverage_gap;
+        self.gap += other.gap;
+    }
+}
+
+/// One row's findings of a certificate, against fixed duals: the rule both certificates apply
+/// to each pair they score, and what they keep of the row.
+struct Row<'a> {
+    m: &'a Matching,
+    opts: &'a CapacitatedOptions,
+    next: Next<'a>,
     per_row: usize,
-    near_per_row: usize,
-    out: &mut Check,
-) {
-    if mine.len() > per_row {
-        mine.sort_by(worst_first);
-        near.extend(mine.drain(per_row..));
-    }
-    mine.sort_by_key(|v| v.col);
-    out.violations.extend(mine);
-    if near.len() > near_per_row {
-        if near_per_row == 0 {
-            return;
+    mine: Vec<Violation>,
+    near: Vec<Violation>,
+}
+
+impl<'a> Row<'a> {
+    fn new(m: &'a Matching, opts: &'a CapacitatedOptions, per_row: usize, next: Next<'a>) -> Self {
+        Row {
+            m,
+            opts,
+            next,
+            per_row,
+            mine: Vec::new(),
+            near: Vec::new(),
         }
-        near.select_nth_unstable_by(near_per_row - 1, worst_first);
-        near.truncate(near_per_row);
     }
-    near.sort_by_key(|v| v.col);
-    out.near.extend(near);
+
+    /// Pair `(i, j)` scoring `w`: a violator counts into `out` and is kept for the row;
+    /// otherwise, with no coverage part and not a candidate yet, it is kept as a near pair.
+    fn offer(&mut self, out: &mut Check, i: usize, j: usize, w: f64) {
+        let (k, f, violates) = reduced(self.m, self.opts, i, j, w);
+        let v = Violation {
+            row: i,
+            col: j,
+            score: w,
+            coverage: k,
+            amount: f,
+        };
+        if violates {
+            out.violating += 1;
+            out.coverage_gap += k;
+            out.gap += f;
+            self.mine.push(v);
+        } else if k == 0 && !is_candidate(self.next.candidates, i, j) {
+            self.near.push(v);
+        }
+    }
+
+    /// The row's result into `out`: its `per_row` worst violators into [`Check::violations`],
+    /// and the `next.per_row` worst of the rest (the violators beyond `per_row` first, then the
+    /// best of the near pairs) into [`Check::near`], each by column. Leaves the row empty.
+    fn finish(&mut self, out: &mut Check) {
+        let (mut mine, mut near) = (
+            std::mem::take(&mut self.mine),
+            std::mem::take(&mut self.near),
+        );
+        if mine.len() > self.per_row {
+            mine.sort_by(worst_first);
+            near.extend(mine.drain(self.per_row..));
+        }
+        mine.sort_by_key(|v| v.col);
+        out.violations.extend(mine);
+        let keep = self.next.per_row;
+        if near.len() > keep {
+            if keep == 0 {
+                return;
+            }
+            near.select_nth_unstable_by(keep - 1, worst_first);
+            near.truncate(keep);
+        }
+        near.sort_by_key(|v| v.col);
+        out.near.extend(near);
+    }
 }
 
 /// Check every pair of a `rows × cols` problem against the duals of `m`.
@@ -267,19 +324,10 @@ where
             let range = b * br..((b + 1) * br).min(rows);
             let mut buf = vec![f64::NAN; range.len() * cols];
             oracle(range.clone(), &mut buf);
-            let mut out = Check {
-                violations: Vec::new(),
-                violating: 0,
-                pairs_checked: 0,
-                pairs_scored: 0,
-                near: Vec::new(),
-                coverage_gap: 0,
-                gap: 0.0,
-            };
+            let mut out = Check::default();
+            let mut found = Row::new(m, opts, per_row, next);
             for (di, row) in buf.chunks_exact(cols.max(1)).enumerate() {
                 let i = range.start + di;
-                let mut mine: Vec<Violation> = Vec::new();
-                let mut near: Vec<Violation> = Vec::new();
                 for (j, &w) in row.iter().enumerate() {
                     if w == bad {
                         return Err(LsapError::InvalidEntry {
@@ -293,51 +341,16 @@ where
                     }
                     out.pairs_checked += 1;
                     out.pairs_scored += 1;
-                    let (k, f, violates) = reduced(m, opts, i, j, w);
-                    if violates {
-                        out.violating += 1;
-                        out.coverage_gap += k;
-                        out.gap += f;
-                        mine.push(Violation {
-                            row: i,
-                            col: j,
-                            score: w,
-                            coverage: k,
-                            amount: f,
-                        });
-                    } else if k == 0 && !is_candidate(next.candidates, i, j) {
-                        near.push(Violation {
-                            row: i,
-                            col: j,
-                            score: w,
-                            coverage: 0,
-                            amount: f,
-                        });
-                    }
+                    found.offer(&mut out, i, j, w);
                 }
-                keep_row(mine, near, per_row, next.per_row, &mut out);
+                found.finish(&mut out);
             }
             Ok(out)
         })
         .collect();
-    let mut total = Check {
-        violations: Vec::new(),
-        violating: 0,
-        pairs_checked: 0,
-        pairs_scored: 0,
-        near: Vec::new(),
-        coverage_gap: 0,
-        gap: 0.0,
-    };
+    let mut total = Check::default();
     for block in blocks {
-        let b = block?;
-        total.violations.extend(b.violations);
-        total.near.extend(b.near);
-        total.violating += b.violating;
-        total.pairs_checked += b.pairs_checked;
-        total.pairs_scored += b.pairs_scored;
-        total.coverage_gap += b.coverage_gap;
-        total.gap += b.gap;
+        total.absorb(block?);
     }
     Ok(total)
 }
@@ -376,8 +389,8 @@ pub const POOL_PER_ROW: usize = 48;
 /// the round, solved on `next.candidates`.
 ///
 /// Each round is a full check. Its violators join the candidates and the solve resumes from the
-/// duals; then the *pool*, the best non-violating pairs of the check ([`Check::near`], up to
-/// [`POOL_PER_ROW`] a row), is priced against the new duals: the pool pairs that violate now
+/// duals; then the *pool*, the next pairs of the check ([`Check::near`]: its violators beyond
+/// `per_row`, then its best non-violating pairs, up to [`POOL_PER_ROW`] a row), is priced against the new duals: the pool pairs that violate now
 /// join the candidates, the solve resumes, and so on until no pool pair violates. Only then does
 /// the next round check every pair again. Pricing the pool costs a few operations per pair;
 /// a full check scores every pair the bounds cannot rule out.
@@ -543,15 +556,6 @@ where
     });
     let min_score = b.min_score();
     let cancel = crate::cancel::current();
-    let empty = || Check {
-        violations: Vec::new(),
-        violating: 0,
-        pairs_checked: 0,
-        pairs_scored: 0,
-        near: Vec::new(),
-        coverage_gap: 0,
-        gap: 0.0,
-    };
     let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(BOUNDED_ROWS))
         .into_par_iter()
         .map_init(
@@ -565,7 +569,8 @@ where
             },
             |(stamp, now, list, scratch), blk| {
                 cancel.check()?;
-                let mut out = empty();
+                let mut out = Check::default();
+                let mut found = Row::new(m, opts, per_row, next);
                 let first = blk * BOUNDED_ROWS;
                 let last = ((blk + 1) * BOUNDED_ROWS).min(rows);
                 for (i, used_i) in used.iter().enumerate().take(last).skip(first) {
@@ -602,8 +607,6 @@ where
                     } else {
                         list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
                     }
-                    let mut mine: Vec<Violation> = Vec::new();
-                    let mut near: Vec<Violation> = Vec::new();
                     for &(j, pb) in list.iter() {
                         let jj = j as usize;
                         if jj >= cols || used_i.binary_search(&j).is_ok() {
@@ -636,44 +639,17 @@ where
                                 value: w,
                             });
                         }
-                        let (k, f, violates) = reduced(m, opts, i, jj, w);
-                        if violates {
-                            out.violating += 1;
-                            out.coverage_gap += k;
-                            out.gap += f;
-                            mine.push(Violation {
-                                row: i,
-                                col: jj,
-                                score: w,
-                                coverage: k,
-                                amount: f,
-                            });
-                        } else if k == 0 && !is_candidate(next.candidates, i, jj) {
-                            near.push(Violation {
-                                row: i,
-                                col: jj,
-                                score: w,
-                                coverage: 0,
-                                amount: f,
-                            });
-                        }
+                        found.offer(&mut out, i, jj, w);
                     }
-                    keep_row(mine, near, per_row, next.per_row, &mut out);
+                    found.finish(&mut out);
                 }
                 Ok(out)
             },
         )
         .collect();
-    let mut total = empty();
+    let mut total = Check::default();
     for block in blocks {
-        let c = block?;
-        total.violations.extend(c.violations);
-        total.near.extend(c.near);
-        total.violating += c.violating;
-        total.pairs_checked += c.pairs_checked;
-        total.pairs_scored += c.pairs_scored;
-        total.coverage_gap += c.coverage_gap;
-        total.gap += c.gap;
+        total.absorb(block?);
     }
     Ok(total)
 }
