@@ -45,3 +45,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     suggest::register(m)?;
     Ok(())
 }
+
+/// The extension's allocator (see Cargo.toml): the table readers and the scoring allocate many
+/// small strings and vectors on every rayon thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
