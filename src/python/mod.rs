@@ -46,7 +46,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// The extension's allocator (see Cargo.toml): the table readers and the scoring allocate many
-/// small strings and vectors on every rayon thread.
+/// The extension's allocator (see Cargo.toml): reading a table allocates a few small strings and
+/// vectors per cell on every rayon thread. It applies to whatever links this crate with the
+/// `python` feature, which only the extension is meant to turn on.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
