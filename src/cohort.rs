@@ -136,7 +136,21 @@ pub struct Person {
 /// A tag, skill, language or department as compared: words separated by single spaces, lower
 /// case (`"  Public  Speaking"` and `"public speaking"` are the same tag).
 pub fn normalise_label(s: &str) -> String {
-    s.split_whitespace()
+    let t = s.trim();
+    // Most cells are already normal (lower-case ASCII, single spaces): one copy, no splitting.
+    let mut previous_space = false;
+    let normal = t.bytes().all(|b| {
+        let odd = !b.is_ascii()
+            || b.is_ascii_uppercase()
+            || matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+            || (b == b' ' && previous_space);
+        previous_space = b == b' ';
+        !odd
+    });
+    if normal {
+        return t.to_string();
+    }
+    t.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -246,4 +260,46 @@ pub struct Cohort {
     pub mentees: Table,
     /// People offering mentoring.
     pub mentors: Table,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_label;
+    use proptest::prelude::*;
+
+    /// The rule as the docs state it: words split on any white space, joined by single spaces,
+    /// lower case.
+    fn reference(s: &str) -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
+
+    #[test]
+    fn labels_normalise_by_the_rule() {
+        for s in [
+            "public speaking",
+            "  Public  Speaking ",
+            "a\tb",
+            "a\u{0b}b",
+            "a\u{a0}b",
+            "ÄRGER",
+            "x  ",
+            "",
+            " ",
+            "a b c",
+            "a\r\nb",
+        ] {
+            assert_eq!(normalise_label(s), reference(s), "{s:?}");
+        }
+        assert_eq!(normalise_label("  Public  Speaking "), "public speaking");
+    }
+
+    proptest! {
+        #[test]
+        fn labels_normalise_as_the_reference(s in "[ a-zA-Z\t\u{0b}\u{0c}\r\n\u{a0}\u{85}\u{3000}é:;-]{0,24}") {
+            prop_assert_eq!(normalise_label(&s), reference(&s));
+        }
+    }
 }

@@ -27,7 +27,10 @@ impl Cell<'_> {
     }
 }
 
-pub(super) fn split_list<'a>(s: &'a str, seps: &'a [char]) -> impl Iterator<Item = &'a str> + 'a {
+pub(super) fn split_list<const N: usize>(
+    s: &str,
+    seps: [char; N],
+) -> impl Iterator<Item = &str> + '_ {
     s.split(seps).map(str::trim).filter(|x| !x.is_empty())
 }
 
@@ -37,7 +40,7 @@ pub(super) fn normalise_tag(s: &str) -> String {
 
 pub(super) fn parse_goals(c: &Cell) -> Result<Vec<Goal>, InputError> {
     let mut out: Vec<Goal> = Vec::new();
-    for part in split_list(c.value, &[';']) {
+    for part in split_list(c.value, [';']) {
         let (tag, weight) = match part.rsplit_once(':') {
             Some((tag, w)) => {
                 let weight: f64 = w.trim().parse().map_err(|_| {
@@ -77,7 +80,7 @@ pub(super) fn parse_goals(c: &Cell) -> Result<Vec<Goal>, InputError> {
 pub(super) fn parse_skills(c: &Cell) -> Result<Vec<Skill>, InputError> {
     let mut out: Vec<Skill> = Vec::new();
     let fix = "write skills as `name:level` with a level from 1 to 5, e.g. `python:4;sql:2`";
-    for part in split_list(c.value, &[';']) {
+    for part in split_list(c.value, [';']) {
         let Some((name, lvl)) = part.rsplit_once(':') else {
             return Err(c.err(format!("skill {part:?} has no level"), fix));
         };
@@ -165,7 +168,7 @@ pub(super) fn parse_timezone(c: &Cell) -> Result<String, InputError> {
 
 pub(super) fn parse_languages(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for l in split_list(s, &[';', ',']) {
+    for l in split_list(s, [';', ',']) {
         let l = normalise_tag(l);
         if !out.contains(&l) {
             out.push(l);
@@ -175,7 +178,6 @@ pub(super) fn parse_languages(s: &str) -> Vec<String> {
 }
 
 pub(super) fn parse_weekday(s: &str) -> Option<Weekday> {
-    let l = s.to_ascii_lowercase();
     let full = [
         "monday",
         "tuesday",
@@ -185,10 +187,9 @@ pub(super) fn parse_weekday(s: &str) -> Option<Weekday> {
         "saturday",
         "sunday",
     ];
-    Weekday::ALL
-        .into_iter()
-        .zip(full)
-        .find_map(|(d, f)| (l == f || l == d.abbrev().to_ascii_lowercase()).then_some(d))
+    Weekday::ALL.into_iter().zip(full).find_map(|(d, f)| {
+        (s.eq_ignore_ascii_case(f) || s.eq_ignore_ascii_case(d.abbrev())).then_some(d)
+    })
 }
 
 pub(super) fn parse_clock(s: &str) -> Option<u16> {
@@ -204,7 +205,7 @@ pub(super) fn parse_clock(s: &str) -> Option<u16> {
 pub(super) fn parse_availability(c: &Cell) -> Result<Vec<Slot>, InputError> {
     let fix = "write weekly slots as `Mon 09:00-11:00;Wed 14:00-15:30` (24-hour clock, local time, end after start; split slots that pass midnight)";
     let mut out = Vec::new();
-    for part in split_list(c.value, &[';', ',']) {
+    for part in split_list(c.value, [';', ',']) {
         let (day, range) = part
             .split_once(char::is_whitespace)
             .ok_or_else(|| c.err(format!("slot {part:?} needs a day and a time range"), fix))?;

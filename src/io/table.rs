@@ -4,6 +4,8 @@ use super::cells::*;
 use super::{BadValue, InputError, SCHEMA};
 use crate::cohort::{Person, Role, Table};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// The cells of a table before validation, as each reader holds them: by row (CSV, JSON,
 /// records) or by column (DataFrames, Arrow), read in place.
@@ -45,10 +47,45 @@ impl RawCells for RawTable {
     }
 }
 
-/// Positions of the schema columns in a raw table.
+/// Position of a schema column in [`SCHEMA`], at compile time.
+const fn schema_pos(name: &str) -> usize {
+    let mut k = 0;
+    while k < SCHEMA.len() {
+        let (a, b) = (SCHEMA[k].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut t = 0;
+            while t < a.len() && a[t] == b[t] {
+                t += 1;
+            }
+            if t == a.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    panic!("not a schema column")
+}
+
+const ID: usize = schema_pos("id");
+const GOALS: usize = schema_pos("goals");
+const SKILLS: usize = schema_pos("skills");
+const AVAILABILITY: usize = schema_pos("availability");
+const TIMEZONE: usize = schema_pos("timezone");
+const LANGUAGES: usize = schema_pos("languages");
+const LEVEL: usize = schema_pos("level");
+const DEPARTMENT: usize = schema_pos("department");
+const MANAGER_ID: usize = schema_pos("manager_id");
+const CAPACITY: usize = schema_pos("capacity");
+const MENTORS_WANTED: usize = schema_pos("mentors_wanted");
+const SHARED_BACKGROUND: usize = schema_pos("shared_background");
+const MIN_LOAD: usize = schema_pos("min_load");
+
+/// Positions of the schema columns in a raw table, by their position in [`SCHEMA`].
 #[derive(Default)]
 struct Layout {
-    schema: HashMap<&'static str, usize>,
+    schema: [Option<usize>; SCHEMA.len()],
+    /// Position of the `id` column (required).
+    id: usize,
     protected: Vec<(String, usize)>,
     extra: Vec<(String, usize)>,
 }
@@ -65,7 +102,7 @@ fn layout(role: Role, columns: &[String], protected: &[String]) -> Result<Layout
                 column: name.clone(),
             });
         }
-        let schema_col = SCHEMA.iter().find(|s| **s == lower).copied();
+        let schema_col = SCHEMA.iter().position(|s| *s == lower);
         if protected.iter().any(|p| p.trim() == name) {
             if schema_col.is_some() {
                 return Err(InputError::ProtectedSchemaColumn {
@@ -77,14 +114,14 @@ fn layout(role: Role, columns: &[String], protected: &[String]) -> Result<Layout
             continue;
         }
         match (schema_col, role) {
-            (Some("capacity"), Role::Mentee) => {
+            (Some(CAPACITY), Role::Mentee) => {
                 return Err(InputError::WrongTableColumn {
                     table,
                     column: name.clone(),
                     fix: "mentees say how many mentors they want in `mentors_wanted`; rename the column".to_string(),
                 })
             }
-            (Some("mentors_wanted"), Role::Mentor) => {
+            (Some(MENTORS_WANTED), Role::Mentor) => {
                 return Err(InputError::WrongTableColumn {
                     table,
                     column: name.clone(),
@@ -92,33 +129,32 @@ fn layout(role: Role, columns: &[String], protected: &[String]) -> Result<Layout
                         .to_string(),
                 })
             }
-            (Some("min_load"), Role::Mentee) => {
+            (Some(MIN_LOAD), Role::Mentee) => {
                 return Err(InputError::WrongTableColumn {
                     table,
                     column: name.clone(),
                     fix: "`min_load` is the fewest mentees a mentor should get; drop the column from the mentee table".to_string(),
                 })
             }
-            (Some("shared_background"), Role::Mentor) => {
+            (Some(SHARED_BACKGROUND), Role::Mentor) => {
                 return Err(InputError::WrongTableColumn {
                     table,
                     column: name.clone(),
                     fix: "only mentees may ask for a shared background; drop the column from the mentor table".to_string(),
                 })
             }
-            (Some(s), _) => {
-                out.schema.insert(s, i);
-            }
+            (Some(k), _) => out.schema[k] = Some(i),
             (None, _) => out.extra.push((name.clone(), i)),
         }
     }
-    if !out.schema.contains_key("id") {
+    let Some(id) = out.schema[ID] else {
         return Err(InputError::MissingColumn {
             table,
             column: "id".to_string(),
             fix: "add an `id` column with a unique id per person (a table with no header at all also lacks it)".to_string(),
         });
-    }
+    };
+    out.id = id;
     // Protected columns keep the caller's order.
     out.protected.sort_by_key(|(name, _)| {
         protected
@@ -151,56 +187,47 @@ pub(super) fn parse_cells(
     let mut table = Table::new(role);
     table.protected.columns = lay.protected.iter().map(|(n, _)| n.clone()).collect();
     let n = raw.n_rows();
-    // Rows in chunks: each chunk stops at its first error, so a bad row costs no more than a
-    // sequential pass would up to it.
-    const CHUNK: usize = 2048;
-    let chunks: Vec<(Vec<Parsed>, Option<InputError>)> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let rows = c * CHUNK..n.min((c + 1) * CHUNK);
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                match parse_row(role, &lay, raw, r) {
-                    Ok(p) => out.push(p),
-                    Err(e) => return (out, Some(e)),
-                }
-            }
-            (out, None)
-        })
-        .collect();
-    let id_col = lay.schema["id"];
-    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(n);
-    for (c, (parsed, error)) in chunks.iter().enumerate() {
-        for (k, (person, _)) in parsed.iter().enumerate() {
-            let row = c * CHUNK + k + 1;
-            if let Some(&first) = first_row.get(person.id.as_str()) {
-                return Err(duplicate(role, row, first, &person.id));
-            }
-            first_row.insert(&person.id, row);
-        }
-        if let Some(e) = error {
-            // The row that failed: an empty id is its error; a repeated id comes before any
-            // cell of it, as in a sequential pass.
-            let r = c * CHUNK + parsed.len();
-            if let Some(&first) = raw.cell(r, id_col).and_then(|id| first_row.get(id)) {
-                return Err(duplicate(
-                    role,
-                    r + 1,
-                    first,
-                    raw.cell(r, id_col).unwrap_or(""),
-                ));
-            }
-            return Err(e.clone());
-        }
-    }
-    drop(first_row);
+    // Every row in parallel, straight into the table. The first bad row (in row order) is kept;
+    // rows after it are not parsed, so a bad row costs no more than a sequential pass up to it.
+    let first_bad = AtomicUsize::new(usize::MAX);
+    let error: Mutex<Option<(usize, InputError)>> = Mutex::new(None);
     table.people.reserve(n);
     table.protected.values.reserve(n);
-    for (rows, _) in chunks {
-        for (person, values) in rows {
-            table.people.push(person);
-            table.protected.values.push(values);
+    (0..n)
+        .into_par_iter()
+        .map(|r| {
+            if r > first_bad.load(Ordering::Relaxed) {
+                return (Person::new(String::new()), Vec::new());
+            }
+            parse_row(role, &lay, raw, r).unwrap_or_else(|e| {
+                let mut slot = error.lock().unwrap_or_else(|p| p.into_inner());
+                if slot.as_ref().map_or(true, |(row, _)| r < *row) {
+                    *slot = Some((r, e));
+                    first_bad.fetch_min(r, Ordering::Relaxed);
+                }
+                (Person::new(String::new()), Vec::new())
+            })
+        })
+        .unzip_into_vecs(&mut table.people, &mut table.protected.values);
+    let error = error.into_inner().unwrap_or_else(|p| p.into_inner());
+    let id_col = lay.id;
+    let last = error.as_ref().map_or(n, |(r, _)| *r);
+    let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(last);
+    for (r, person) in table.people[..last].iter().enumerate() {
+        if let Some(&first) = first_row.get(person.id.as_str()) {
+            return Err(duplicate(role, r + 1, first, &person.id));
         }
+        first_row.insert(&person.id, r + 1);
+    }
+    if let Some((r, e)) = error {
+        // The row that failed: an empty id is its error; a repeated id comes before any cell of
+        // it, as in a sequential pass.
+        if let Some(id) = raw.cell(r, id_col) {
+            if let Some(&first) = first_row.get(id) {
+                return Err(duplicate(role, r + 1, first, id));
+            }
+        }
+        return Err(e);
     }
     Ok(table)
 }
@@ -225,8 +252,8 @@ fn parse_row(
 ) -> Result<Parsed, InputError> {
     let table_name = role.table();
     let row = r + 1;
-    let get = |col: &str| -> Option<&str> { lay.schema.get(col).and_then(|&i| raw.cell(r, i)) };
-    let Some(id) = get("id") else {
+    let get = |k: usize| -> Option<&str> { lay.schema[k].and_then(|i| raw.cell(r, i)) };
+    let Some(id) = get(ID) else {
         return Err(InputError::InvalidValue(Box::new(BadValue {
             table: table_name.to_string(),
             row,
@@ -237,50 +264,50 @@ fn parse_row(
             fix: "give every person a unique, non-empty id".to_string(),
         })));
     };
-    let cell = |column: &'static str| {
-        get(column).map(|value| Cell {
+    let cell = |k: usize| {
+        get(k).map(|value| Cell {
             table: table_name,
             row,
             id: Some(id),
-            column,
+            column: SCHEMA[k],
             value,
         })
     };
     let mut p = Person::new(id.to_string());
-    if let Some(c) = cell("goals") {
+    if let Some(c) = cell(GOALS) {
         p.goals = parse_goals(&c)?;
     }
-    if let Some(c) = cell("skills") {
+    if let Some(c) = cell(SKILLS) {
         p.skills = parse_skills(&c)?;
     }
-    if let Some(c) = cell("availability") {
+    if let Some(c) = cell(AVAILABILITY) {
         p.availability = parse_availability(&c)?;
     }
-    if let Some(c) = cell("timezone") {
+    if let Some(c) = cell(TIMEZONE) {
         p.timezone = Some(parse_timezone(&c)?);
     }
-    if let Some(c) = cell("languages") {
+    if let Some(c) = cell(LANGUAGES) {
         p.languages = parse_languages(c.value);
     }
-    if let Some(c) = cell("level") {
+    if let Some(c) = cell(LEVEL) {
         p.level = Some(parse_level(&c)?);
     }
-    p.department = get("department").map(str::to_string);
-    p.manager_id = get("manager_id").map(str::to_string);
+    p.department = get(DEPARTMENT).map(str::to_string);
+    p.manager_id = get(MANAGER_ID).map(str::to_string);
     let cap_col = match role {
-        Role::Mentee => "mentors_wanted",
-        Role::Mentor => "capacity",
+        Role::Mentee => MENTORS_WANTED,
+        Role::Mentor => CAPACITY,
     };
     if let Some(c) = cell(cap_col) {
         p.capacity = parse_capacity(&c)?;
     }
     if role == Role::Mentor {
-        if let Some(c) = cell("min_load") {
+        if let Some(c) = cell(MIN_LOAD) {
             p.min_load = Some(parse_min_load(&c)?);
         }
     }
-    if let Some(c) = cell("shared_background") {
-        p.shared_background = split_list(c.value, &[';']).map(str::to_string).collect();
+    if let Some(c) = cell(SHARED_BACKGROUND) {
+        p.shared_background = split_list(c.value, [';']).map(str::to_string).collect();
     }
     for (name, i) in &lay.extra {
         if let Some(v) = raw.cell(r, *i) {
