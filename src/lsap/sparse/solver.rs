@@ -437,7 +437,9 @@ impl<'g, C: Cost> Solver<'g, C> {
         }
     }
 
-    /// The dense solver's repair: every column priced below zero ends full or at potential zero.
+    /// Every column priced below zero ends full or at potential zero. Each such column with a
+    /// spare unit gets one [`Solver::repair_search`] per unit, so no earlier pair is released
+    /// wholesale: a search moves pairs only along the one path it finds.
     fn repair(&mut self) {
         let g = self.g;
         let mut queue: Vec<usize> = (0..g.m)
@@ -445,36 +447,179 @@ impl<'g, C: Cost> Solver<'g, C> {
             .collect();
         while let Some(j) = queue.pop() {
             while self.pot_c[j] < C::ZERO && self.flags[j] & SPARE != 0 {
-                let mut limit = C::ZERO;
-                let mut binding = None;
+                self.repair_search(j);
+            }
+        }
+    }
+
+    /// One unit for column `j0`, priced below zero with a spare unit, by a Dijkstra search over
+    /// the alternating tree rooted at it (the Hungarian method seen from the column): a row that
+    /// could take a tree column enters at the slack of that pair, and its held columns enter at
+    /// the slack of holding them. The search ends at the cheapest of: a row with a spare unit
+    /// (it takes the column it reached), a tree column whose potential reaches zero (its holder
+    /// gives it up, or for `j0` itself the column just rises to zero). Tree columns' potentials
+    /// rise and tree rows' fall by the distance left, so every reduced-cost condition still
+    /// holds, and the pairs on the path are exchanged. Rows holding nothing are left to their own
+    /// searches, as before.
+    fn repair_search(&mut self, j0: usize) {
+        let g = self.g;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.row_seen.iter_mut().for_each(|x| *x = 0);
+            self.row_done.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
+        let stamp = self.stamp;
+        #[derive(Clone, Copy)]
+        enum End {
+            Row(usize),
+            Col(usize),
+        }
+        self.lab[j0] = C::ZERO;
+        self.pred[j0] = u32::MAX;
+        self.touched.push(j0 as u32);
+        self.col_heap.push(ColItem {
+            lab: C::ZERO,
+            spare: false,
+            col: j0 as u32,
+        });
+        let mut best = (C::INF, End::Col(j0));
+        loop {
+            while let Some(top) = self.col_heap.peek() {
+                let j = top.col as usize;
+                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
+                    self.col_heap.pop();
+                } else {
+                    break;
+                }
+            }
+            while let Some(top) = self.heap.peek() {
+                let r = top.row as usize;
+                if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
+                    self.heap.pop();
+                } else {
+                    break;
+                }
+            }
+            let c_lab = self.col_heap.peek().map_or(C::INF, |c| c.lab);
+            let r_lab = self.heap.peek().map_or(C::INF, |r| r.lab);
+            if best.0 <= c_lab && best.0 <= r_lab {
+                break;
+            }
+            if c_lab <= r_lab {
+                let Some(top) = self.col_heap.pop() else {
+                    break;
+                };
+                let j = top.col as usize;
+                self.flags[j] |= SCANNED;
+                self.scanned_cols.push(j as u32);
+                let dj = self.lab[j];
+                let pj = self.pot_c[j];
+                let end = dj - pj;
+                if end < best.0 {
+                    best = (end, End::Col(j));
+                }
                 let (rows, sw) = g.col(j);
                 for (&i, &w) in rows.iter().zip(sw) {
                     let i = i as usize;
-                    if self.row_cols[i].is_empty() || self.holds(i, j) {
+                    if self.row_done[i] == stamp || self.row_cols[i].is_empty() || self.holds(i, j)
+                    {
                         continue;
                     }
-                    if let Some(c) = C::pair(w) {
-                        let lim = c + self.pot_r[i];
-                        if lim < limit {
-                            limit = lim;
-                            binding = Some((i, w));
-                        }
+                    let Some(c) = C::pair(w) else { continue };
+                    let li = dj + max_cost(c + self.pot_r[i] - pj, C::ZERO);
+                    if li < best.0 && (self.row_seen[i] != stamp || li < self.row_lab[i]) {
+                        self.row_seen[i] = stamp;
+                        self.row_lab[i] = li;
+                        self.row_pred[i] = j as u32;
+                        self.heap.push(RowItem {
+                            lab: li,
+                            row: i as u32,
+                        });
                     }
                 }
-                self.pot_c[j] = max_cost(self.pot_c[j], limit);
-                let Some((i, w)) = binding else { break };
+            } else {
+                let Some(top) = self.heap.pop() else { break };
+                let i = top.row as usize;
+                self.row_done[i] = stamp;
+                self.scanned_rows.push(i as u32);
+                let di = self.row_lab[i];
                 if self.row_cols[i].len() < g.row_cap[i] as usize {
-                    self.link(i, j, w);
-                } else {
-                    for (jj, _) in self.release_row(i) {
-                        let jj = jj as usize;
-                        if self.pot_c[jj] < C::ZERO {
-                            queue.push(jj);
+                    if di < best.0 {
+                        best = (di, End::Row(i));
+                    }
+                    continue;
+                }
+                let pi = self.pot_r[i];
+                for t in 0..self.row_cols[i].len() {
+                    let (j, sw) = self.row_cols[i][t];
+                    let j = j as usize;
+                    if self.flags[j] & SCANNED != 0 {
+                        continue;
+                    }
+                    let Some(c) = C::pair(sw) else { continue };
+                    let lj = di + max_cost(self.pot_c[j] - c - pi, C::ZERO);
+                    if lj < best.0 && lj < self.lab[j] {
+                        if self.lab[j] == C::INF {
+                            self.touched.push(j as u32);
                         }
+                        self.lab[j] = lj;
+                        self.pred[j] = i as u32;
+                        self.col_heap.push(ColItem {
+                            lab: lj,
+                            spare: false,
+                            col: j as u32,
+                        });
                     }
                 }
             }
         }
+        let (d, end) = best;
+        for &j in &self.scanned_cols {
+            let j = j as usize;
+            self.pot_c[j] = min_cost(self.pot_c[j] + (d - self.lab[j]), C::ZERO);
+        }
+        for &r in &self.scanned_rows {
+            let r = r as usize;
+            self.pot_r[r] = self.pot_r[r] + (d - self.row_lab[r]);
+        }
+        // Exchange the pairs along the path back to `j0`: each row on it takes the column it was
+        // reached from and gives up the one it was reached through.
+        let mut row = match end {
+            End::Col(j) => {
+                self.pot_c[j] = C::ZERO;
+                if j == j0 {
+                    None
+                } else {
+                    let r = self.pred[j] as usize;
+                    self.unlink(r, j);
+                    Some(r)
+                }
+            }
+            End::Row(r) => Some(r),
+        };
+        while let Some(r) = row {
+            let j = self.row_pred[r] as usize;
+            self.link(r, j, g.sw(r, j).unwrap_or(f64::NAN));
+            row = if j == j0 {
+                None
+            } else {
+                let k = self.pred[j] as usize;
+                self.unlink(k, j);
+                Some(k)
+            };
+        }
+        for &j in &self.touched {
+            self.lab[j as usize] = C::INF;
+        }
+        for &j in &self.scanned_cols {
+            self.flags[j as usize] &= !SCANNED;
+        }
+        self.touched.clear();
+        self.scanned_cols.clear();
+        self.scanned_rows.clear();
+        self.heap.clear();
+        self.col_heap.clear();
     }
 
     fn relax(&mut self, k: usize, j: usize, sw: f64, base: C, bound: &mut C) {
