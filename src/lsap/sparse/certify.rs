@@ -585,10 +585,23 @@ where
                     list.clear();
                     if maximize {
                         let ub = b.row(i, scratch, list);
-                        for &(j, _) in list.iter() {
-                            stamp[j as usize] = mark;
+                        // The walk below stops at the first column the row bound rules out:
+                        // mark the listed columns only when it will visit one.
+                        let walks = order.first().is_some_and(|&j| {
+                            let jj = j as usize;
+                            let k = if coverage {
+                                1 - ks * (ki + kdual(&m.col_count_duals, jj))
+                            } else {
+                                0
+                            };
+                            !(k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0))
+                        });
+                        if walks {
+                            for &(j, _) in list.iter() {
+                                stamp[j as usize] = mark;
+                            }
                         }
-                        if ub >= min_score {
+                        if walks && ub >= min_score {
                             for &j in &order {
                                 let jj = j as usize;
                                 let k = if coverage {
@@ -609,7 +622,7 @@ where
                     }
                     for &(j, pb) in list.iter() {
                         let jj = j as usize;
-                        if jj >= cols || used_i.binary_search(&j).is_ok() {
+                        if jj >= cols {
                             continue;
                         }
                         let vj = m.col_duals[jj];
@@ -626,9 +639,12 @@ where
                             if !pb.is_nan() && out_by(pb) {
                                 continue;
                             }
-                            if out_by(b.refine(i, jj, scratch)) {
+                            if used_i.binary_search(&j).is_ok() || out_by(b.refine(i, jj, scratch))
+                            {
                                 continue;
                             }
+                        } else if used_i.binary_search(&j).is_ok() {
+                            continue;
                         }
                         let Some(w) = b.score(i, jj) else { continue };
                         out.pairs_scored += 1;
