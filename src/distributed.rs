@@ -19,7 +19,7 @@
 //!    ([`crate::lsap::certify`]); [`CentralSolve::add_violations`] adds the violators and resumes
 //!    from the duals, until none violate or the round budget ends ([`CentralSolve::certificate`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -276,7 +276,7 @@ fn vocabulary_person(ctx: &MenteeContext, mentors: &Table) -> Person {
         min_load: None,
         capacity: 0,
         shared_background: Vec::new(),
-        extra: BTreeMap::new(),
+        extra: crate::cohort::Extra::new(),
     }
 }
 

@@ -461,7 +461,7 @@ fn cli_generate_writes_the_new_columns_with_its_flags_and_they_read_back() {
     assert!(off_read
         .people
         .iter()
-        .all(|p| NEW_COLUMNS.iter().all(|c| !p.extra.contains_key(*c))));
+        .all(|p| NEW_COLUMNS.iter().all(|c| !p.extra.contains_key(c))));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -44,9 +44,9 @@ pub struct MatchedPair {
     /// The full explanation (weights, contributions, evidence).
     pub explanation: Explanation,
     /// The mentee's extra columns.
-    pub mentee_extra: BTreeMap<String, serde_json::Value>,
+    pub mentee_extra: crate::cohort::Extra,
     /// The mentor's extra columns.
-    pub mentor_extra: BTreeMap<String, serde_json::Value>,
+    pub mentor_extra: crate::cohort::Extra,
 }
 
 /// A mentee with fewer mentors than wanted.

@@ -9,7 +9,6 @@ use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 use super::errors::CoreError;
 use super::matching::{read_cohort, Source};
@@ -146,7 +145,7 @@ impl MatchOutcome {
                 .into_pyarray(py),
         )?;
         for (prefix, side) in [("mentee_", 0u8), ("mentor_", 1)] {
-            fn extra(p: &crate::problem::MatchedPair, side: u8) -> &BTreeMap<String, Value> {
+            fn extra(p: &crate::problem::MatchedPair, side: u8) -> &crate::cohort::Extra {
                 if side == 0 {
                     &p.mentee_extra
                 } else {
