@@ -440,7 +440,8 @@ def match(
     **options: Any,
 ) -> DaskMatchResult:
     """Match mentees with mentors on a Dask cluster: the optimum of :func:`mentorpair.match`
-    (the same pairs and scores), certified over every pair.
+    (the same total, bit-identical scores; the same pairs unless pairs tie exactly), certified over
+    every pair.
 
     Parameters
     ----------
