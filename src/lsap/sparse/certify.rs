@@ -585,17 +585,19 @@ where
                     list.clear();
                     if maximize {
                         let ub = b.row(i, scratch, list);
-                        // The walk below stops at the first column the row bound rules out:
-                        // mark the listed columns only when it will visit one.
-                        let walks = order.first().is_some_and(|&j| {
+                        // Whether the row bound rules out pair `(i, j)`.
+                        let ruled_out = |j: u32| {
                             let jj = j as usize;
                             let k = if coverage {
                                 1 - ks * (ki + kdual(&m.col_count_duals, jj))
                             } else {
                                 0
                             };
-                            !(k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0))
-                        });
+                            k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0)
+                        };
+                        // The walk below stops at the first column the row bound rules out:
+                        // mark the listed columns only when it will visit one.
+                        let walks = order.first().is_some_and(|&j| !ruled_out(j));
                         if walks {
                             for &(j, _) in list.iter() {
                                 stamp[j as usize] = mark;
@@ -604,12 +606,7 @@ where
                         if walks && ub >= min_score {
                             for &j in &order {
                                 let jj = j as usize;
-                                let k = if coverage {
-                                    1 - ks * (ki + kdual(&m.col_count_duals, jj))
-                                } else {
-                                    0
-                                };
-                                if k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0) {
+                                if ruled_out(j) {
                                     break;
                                 }
                                 if stamp[jj] != mark {

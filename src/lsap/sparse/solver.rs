@@ -463,13 +463,7 @@ impl<'g, C: Cost> Solver<'g, C> {
     /// searches, as before.
     fn repair_search(&mut self, j0: usize) {
         let g = self.g;
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.row_seen.iter_mut().for_each(|x| *x = 0);
-            self.row_done.iter_mut().for_each(|x| *x = 0);
-            self.stamp = 1;
-        }
-        let stamp = self.stamp;
+        let stamp = self.next_stamp();
         #[derive(Clone, Copy)]
         enum End {
             Row(usize),
@@ -485,22 +479,7 @@ impl<'g, C: Cost> Solver<'g, C> {
         });
         let mut best = (C::INF, End::Col(j0));
         loop {
-            while let Some(top) = self.col_heap.peek() {
-                let j = top.col as usize;
-                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
-                    self.col_heap.pop();
-                } else {
-                    break;
-                }
-            }
-            while let Some(top) = self.heap.peek() {
-                let r = top.row as usize;
-                if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
-                    self.heap.pop();
-                } else {
-                    break;
-                }
-            }
+            self.drop_stale(stamp);
             let c_lab = self.col_heap.peek().map_or(C::INF, |c| c.lab);
             let r_lab = self.heap.peek().map_or(C::INF, |r| r.lab);
             if best.0 <= c_lab && best.0 <= r_lab {
@@ -609,6 +588,42 @@ impl<'g, C: Cost> Solver<'g, C> {
                 Some(k)
             };
         }
+        self.end_search();
+    }
+
+    /// A fresh stamp for the row labels of one search (all reset when the counter wraps).
+    fn next_stamp(&mut self) -> u32 {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.row_seen.iter_mut().for_each(|x| *x = 0);
+            self.row_done.iter_mut().for_each(|x| *x = 0);
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+
+    /// Pop the heap tops that are scanned already or carry an outdated label.
+    fn drop_stale(&mut self, stamp: u32) {
+        while let Some(top) = self.col_heap.peek() {
+            let j = top.col as usize;
+            if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
+                self.col_heap.pop();
+            } else {
+                break;
+            }
+        }
+        while let Some(top) = self.heap.peek() {
+            let r = top.row as usize;
+            if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
+                self.heap.pop();
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Reset the labels, flags and heaps a search used.
+    fn end_search(&mut self) {
         for &j in &self.touched {
             self.lab[j as usize] = C::INF;
         }
@@ -663,13 +678,7 @@ impl<'g, C: Cost> Solver<'g, C> {
     /// Route one more unit of row `s` along a shortest path to the sink (the dense solver's
     /// search, with rows scanned through their adjacency).
     fn search(&mut self, s: usize) {
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.row_seen.iter_mut().for_each(|x| *x = 0);
-            self.row_done.iter_mut().for_each(|x| *x = 0);
-            self.stamp = 1;
-        }
-        let stamp = self.stamp;
+        let stamp = self.next_stamp();
         self.row_seen[s] = stamp;
         self.row_lab[s] = C::ZERO;
         let mut next_row = Some(s);
@@ -686,22 +695,7 @@ impl<'g, C: Cost> Solver<'g, C> {
                 bound = min_cost(bound, base);
                 self.scan_row(k, base, &mut bound);
             }
-            while let Some(top) = self.col_heap.peek() {
-                let j = top.col as usize;
-                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
-                    self.col_heap.pop();
-                } else {
-                    break;
-                }
-            }
-            while let Some(top) = self.heap.peek() {
-                let r = top.row as usize;
-                if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
-                    self.heap.pop();
-                } else {
-                    break;
-                }
-            }
+            self.drop_stale(stamp);
             let (c_lab, c_spare, c_col) = self
                 .col_heap
                 .peek()
@@ -774,16 +768,6 @@ impl<'g, C: Cost> Solver<'g, C> {
             self.link(r, j, g.sw(r, j).unwrap_or(f64::NAN));
             cur = r;
         }
-        for &j in &self.touched {
-            self.lab[j as usize] = C::INF;
-        }
-        for &j in &self.scanned_cols {
-            self.flags[j as usize] &= !SCANNED;
-        }
-        self.touched.clear();
-        self.scanned_cols.clear();
-        self.scanned_rows.clear();
-        self.heap.clear();
-        self.col_heap.clear();
+        self.end_search();
     }
 }
