@@ -300,6 +300,144 @@ impl Mask {
     }
 }
 
+/// What [`Mask::excluded`] says of each mentor of a row, counted from the mask's structure
+/// (the row's listed exclusions, the department counts, the mentors without capacity) instead
+/// of a test per pair: O(listed exclusions) per row. Mentors no constraint excludes are counted
+/// by a class the caller gives each mentor (for instance "at capacity" or "with room").
+#[derive(Debug, Clone)]
+pub struct Tally<'m> {
+    mask: &'m Mask,
+    classes: usize,
+    /// Per mentor: its slot (0: no capacity, `1 + class` otherwise).
+    slot: Vec<u8>,
+    /// Per department id: mentors per slot.
+    by_department: Vec<Vec<usize>>,
+    /// Mentors per slot.
+    total: Vec<usize>,
+}
+
+/// A row of a [`Tally`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowTally {
+    /// Mentors excluded, by the reason [`Mask::excluded`] gives.
+    pub excluded: BTreeMap<Exclusion, usize>,
+    /// Mentors no constraint excludes, by class.
+    pub classes: Vec<usize>,
+}
+
+impl Mask {
+    /// A [`Tally`] of this mask, with `class[j] < classes` the class of mentor `j`.
+    ///
+    /// # Panics
+    /// Never: a class out of range, or more than 254 classes, counts in the last class.
+    pub fn tally(&self, class: &[u8], classes: usize) -> Tally<'_> {
+        let classes = classes.clamp(1, 254);
+        let cols = self.no_capacity.len();
+        let slot: Vec<u8> = (0..cols)
+            .map(|j| {
+                if self.no_capacity[j] {
+                    0
+                } else {
+                    1 + class.get(j).copied().unwrap_or(0).min(classes as u8 - 1)
+                }
+            })
+            .collect();
+        let mut total = vec![0usize; classes + 1];
+        let mut by_department: Vec<Vec<usize>> = Vec::new();
+        for (j, &k) in slot.iter().enumerate() {
+            total[k as usize] += 1;
+            if let Some(Some(d)) = self.departments.as_ref().map(|(_, b)| b[j]) {
+                let d = d as usize;
+                if by_department.len() <= d {
+                    by_department.resize(d + 1, vec![0; classes + 1]);
+                }
+                by_department[d][k as usize] += 1;
+            }
+        }
+        Tally {
+            mask: self,
+            classes,
+            slot,
+            by_department,
+            total,
+        }
+    }
+}
+
+impl Tally<'_> {
+    /// Row `i`'s counts over every mentor but those in `skip` (distinct columns); `None` when a
+    /// per-pair test is needed (programme rules, or an allow list for the row), or `i` is out
+    /// of range.
+    pub fn row(&self, i: usize, skip: &[usize]) -> Option<RowTally> {
+        let mask = self.mask;
+        if !mask.rules.is_empty()
+            || mask.only.get(i).is_some_and(|o| !o.is_empty())
+            || i >= mask.sparse.len()
+        {
+            return None;
+        }
+        let dept = mask
+            .departments
+            .as_ref()
+            .and_then(|(a, _)| a.get(i).copied().flatten());
+        let same = |j: usize| {
+            dept.is_some()
+                && mask
+                    .departments
+                    .as_ref()
+                    .is_some_and(|(_, b)| b.get(j).copied().flatten() == dept)
+        };
+        let mut slots = self.total.clone();
+        let mut same_department = 0usize;
+        if let Some(row) = dept.and_then(|d| self.by_department.get(d as usize)) {
+            for (n, m) in slots.iter_mut().zip(row) {
+                *n -= m;
+                same_department += m;
+            }
+        }
+        let mut excluded: BTreeMap<Exclusion, usize> = BTreeMap::new();
+        let listed = &mask.sparse[i];
+        // Take mentor `j` out of the count of mentors no listed exclusion takes.
+        let mut unlist = |j: usize| {
+            if same(j) {
+                same_department -= 1;
+            } else if let Some(&k) = self.slot.get(j) {
+                slots[k as usize] -= 1;
+            }
+        };
+        for &(j, e) in listed {
+            if (j as usize) < self.slot.len() {
+                unlist(j as usize);
+                *excluded.entry(e).or_insert(0) += 1;
+            }
+        }
+        for &j in skip {
+            if j >= self.slot.len() {
+                continue;
+            }
+            match listed.binary_search_by_key(&(j as u32), |e| e.0) {
+                Ok(k) => {
+                    if let Some(n) = excluded.get_mut(&listed[k].1) {
+                        *n -= 1;
+                    }
+                }
+                Err(_) => unlist(j),
+            }
+        }
+        excluded.retain(|_, n| *n > 0);
+        if same_department > 0 {
+            excluded.insert(Exclusion::SameDepartment, same_department);
+        }
+        if slots[0] > 0 {
+            *excluded.entry(Exclusion::NoCapacity).or_insert(0) += slots[0];
+        }
+        Some(RowTally {
+            excluded,
+            classes: slots[1..=self.classes].to_vec(),
+        })
+    }
+}
+
 // ----------------------------------------------------------------------------------------------
 // The independent audit. It reads the raw cohort and the finished pairs only.
 

@@ -109,6 +109,11 @@ impl Mask {
         })
     }
 
+    /// The hard constraints, without the scores.
+    pub fn constraints(&self) -> &constraints::Mask {
+        &self.constraints
+    }
+
     /// The hard constraint that excludes the pair, ignoring scores.
     pub fn constraint(&self, i: usize, j: usize) -> Option<Exclusion> {
         if i >= self.dims.0 || j >= self.dims.1 {

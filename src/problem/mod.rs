@@ -398,13 +398,16 @@ impl Problem {
         *self.excluded.get_or_init(|| {
             let (rows, cols) = self.dims();
             if self.config.min_score <= 0.0 {
-                // Scores are in [0, 1]: only the constraints exclude, no pair needs scoring.
+                // Scores are in [0, 1]: only the constraints exclude, no pair needs scoring, and
+                // most rows are counted from the constraints' structure.
+                let tally = self.mask.constraints().tally(&[], 1);
                 return (0..rows)
                     .into_par_iter()
-                    .map(|i| {
-                        (0..cols)
+                    .map(|i| match tally.row(i, &[]) {
+                        Some(t) => t.excluded.values().sum::<usize>() as u64,
+                        None => (0..cols)
                             .filter(|&j| self.mask.constraint(i, j).is_some())
-                            .count() as u64
+                            .count() as u64,
                     })
                     .sum();
             }

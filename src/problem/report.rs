@@ -99,10 +99,22 @@ impl Problem {
         let short: Vec<usize> = (0..rows)
             .filter(|&i| got[i] < mentees[i].capacity)
             .collect();
+        // Without a minimum score no pair is below it, and the constraints' structure counts
+        // the rest (mentors at capacity: class 1).
+        let full: Vec<u8> = self
+            .cohort
+            .mentors
+            .people
+            .iter()
+            .zip(&load)
+            .map(|(m, &l)| u8::from(l >= m.capacity))
+            .collect();
+        let tally = (self.config.min_score <= 0.0).then(|| self.mask.constraints().tally(&full, 2));
         let unmatched: Vec<Unmatched> = short
             .par_iter()
             .map(|&i| {
-                let (reason, detail) = self.unmatched_reason(i, &partner[i], &load);
+                let counts = tally.as_ref().and_then(|t| t.row(i, &partner[i]));
+                let (reason, detail) = self.unmatched_reason(i, &partner[i], &load, counts);
                 Unmatched {
                     mentee_id: mentees[i].id.clone(),
                     wanted: mentees[i].capacity,
@@ -207,12 +219,15 @@ impl Problem {
         violations
     }
 
-    /// Why mentee row `i` has fewer mentors than wanted, from the mask and the mentors' loads.
+    /// Why mentee row `i` has fewer mentors than wanted, from the mask and the mentors' loads
+    /// (or from `counts`, the row's [`crate::constraints::Tally`] with the mentors at capacity
+    /// as class 1, when there is one).
     fn unmatched_reason(
         &self,
         i: usize,
         partners: &[usize],
         load: &[u32],
+        counts: Option<crate::constraints::RowTally>,
     ) -> (UnmatchedReason, String) {
         let mentors = &self.cohort.mentors.people;
         if mentors.is_empty() {
@@ -223,15 +238,21 @@ impl Problem {
         }
         let mut excluded: BTreeMap<Exclusion, usize> = BTreeMap::new();
         let (mut below, mut full, mut open) = (0usize, 0usize, 0usize);
-        for (j, m) in mentors.iter().enumerate() {
-            if partners.contains(&j) {
-                continue;
-            }
-            match self.reason(i, j) {
-                Some(Exclusion::BelowMinScore) => below += 1,
-                Some(e) => *excluded.entry(e).or_insert(0) += 1,
-                None if load[j] >= m.capacity => full += 1,
-                None => open += 1,
+        if let Some(t) = counts {
+            excluded = t.excluded;
+            open = t.classes[0];
+            full = t.classes[1];
+        } else {
+            for (j, m) in mentors.iter().enumerate() {
+                if partners.contains(&j) {
+                    continue;
+                }
+                match self.reason(i, j) {
+                    Some(Exclusion::BelowMinScore) => below += 1,
+                    Some(e) => *excluded.entry(e).or_insert(0) += 1,
+                    None if load[j] >= m.capacity => full += 1,
+                    None => open += 1,
+                }
             }
         }
         let excl: Vec<String> = excluded
