@@ -346,7 +346,11 @@ impl Mask {
         let mut by_department: Vec<Vec<usize>> = Vec::new();
         for (j, &k) in slot.iter().enumerate() {
             total[k as usize] += 1;
-            if let Some(Some(d)) = self.departments.as_ref().map(|(_, b)| b[j]) {
+            if let Some(d) = self
+                .departments
+                .as_ref()
+                .and_then(|(_, b)| b.get(j).copied().flatten())
+            {
                 let d = d as usize;
                 if by_department.len() <= d {
                     by_department.resize(d + 1, vec![0; classes + 1]);

@@ -380,13 +380,18 @@ impl Problem {
         if r.is_some() || !self.mask.is_lazy() {
             return r;
         }
-        // Scores are in [0, 1]: nothing is below a `min_score` of 0 or less.
         let (rows, cols) = self.dims();
-        (self.config.min_score > 0.0
+        (self.min_score_excludes()
             && i < rows
             && j < cols
             && self.raw_score(i, j) < self.config.min_score)
             .then_some(constraints::Exclusion::BelowMinScore)
+    }
+
+    /// Whether `min_score` can exclude a pair: scores are in [0, 1], so nothing is below a
+    /// `min_score` of 0 or less.
+    pub(crate) fn min_score_excludes(&self) -> bool {
+        self.config.min_score > 0.0
     }
 
     /// Pairs excluded by a hard constraint or `min_score`. A sparse problem counts them by
@@ -397,9 +402,9 @@ impl Problem {
         }
         *self.excluded.get_or_init(|| {
             let (rows, cols) = self.dims();
-            if self.config.min_score <= 0.0 {
-                // Scores are in [0, 1]: only the constraints exclude, no pair needs scoring, and
-                // most rows are counted from the constraints' structure.
+            if !self.min_score_excludes() {
+                // Only the constraints exclude, no pair needs scoring, and most rows are
+                // counted from the constraints' structure.
                 let tally = self.mask.constraints().tally(&[], 1);
                 return (0..rows)
                     .into_par_iter()

@@ -109,7 +109,7 @@ impl Problem {
             .zip(&load)
             .map(|(m, &l)| u8::from(l >= m.capacity))
             .collect();
-        let tally = (self.config.min_score <= 0.0).then(|| self.mask.constraints().tally(&full, 2));
+        let tally = (!self.min_score_excludes()).then(|| self.mask.constraints().tally(&full, 2));
         let unmatched: Vec<Unmatched> = short
             .par_iter()
             .map(|&i| {

@@ -4,6 +4,7 @@ use super::candidates::{TopK, CANDIDATES};
 use super::cost::{min_cost, Cost};
 use super::solver::{Solver, BLOCKED, DEAD, SCANNED, SPARE};
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// A row waiting in the search heap (min-heap on label, then row index).
 pub(in crate::lsap) struct RowItem<C> {
@@ -52,6 +53,36 @@ impl<C: Cost> Ord for ColItem<C> {
             .total_cmp(&self.lab)
             .then(self.spare.cmp(&o.spare))
             .then(o.col.cmp(&self.col))
+    }
+}
+
+/// Pop the heap tops that are scanned already (a column flagged [`SCANNED`], a row whose
+/// `row_done` is this search's `stamp`) or carry an outdated label: the step both the dense and
+/// the sparse capacitated searches take before reading the heaps.
+pub(in crate::lsap) fn drop_stale<C: Cost>(
+    col_heap: &mut BinaryHeap<ColItem<C>>,
+    flags: &[u8],
+    lab: &[C],
+    heap: &mut BinaryHeap<RowItem<C>>,
+    row_done: &[u32],
+    row_lab: &[C],
+    stamp: u32,
+) {
+    while let Some(top) = col_heap.peek() {
+        let j = top.col as usize;
+        if flags[j] & SCANNED != 0 || top.lab > lab[j] {
+            col_heap.pop();
+        } else {
+            break;
+        }
+    }
+    while let Some(top) = heap.peek() {
+        let r = top.row as usize;
+        if row_done[r] == stamp || top.lab > row_lab[r] {
+            heap.pop();
+        } else {
+            break;
+        }
     }
 }
 
@@ -183,22 +214,15 @@ impl<'a, 'p, C: Cost> Solver<'a, 'p, C> {
                 bound = min_cost(bound, base);
                 self.scan_row(k, base, &mut bound);
             }
-            while let Some(top) = self.col_heap.peek() {
-                let j = top.col as usize;
-                if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
-                    self.col_heap.pop();
-                } else {
-                    break;
-                }
-            }
-            while let Some(top) = self.heap.peek() {
-                let r = top.row as usize;
-                if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
-                    self.heap.pop();
-                } else {
-                    break;
-                }
-            }
+            drop_stale(
+                &mut self.col_heap,
+                &self.flags,
+                &self.lab,
+                &mut self.heap,
+                &self.row_done,
+                &self.row_lab,
+                stamp,
+            );
             let (c_lab, c_spare, c_col) = self
                 .col_heap
                 .peek()

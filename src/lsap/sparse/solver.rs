@@ -3,7 +3,7 @@
 
 use super::super::capacitated::cost::{max_cost, min_cost, Cost, Lex};
 use super::super::capacitated::init::Top2;
-use super::super::capacitated::search::{ColItem, RowItem, Sink};
+use super::super::capacitated::search::{drop_stale, ColItem, RowItem, Sink};
 use super::super::capacitated::solver::{BLOCKED, DEAD, SCANNED, SPARE};
 use super::super::memory;
 use super::{pair_lex, CandidateGraph};
@@ -604,22 +604,15 @@ impl<'g, C: Cost> Solver<'g, C> {
 
     /// Pop the heap tops that are scanned already or carry an outdated label.
     fn drop_stale(&mut self, stamp: u32) {
-        while let Some(top) = self.col_heap.peek() {
-            let j = top.col as usize;
-            if self.flags[j] & SCANNED != 0 || top.lab > self.lab[j] {
-                self.col_heap.pop();
-            } else {
-                break;
-            }
-        }
-        while let Some(top) = self.heap.peek() {
-            let r = top.row as usize;
-            if self.row_done[r] == stamp || top.lab > self.row_lab[r] {
-                self.heap.pop();
-            } else {
-                break;
-            }
-        }
+        drop_stale(
+            &mut self.col_heap,
+            &self.flags,
+            &self.lab,
+            &mut self.heap,
+            &self.row_done,
+            &self.row_lab,
+            stamp,
+        );
     }
 
     /// Reset the labels, flags and heaps a search used.
