@@ -1,7 +1,7 @@
 //! Upper bounds on pair scores, so that the certificate can rule most pairs out without scoring
 //! them (see docs/matching.md, "Certificate").
 //!
-//! Two bounds, both `≥` the score [`super::pair_score`] computes, bit for bit:
+//! Three bounds, each `≥` the score [`super::pair_score`] computes, bit for bit:
 //!
 //! - [`ScoreBounds::pair_bound`]: goals, skills, language and seniority exactly (they are cheap),
 //!   availability bounded by the number of whole 30-minute buckets both are free in (each slot
@@ -11,25 +11,27 @@
 //!   embedding, criteria, preference, affinity, ...) replaced by 1, the top of its range.
 //!   [`ScoreBounds::refine`] computes the same bound (goals and skills from the shared weights)
 //!   from a one-cache-line record per mentor.
-//! - [`ScoreBounds::no_shared_bound`]: one number per mentee for all the mentors that share no
-//!   *goal key* (a goal tag of the mentee among the mentor's goals) and no *skill key* (a tag the
-//!   mentee wants to grow in among the mentor's skills) with it; [`ScoreBounds::shared`] lists the
-//!   mentors that do share one, from an inverted index. Without a shared key the goals component
-//!   is 0 (nothing of the mentee's goals is covered) and the skills component is 0 (the mentor is
-//!   at level 0 on every skill the mentee aims at, which earns no credit), unless information is
+//! - The quick bound of [`ScoreBounds::row`], for every mentor of a mentee's row in one pass:
+//!   the goal and skill weights the mentee shares with the mentor (a *goal key* is a goal tag of
+//!   the mentee among the mentor's goals, a *skill key* a tag the mentee wants to grow in among
+//!   the mentor's skills), summed from an inverted index, and the row's largest availability,
+//!   language, seniority and further terms. Without a shared key the goals component is 0
+//!   (nothing of the mentee's goals is covered) and the skills component is 0 (the mentor is at
+//!   level 0 on every skill the mentee aims at, which earns no credit), unless information is
 //!   missing on either side (the neutral value) or the mentor has taxonomy-related goals (then up
-//!   to 1). Availability, language and seniority have no key here and take the largest value any
-//!   mentor can give them; further components take 1.
+//!   to 1). Its terms are summed in another order than the score's, so it carries a margin of
+//!   1e-12 relative.
 //!
-//! Both bounds add the same terms in the same order as the score (the built-in components by
-//! [`total`], then each applicable further component, then the product with the reciprocal of
-//! the row weight). Every term of the bound is `≥` the score's term and every weight is `≥ 0`, and
-//! IEEE rounding is monotone, so the computed bound is `≥` the computed score: no margin is needed.
+//! The pair bound and the refined one add the same terms in the same order as the score (the
+//! built-in components by [`total`], then each applicable further component, then the product
+//! with the reciprocal of the row weight). Every term of the bound is `≥` the score's term and
+//! every weight is `≥ 0`, and IEEE rounding is monotone, so the computed bound is `≥` the
+//! computed score: no margin is needed.
 
 use crate::features::PersonFeatures;
+use crate::lsap::Cut;
 use crate::score::availability::{self, DAYS_SHARE, ROBUST_SHARE, SLOTS_SHARE};
 use crate::score::{goals, language, seniority, skills, total, ScoreModel};
-use rayon::prelude::*;
 
 /// The quick bound of [`ScoreBounds::row`] adds its terms in another order than the score does:
 /// this factor covers the rounding (a sum of a few non-negative terms is off by a few units in
@@ -42,6 +44,36 @@ fn availability_max() -> f64 {
     SLOTS_SHARE * 1.0 + DAYS_SHARE * 1.0 + ROBUST_SHARE * 1.0
 }
 
+/// Add `x` to `acc[j]` for every mentor `j` in the posting list of tag `t`.
+#[inline]
+fn accumulate(index: &[Vec<u32>], t: u32, x: f64, acc: &mut [f64]) {
+    for &j in index.get(t as usize).map_or(&[][..], Vec::as_slice) {
+        if let Some(a) = acc.get_mut(j as usize) {
+            *a += x;
+        }
+    }
+}
+
+/// `x` when below `cap`, else `cap` (a comparison and a select, which vectorise).
+#[inline]
+fn at_most(x: f64, cap: f64) -> f64 {
+    if x < cap {
+        x
+    } else {
+        cap
+    }
+}
+
+/// `x` when above `floor`, else `floor`.
+#[inline]
+fn at_least(x: f64, floor: f64) -> f64 {
+    if x > floor {
+        x
+    } else {
+        floor
+    }
+}
+
 /// Upper bounds on the scores of a [`ScoreModel`], with the inverted index of goal and skill
 /// keys behind [`ScoreBounds::shared`].
 pub struct ScoreBounds<'m, 'a> {
@@ -50,13 +82,15 @@ pub struct ScoreBounds<'m, 'a> {
     goal_index: Vec<Vec<u32>>,
     /// Skill tag → mentors listing it among their skills.
     skill_index: Vec<Vec<u32>>,
-    /// Per mentee: the bound for the mentors that share no key with it.
-    no_shared: Vec<f64>,
+    /// Per mentor: the least goals value of the quick bound (neutral without goals, 1 with
+    /// taxonomy-related goals, 0 otherwise); the shared weight can only raise it.
+    goal_floor: Vec<f64>,
+    /// Per mentor: the least skills value (neutral without skills, 0 otherwise).
+    skill_floor: Vec<f64>,
+    /// The neutral value for every mentor (a mentee without goals or skills).
+    neutral_floor: Vec<f64>,
     /// Per mentor: what [`ScoreBounds::refine`] reads, in one cache line.
     recs: Vec<MentorRec>,
-    /// Per mentor: the flags of its record, apart, so that [`ScoreBounds::row`] reads one byte
-    /// per mentor instead of a cache line.
-    flags: Vec<u8>,
     /// One mentor per distinct level.
     level_reps: Vec<usize>,
     /// Per mentee: the reciprocal of its row weight, as the score computes it.
@@ -64,6 +98,10 @@ pub struct ScoreBounds<'m, 'a> {
     /// The built-in weights.
     weights: [f64; crate::score::N_COMPONENTS],
     side: MentorSide,
+    /// The availability bound by the number of buckets both are free in, for pairs off the
+    /// bucket grid (`[0]`) and on it (`[1]`); empty when the buckets do not bound the counts
+    /// (then the bound is the largest value).
+    av_table: [Vec<f64>; 2],
 }
 
 const HAS_GOALS: u8 = 1;
@@ -118,8 +156,8 @@ impl MentorRec {
 pub struct RowScratch {
     goal_acc: Vec<f64>,
     skill_acc: Vec<f64>,
-    stamp: Vec<u32>,
-    now: u32,
+    /// Room for every mentor of a row in [`ScoreBounds::row`].
+    slots: Vec<(u32, f64)>,
     /// Seniority value per mentor level (`level_reps` order) for the current mentee.
     seniority: Vec<f64>,
     /// Weights of the further components that apply to the current mentee, in order.
@@ -127,7 +165,6 @@ pub struct RowScratch {
     /// The current mentee's largest availability, language, seniority and further terms,
     /// weighted and summed (for the quick bound).
     rest: f64,
-    mark: u32,
     /// The current mentee's record (its `level_id` unused), its goal and skill target weights
     /// (0 when the component is missing), and whether it has a level.
     me: MentorRec,
@@ -196,60 +233,9 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 }
             }
         }
+        let n = f.mentors.len();
         let side = MentorSide::of(&f.mentors);
-        let neutral = model.cfg.neutral;
         let w = model.weights.as_array();
-        let top = |missing: bool, neutral_possible: bool, present_max: Option<f64>| -> f64 {
-            // `missing`: the mentee lacks the information (neutral whatever the mentor).
-            if missing {
-                return neutral;
-            }
-            let mut m = present_max.unwrap_or(0.0);
-            if neutral_possible {
-                m = m.max(neutral);
-            }
-            m
-        };
-        let no_shared = (0..f.mentees.len())
-            .into_par_iter()
-            .map(|i| {
-                let a = &f.mentees[i];
-                if f.mentors.is_empty() {
-                    return 0.0;
-                }
-                let g = top(
-                    a.goals.is_empty() || a.goal_weight <= 0.0,
-                    side.no_goals,
-                    side.related.then_some(1.0),
-                );
-                let s = top(
-                    a.skill_targets.is_empty() || a.skill_target_weight <= 0.0,
-                    side.no_skills,
-                    None,
-                );
-                let av = top(
-                    a.availability.is_err(),
-                    side.availability_missing,
-                    side.availability_known.then(availability_max),
-                );
-                let l = top(
-                    a.languages.is_empty(),
-                    side.no_languages,
-                    side.languages.then_some(1.0),
-                );
-                let sen = if a.level.is_none() {
-                    neutral
-                } else {
-                    let mut m = if side.no_level { neutral } else { 0.0 };
-                    for &j in &side.levels {
-                        let v = seniority::value(a, &f.mentors[j], model.cfg).unwrap_or(neutral);
-                        m = m.max(v);
-                    }
-                    m
-                };
-                Self::finish(model, i, &[g, s, av, l, sen], &w)
-            })
-            .collect();
         let recs = f
             .mentors
             .iter()
@@ -265,17 +251,50 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 MentorRec::of(b, id)
             })
             .collect::<Vec<MentorRec>>();
-        let flags = recs.iter().map(|r| r.flags).collect();
+        let flags: Vec<u8> = recs.iter().map(|r| r.flags).collect();
+        let neutral = model.cfg.neutral;
+        let goal_floor = flags
+            .iter()
+            .map(|&fl| {
+                if fl & HAS_GOALS == 0 {
+                    neutral
+                } else if fl & RELATED != 0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let skill_floor = flags
+            .iter()
+            .map(|&fl| if fl & HAS_SKILLS == 0 { neutral } else { 0.0 })
+            .collect();
+        let neutral_floor = vec![neutral; n];
         let inv_weight = (0..f.mentees.len())
             .map(|i| 1.0 / model.row_weight(i))
             .collect();
+        let cfg = model.cfg;
+        let av_table = [false, true].map(|on_grid| {
+            if availability::buckets_bound_counts(cfg.meeting_minutes, on_grid) {
+                (0..=crate::features::BUCKETS)
+                    .map(|common| {
+                        let (n, d, r) = availability::slots_bound(common);
+                        availability::blend(n, d, r, cfg)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        });
         ScoreBounds {
+            av_table,
             model,
             goal_index,
             skill_index,
-            no_shared,
+            goal_floor,
+            skill_floor,
+            neutral_floor,
             recs,
-            flags,
             level_reps: side.levels.clone(),
             inv_weight,
             weights: w,
@@ -306,42 +325,16 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         self.model
     }
 
-    /// The mentors that share a goal or skill key with mentee `i`, appended to `out` (a mentor
-    /// sharing several keys appears several times).
-    pub fn shared(&self, i: usize, out: &mut Vec<u32>) {
-        let Some(a) = self.model.features.mentees.get(i) else {
-            return;
-        };
-        for &(t, _) in &a.goals {
-            if let Some(p) = self.goal_index.get(t as usize) {
-                out.extend_from_slice(p);
-            }
-        }
-        for &(t, _, _) in &a.skill_targets {
-            if let Some(p) = self.skill_index.get(t as usize) {
-                out.extend_from_slice(p);
-            }
-        }
-    }
-
-    /// An upper bound on the score of mentee `i` with every mentor [`ScoreBounds::shared`] does
-    /// not list.
-    pub fn no_shared_bound(&self, i: usize) -> f64 {
-        self.no_shared.get(i).copied().unwrap_or(0.0)
-    }
-
     /// Fresh working memory for [`ScoreBounds::row`].
     pub fn scratch(&self) -> RowScratch {
         let m = self.model.features.mentors.len();
         RowScratch {
             goal_acc: vec![0.0; m],
             skill_acc: vec![0.0; m],
-            stamp: vec![0; m],
-            now: 0,
+            slots: Vec::new(),
             seniority: Vec::new(),
             extras: Vec::new(),
             rest: 0.0,
-            mark: 0,
             me: MentorRec::default(),
             goal_weight: 0.0,
             skill_weight: 0.0,
@@ -349,94 +342,74 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         }
     }
 
-    /// Mentee `i`'s row: each mentor sharing a goal or skill key with it, once, with an upper
-    /// bound on the pair's score ([`ScoreBounds::row_bound`] from the weights they share) appended
-    /// to `shared`; returns [`ScoreBounds::no_shared_bound`], the bound for every other mentor.
+    /// Mentee `i`'s row: every mentor whose pair `cut` does not rule out by the quick bound,
+    /// with that bound, appended to `out` in mentor order. The quick bound takes the goal and
+    /// skill weights the mentee shares with the mentor, summed over the inverted index, and the
+    /// row's largest availability, language, seniority and further terms.
     ///
     /// The goal weight shared with a mentor is summed in the mentee's goal order, the order the
     /// goals component sums the covered weight in, so (without taxonomy-related goals) the goals
-    /// term is the component's value to the bit.
-    pub fn row(&self, i: usize, sc: &mut RowScratch, shared: &mut Vec<(u32, f64)>) -> f64 {
+    /// term of [`ScoreBounds::refine`] is the component's value to the bit.
+    pub fn row(&self, i: usize, cut: &Cut<'_>, sc: &mut RowScratch, out: &mut Vec<(u32, f64)>) {
         let f = self.model.features;
         let Some(a) = f.mentees.get(i) else {
-            return 0.0;
+            return;
         };
-        sc.now = sc.now.wrapping_add(1);
-        if sc.now == 0 {
-            sc.stamp.iter_mut().for_each(|x| *x = 0);
-            sc.now = 1;
-        }
-        let mark = sc.now;
-        sc.mark = mark;
         self.prepare_row(i, sc);
-        let start = shared.len();
+        sc.goal_acc.fill(0.0);
+        sc.skill_acc.fill(0.0);
         for &(t, x) in &a.goals {
-            let Some(p) = self.goal_index.get(t as usize) else {
-                continue;
-            };
-            for &j in p {
-                let jj = j as usize;
-                if sc.stamp[jj] != mark {
-                    sc.stamp[jj] = mark;
-                    sc.goal_acc[jj] = 0.0;
-                    sc.skill_acc[jj] = 0.0;
-                    shared.push((j, 0.0));
-                }
-                sc.goal_acc[jj] += x;
-            }
+            accumulate(&self.goal_index, t, x, &mut sc.goal_acc);
         }
         // A target's credit is at most its weight (credit ≤ 1); the factor covers the rounding of
         // `weight × credit` when the credit computes to a hair above 1.
         for &(t, x, _) in &a.skill_targets {
-            let Some(p) = self.skill_index.get(t as usize) else {
-                continue;
-            };
-            let cap = x * (1.0 + 1e-12);
-            for &j in p {
-                let jj = j as usize;
-                if sc.stamp[jj] != mark {
-                    sc.stamp[jj] = mark;
-                    sc.goal_acc[jj] = 0.0;
-                    sc.skill_acc[jj] = 0.0;
-                    shared.push((j, 0.0));
-                }
-                sc.skill_acc[jj] += cap;
-            }
+            accumulate(&self.skill_index, t, x * (1.0 + 1e-12), &mut sc.skill_acc);
         }
-        let neutral = self.model.cfg.neutral;
         let w = &self.weights;
-        let goals_missing = a.goals.is_empty() || a.goal_weight <= 0.0;
-        let skills_missing = a.skill_targets.is_empty() || a.skill_target_weight <= 0.0;
-        let inv = self.inv_weight[i];
-        for e in &mut shared[start..] {
-            let jj = e.0 as usize;
-            let fl = self.flags[jj];
-            let g = if goals_missing || fl & HAS_GOALS == 0 {
-                neutral
-            } else if fl & RELATED != 0 {
-                1.0
-            } else {
-                (sc.goal_acc[jj] / a.goal_weight).min(1.0)
-            };
-            let s = if skills_missing || fl & HAS_SKILLS == 0 {
-                neutral
-            } else {
-                (sc.skill_acc[jj] / a.skill_target_weight).min(1.0)
-            };
-            e.1 = QUICK_MARGIN * (((w[0] * g + w[1] * s) + sc.rest) * inv);
+        let (wg, ws) = (w[0], w[1]);
+        // A mentee without goals (skills) takes the neutral value whatever the mentor: scale 0
+        // and floor neutral. Otherwise the floors give the neutral value to mentors without
+        // goals (skills), whose shared weight is 0, and 1 to mentors with taxonomy-related goals.
+        // Reciprocals instead of divisions: QUICK_MARGIN covers the rounding.
+        let (rg, gfloor) = if sc.goal_weight == 0.0 {
+            (0.0, &self.neutral_floor)
+        } else {
+            (1.0 / sc.goal_weight, &self.goal_floor)
+        };
+        let (rs, sfloor) = if sc.skill_weight == 0.0 {
+            (0.0, &self.neutral_floor)
+        } else {
+            (1.0 / sc.skill_weight, &self.skill_floor)
+        };
+        let (inv, rest) = (self.inv_weight[i], sc.rest);
+        let n = f.mentors.len();
+        // Every column written to the slots, the kept ones counted: no branch per column.
+        sc.slots.resize(n, (0, 0.0));
+        let mut kept = 0;
+        let terms = sc
+            .goal_acc
+            .iter()
+            .zip(&sc.skill_acc)
+            .zip(gfloor.iter().zip(sfloor));
+        for (j, (((&ga, &sa), (&gl, &sl)), &vj)) in terms.zip(cut.col_duals).enumerate() {
+            let g = at_least(at_most(ga * rg, 1.0), gl);
+            let s = at_least(at_most(sa * rs, 1.0), sl);
+            let q = QUICK_MARGIN * (((wg * g + ws * s) + rest) * inv);
+            sc.slots[kept] = (j as u32, q);
+            kept += usize::from(!cut.rules_out_with(q, vj));
         }
-        self.no_shared_bound(i)
+        out.extend_from_slice(&sc.slots[..kept]);
     }
 
     /// The bound of [`ScoreBounds::row_bound`] for mentee `i` (the last [`ScoreBounds::row`]
-    /// call) and any mentor `j`: with the weights it shares when [`ScoreBounds::row`] listed it,
-    /// nothing shared otherwise.
+    /// call) and any mentor `j`, with the weights they share.
     pub fn refine(&self, i: usize, j: usize, sc: &RowScratch) -> f64 {
-        if sc.stamp[j] == sc.mark {
-            self.row_bound(i, j, sc.goal_acc[j], sc.skill_acc[j], sc)
-        } else {
-            self.row_bound(i, j, 0.0, 0.0, sc)
-        }
+        let (g, s) = (
+            sc.goal_acc.get(j).copied().unwrap_or(0.0),
+            sc.skill_acc.get(j).copied().unwrap_or(0.0),
+        );
+        self.row_bound(i, j, g, s, sc)
     }
 
     fn prepare_row(&self, i: usize, sc: &mut RowScratch) {
@@ -556,20 +529,17 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         if a.flags & b.flags & AVAILABLE == 0 {
             return self.model.cfg.neutral;
         }
-        let cfg = self.model.cfg;
-        if availability::buckets_bound_counts(cfg.meeting_minutes, a.flags & b.flags & ON_GRID != 0)
-        {
-            let common: u32 = a
-                .buckets
-                .iter()
-                .zip(&b.buckets)
-                .map(|(x, y)| (x & y).count_ones())
-                .sum();
-            let (n, d, r) = availability::slots_bound(common);
-            availability::blend(n, d, r, cfg)
-        } else {
-            availability_max()
+        let table = &self.av_table[usize::from(a.flags & b.flags & ON_GRID != 0)];
+        if table.is_empty() {
+            return availability_max();
         }
+        let common: u32 = a
+            .buckets
+            .iter()
+            .zip(&b.buckets)
+            .map(|(x, y)| (x & y).count_ones())
+            .sum();
+        table[(common as usize).min(table.len() - 1)]
     }
 
     /// An upper bound on the score of mentee `i` with mentor `j` (0 out of range, like the score).
@@ -644,7 +614,7 @@ mod tests {
         let weights = crate::score::Weights::default();
         let model = ScoreModel::new(&features, &weights, &sc, &[]);
         let b = ScoreBounds::new(&model);
-        let (mut unshared, mut tight, mut partial) = (0, 0, 0);
+        let (mut tight, mut partial) = (0, 0);
         for a in &features.mentees {
             for m in &features.mentors {
                 let (ra, rb) = (MentorRec::of(a, u16::MAX), MentorRec::of(m, u16::MAX));
@@ -665,13 +635,24 @@ mod tests {
             );
         }
         let mut sc = b.scratch();
+        let n = features.mentors.len();
+        // Column duals spread over [0, 0.5] and row duals over [0, 0.3]: the cut keeps some pairs
+        // and rules others out. The row lists every pair its exact score does not rule out.
+        let duals: Vec<f64> = (0..n).map(|j| ((j * 37) % 11) as f64 / 20.0).collect();
+        let (mut kept, mut ruled) = (0, 0);
         for i in 0..features.mentees.len() {
-            let mut shared = Vec::new();
-            b.shared(i, &mut shared);
+            let cut = Cut {
+                row_dual: ((i * 13) % 7) as f64 / 20.0,
+                col_duals: &duals,
+                min_score: f64::NEG_INFINITY,
+            };
             let mut listed = Vec::new();
-            let ub = b.row(i, &mut sc, &mut listed);
-            assert_eq!(ub, b.no_shared_bound(i));
-            for j in 0..features.mentors.len() {
+            b.row(i, &cut, &mut sc, &mut listed);
+            assert!(
+                listed.windows(2).all(|w| w[0].0 < w[1].0),
+                "seed {seed}: order"
+            );
+            for j in 0..n {
                 let s = pair_score(&model, i, j);
                 if let Some(e) = listed.iter().find(|e| e.0 as usize == j) {
                     assert!(
@@ -679,41 +660,35 @@ mod tests {
                         "seed {seed}: quick bound {} < score {s} at ({i}, {j})",
                         e.1
                     );
+                    kept += 1;
+                } else {
+                    assert!(
+                        cut.rules_out(j, s),
+                        "seed {seed}: ({i}, {j}) left out, but its score {s} is not ruled out"
+                    );
+                    ruled += 1;
                 }
                 let rb = b.refine(i, j, &sc);
                 assert!(
                     rb >= s,
                     "seed {seed}: refined bound {rb} < score {s} at ({i}, {j})"
                 );
-                assert_eq!(
-                    listed.iter().any(|e| e.0 as usize == j),
-                    shared.contains(&(j as u32))
-                );
-            }
-            for j in 0..features.mentors.len() {
-                let s = pair_score(&model, i, j);
                 let pb = b.pair_bound(i, j);
                 assert!(
                     pb >= s,
                     "seed {seed}: pair bound {pb} < score {s} at ({i}, {j})"
                 );
                 tight += usize::from(pb == s);
-                if !shared.contains(&(j as u32)) {
-                    unshared += 1;
-                    let ub = b.no_shared_bound(i);
-                    assert!(
-                        ub >= s,
-                        "seed {seed}: no-shared bound {ub} < score {s} at ({i}, {j})"
-                    );
-                }
             }
         }
-        // The cases are not vacuous: some pairs share no key, some bounds are exact (for short
-        // meetings, the availability bound is its largest value, rarely the score).
+        // The cases are not vacuous: the cut keeps some pairs and rules some out, some bounds are
+        // exact (for short meetings, the availability bound is its largest value, rarely the
+        // score).
         assert!(
-            unshared > 0
+            kept > 0
+                && ruled > 0
                 && (tight > 0 || !availability::buckets_bound_counts(meeting_minutes, false)),
-            "seed {seed}, {meeting_minutes} min: {unshared} unshared, {tight} tight"
+            "seed {seed}, {meeting_minutes} min: {kept} kept, {ruled} ruled out, {tight} tight"
         );
     }
 

@@ -114,8 +114,14 @@ where
     fn scratch(&self) -> Self::Scratch {
         self.bounds.scratch()
     }
-    fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64 {
-        self.bounds.row(i, scratch, shared)
+    fn row(
+        &self,
+        i: usize,
+        cut: &crate::lsap::Cut<'_>,
+        scratch: &mut Self::Scratch,
+        out: &mut Vec<(u32, f64)>,
+    ) {
+        self.bounds.row(i, cut, scratch, out);
     }
     fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {
         self.bounds.refine(i, j, scratch)

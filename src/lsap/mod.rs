@@ -18,7 +18,7 @@ pub use input::Instance;
 pub use sparse::{
     certify, certify_against, certify_bounded, certify_bounded_against, solve_certified,
     solve_certified_with, solve_sparse, solve_sparse_from, top_candidates, BoundedScores, Budget,
-    CandidateGraph, Certificate, Certified, Check, Next, Violation, POOL_PER_ROW,
+    CandidateGraph, Certificate, Certified, Check, Cut, Next, Violation, POOL_PER_ROW,
 };
 
 use serde::{Deserialize, Serialize};

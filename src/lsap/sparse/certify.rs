@@ -461,6 +461,69 @@ where
     }
 }
 
+/// Stands for a column dual where the coverage part of a pair is positive (the pair is kept
+/// whatever its score bound) or negative (the pair is ruled out): finite, so that the reduced cost
+/// and the tolerance stay finite, and far beyond any score or dual.
+const SENTINEL: f64 = 1e300;
+
+/// What rules the pairs of one row out of [`certify_bounded`] given an upper bound on a pair's
+/// score: the duals of the matching being checked, with the coverage parts folded into the
+/// column duals.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut<'a> {
+    /// The row's dual `u_i`.
+    pub row_dual: f64,
+    /// Per column `j`, its dual `v_j` when the coverage part `1 − k_i − k_j` of the pair is 0
+    /// (always, for the score objective), `-1e300` when it is positive (the pair is kept unless
+    /// forbidden), `1e300` when it is negative (the pair is ruled out).
+    pub col_duals: &'a [f64],
+    /// Every pair scoring below this is forbidden (`f64::NEG_INFINITY` when none need be).
+    pub min_score: f64,
+}
+
+impl Cut<'_> {
+    /// The column duals of [`Cut::col_duals`] for the rows with count dual `row_count`.
+    pub fn effective_duals(m: &Matching, coverage: bool, row_count: i64, cols: usize) -> Vec<f64> {
+        (0..cols)
+            .map(|j| {
+                let v = m.col_duals.get(j).copied().unwrap_or(0.0);
+                if !coverage {
+                    return v;
+                }
+                let kj = m.col_count_duals.get(j).copied().unwrap_or(0);
+                match (1 - row_count.saturating_add(kj)).signum() {
+                    0 => v,
+                    1 => -SENTINEL,
+                    _ => SENTINEL,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether a pair of this row with effective column dual `vj` ([`Cut::col_duals`]), scoring
+    /// at most `bound`, can be left out of a maximising check: it is forbidden (`bound` below
+    /// `min_score`), its coverage part is negative, or that part is 0 and `(bound − u_i) − v_j`
+    /// is within the tolerance of [`certify`] without its `|score|` term. Rounding is monotone,
+    /// so the reduced cost computed from the score is no larger, and [`certify`] would not flag
+    /// the pair.
+    #[inline]
+    pub fn rules_out_with(&self, bound: f64, vj: f64) -> bool {
+        let ui = self.row_dual;
+        let tol0 = TOLERANCE * (1.0 + ui.abs() + vj.abs());
+        // Without short-circuits, so that a loop over the columns has no branch to mispredict.
+        (bound < self.min_score) | ((bound - ui) - vj <= tol0)
+    }
+
+    /// [`Cut::rules_out_with`] for column `j` (a column out of range is ruled out).
+    #[inline]
+    pub fn rules_out(&self, j: usize, bound: f64) -> bool {
+        match self.col_duals.get(j) {
+            Some(&vj) => self.rules_out_with(bound, vj),
+            None => true,
+        }
+    }
+}
+
 /// Scores with upper bounds, for [`certify_bounded`]: the certificate then scores only the pairs
 /// the bounds cannot rule out (see docs/matching.md, "Certificate").
 pub trait BoundedScores: Sync {
@@ -468,10 +531,10 @@ pub trait BoundedScores: Sync {
     type Scratch: Send;
     /// Fresh working memory.
     fn scratch(&self) -> Self::Scratch;
-    /// Row `i`: append to `shared` each column `j` (once) whose pair the returned row bound does
-    /// not claim to bound, with a quick upper bound on the score of `(i, j)`; return an upper
-    /// bound on the score of `(i, j)` for every other column.
-    fn row(&self, i: usize, scratch: &mut Self::Scratch, shared: &mut Vec<(u32, f64)>) -> f64;
+    /// Row `i`: append to `out`, in increasing column order, each column `j` whose pair `cut`
+    /// does not rule out ([`Cut::rules_out`]) by a quick upper bound on its score, with that
+    /// bound. Every column left out must be ruled out by `cut` for some upper bound on its score.
+    fn row(&self, i: usize, cut: &Cut<'_>, scratch: &mut Self::Scratch, out: &mut Vec<(u32, f64)>);
     /// A tighter (slower) upper bound on the score of `(i, j)`, for any column, after
     /// [`BoundedScores::row`] for this `i` with this scratch.
     fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64;
@@ -489,14 +552,13 @@ const BOUNDED_ROWS: usize = 64;
 /// out; the verdict is the one [`certify`] gives on the same scores (same violators, same
 /// `gap`), only `pairs_scored` differs.
 ///
-/// A pair is ruled out when its bound `b` is below [`BoundedScores::min_score`] (the pair is
-/// forbidden), or when its reduced cost computed from `b`, `(b − u_i) − v_j`, is at most the
-/// tolerance of [`certify`] without its `|score|` term (and its coverage part is not positive):
-/// rounding is monotone, so the reduced cost computed from the score is no larger, and
-/// [`certify`] would not flag it. The columns are visited in increasing `(count dual, dual)`, so
-/// for the columns that share nothing with row `i` the ones the row bound cannot rule out are a
-/// prefix of that order, and the walk stops at the first one it rules out. A minimising problem
-/// gets no use of upper bounds: every pair is scored.
+/// A pair is ruled out by [`Cut::rules_out`] on an upper bound `b` of its score: `b` is below
+/// [`BoundedScores::min_score`] (the pair is forbidden), or its reduced cost computed from `b`,
+/// `(b − u_i) − v_j`, is at most the tolerance of [`certify`] without its `|score|` term (and its
+/// coverage part is not positive): rounding is monotone, so the reduced cost computed from the
+/// score is no larger, and [`certify`] would not flag it. [`BoundedScores::row`] lists the
+/// columns its quick bound cannot rule out; [`BoundedScores::refine`] tries again on each, and
+/// the rest are scored. A minimising problem gets no use of upper bounds: every pair is scored.
 ///
 /// # Errors
 /// As [`certify`].
@@ -534,113 +596,63 @@ where
     let used = used_columns(rows, cols, m)?;
     let coverage = opts.objective == Objective::Coverage;
     let maximize = opts.maximize;
-    let (s, ks): (f64, i64) = if maximize { (1.0, 1) } else { (-1.0, -1) };
-    let kdual = |v: &[i64], t: usize| v.get(t).copied().unwrap_or(0);
-    // Columns by increasing (count dual, dual): the order of growing reduced costs.
-    let mut order: Vec<u32> = (0..cols as u32).collect();
-    order.sort_by(|&a, &c| {
-        let (a, c) = (a as usize, c as usize);
-        let ka = if coverage {
-            kdual(&m.col_count_duals, a)
+    // The effective column duals of each row count dual (a few distinct values: 0 and 1 for
+    // coverage, none for score); past EFFECTIVE_KEPT of them, a row computes its own.
+    const EFFECTIVE_KEPT: usize = 8;
+    let mut effective: Vec<(i64, Vec<f64>)> = Vec::new();
+    for i in 0..rows {
+        let ki = if coverage {
+            m.row_count_duals.get(i).copied().unwrap_or(0)
         } else {
             0
         };
-        let kc = if coverage {
-            kdual(&m.col_count_duals, c)
-        } else {
-            0
-        };
-        ka.cmp(&kc)
-            .then(m.col_duals[a].total_cmp(&m.col_duals[c]))
-            .then(a.cmp(&c))
-    });
+        if effective.len() < EFFECTIVE_KEPT && !effective.iter().any(|e| e.0 == ki) {
+            effective.push((ki, Cut::effective_duals(m, coverage, ki, cols)));
+        }
+    }
     let min_score = b.min_score();
     let cancel = crate::cancel::current();
     let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(BOUNDED_ROWS))
         .into_par_iter()
         .map_init(
-            || {
-                (
-                    vec![0u32; cols],
-                    0u32,
-                    Vec::<(u32, f64)>::new(),
-                    b.scratch(),
-                )
-            },
-            |(stamp, now, list, scratch), blk| {
+            || (Vec::<(u32, f64)>::new(), b.scratch(), Vec::<f64>::new()),
+            |(list, scratch, own), blk| {
                 cancel.check()?;
                 let mut out = Check::default();
                 let mut found = Row::new(m, opts, per_row, next);
                 let first = blk * BOUNDED_ROWS;
                 let last = ((blk + 1) * BOUNDED_ROWS).min(rows);
                 for (i, used_i) in used.iter().enumerate().take(last).skip(first) {
-                    *now = now.wrapping_add(1);
-                    if *now == 0 {
-                        stamp.iter_mut().for_each(|x| *x = 0);
-                        *now = 1;
-                    }
-                    let mark = *now;
-                    let (ui, ki) = (m.row_duals[i], kdual(&m.row_count_duals, i));
+                    let ki = if coverage {
+                        m.row_count_duals.get(i).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    let col_duals = match effective.iter().find(|e| e.0 == ki) {
+                        Some(e) => &e.1,
+                        None => {
+                            *own = Cut::effective_duals(m, coverage, ki, cols);
+                            &*own
+                        }
+                    };
+                    let cut = Cut {
+                        row_dual: m.row_duals[i],
+                        col_duals,
+                        min_score,
+                    };
                     out.pairs_checked += (cols - used_i.len()) as u64;
                     list.clear();
                     if maximize {
-                        let ub = b.row(i, scratch, list);
-                        // Whether the row bound rules out pair `(i, j)`.
-                        let ruled_out = |j: u32| {
-                            let jj = j as usize;
-                            let k = if coverage {
-                                1 - ks * (ki + kdual(&m.col_count_duals, jj))
-                            } else {
-                                0
-                            };
-                            k < 0 || (k == 0 && s * (ub - ui - m.col_duals[jj]) <= 0.0)
-                        };
-                        // The walk below stops at the first column the row bound rules out:
-                        // mark the listed columns only when it will visit one.
-                        let walks = order.first().is_some_and(|&j| !ruled_out(j));
-                        if walks {
-                            for &(j, _) in list.iter() {
-                                stamp[j as usize] = mark;
-                            }
-                        }
-                        if walks && ub >= min_score {
-                            for &j in &order {
-                                let jj = j as usize;
-                                if ruled_out(j) {
-                                    break;
-                                }
-                                if stamp[jj] != mark {
-                                    list.push((j, f64::NAN));
-                                }
-                            }
-                        }
+                        b.row(i, &cut, scratch, list);
                     } else {
                         list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
                     }
-                    for &(j, pb) in list.iter() {
+                    for &(j, _) in list.iter() {
                         let jj = j as usize;
-                        if jj >= cols {
+                        if jj >= cols || used_i.binary_search(&j).is_ok() {
                             continue;
                         }
-                        let vj = m.col_duals[jj];
-                        let kj = kdual(&m.col_count_duals, jj);
-                        let k = if coverage { 1 - ks * (ki + kj) } else { 0 };
-                        if maximize {
-                            if k < 0 {
-                                continue;
-                            }
-                            let tol0 = TOLERANCE * (1.0 + ui.abs() + vj.abs());
-                            let out_by =
-                                |pb: f64| pb < min_score || (k == 0 && s * (pb - ui - vj) <= tol0);
-                            // The quick bound first (NaN: none), then the refined one.
-                            if !pb.is_nan() && out_by(pb) {
-                                continue;
-                            }
-                            if used_i.binary_search(&j).is_ok() || out_by(b.refine(i, jj, scratch))
-                            {
-                                continue;
-                            }
-                        } else if used_i.binary_search(&j).is_ok() {
+                        if maximize && cut.rules_out(jj, b.refine(i, jj, scratch)) {
                             continue;
                         }
                         let Some(w) = b.score(i, jj) else { continue };
@@ -665,4 +677,118 @@ where
         total.absorb(block?);
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Scores from a matrix, with bounds `score + slack` (quick) and `score + slack / 2`
+    /// (refined), a NaN for a forbidden pair.
+    struct Matrix {
+        cols: usize,
+        w: Vec<f64>,
+        slack: f64,
+        min_score: f64,
+    }
+
+    impl BoundedScores for Matrix {
+        type Scratch = ();
+        fn scratch(&self) {}
+        fn row(&self, i: usize, cut: &Cut<'_>, _: &mut (), out: &mut Vec<(u32, f64)>) {
+            for j in 0..self.cols {
+                let b = self.w[i * self.cols + j] + self.slack;
+                if b.is_nan() || !cut.rules_out(j, b) {
+                    out.push((j as u32, b));
+                }
+            }
+        }
+        fn refine(&self, i: usize, j: usize, _: &()) -> f64 {
+            self.w[i * self.cols + j] + self.slack / 2.0
+        }
+        fn score(&self, i: usize, j: usize) -> Option<f64> {
+            let w = self.w[i * self.cols + j];
+            (!w.is_nan() && w >= self.min_score).then_some(w)
+        }
+        fn min_score(&self) -> f64 {
+            self.min_score
+        }
+    }
+
+    /// The bounded check gives the verdict of the full one for any duals, also with more
+    /// distinct row count duals than it keeps effective column duals for, count duals of both
+    /// signs (coverage parts positive, zero and negative) and forbidden pairs.
+    #[test]
+    fn bounded_check_matches_the_full_one_for_any_duals() {
+        let (rows, cols) = (40, 25);
+        let mut checked = 0;
+        for seed in 0..24u64 {
+            let mut r = ChaCha8Rng::seed_from_u64(seed);
+            let w: Vec<f64> = (0..rows * cols)
+                .map(|_| {
+                    if r.random_bool(0.1) {
+                        f64::NAN
+                    } else {
+                        r.random_range(0.0..1.0)
+                    }
+                })
+                .collect();
+            let min_score = if seed % 2 == 0 {
+                f64::NEG_INFINITY
+            } else {
+                0.2
+            };
+            let b = Matrix {
+                cols,
+                w: w.clone(),
+                slack: 0.05,
+                min_score,
+            };
+            let m = Matching {
+                pairs: (0..rows.min(cols)).map(|k| (k, (k * 7) % cols)).collect(),
+                objective: 0.0,
+                row_duals: (0..rows).map(|_| r.random_range(-0.2..0.8)).collect(),
+                col_duals: (0..cols).map(|_| r.random_range(-0.2..0.6)).collect(),
+                row_count_duals: (0..rows).map(|_| r.random_range(-6..7)).collect(),
+                col_count_duals: (0..cols).map(|_| r.random_range(-6..7)).collect(),
+            };
+            for objective in [Objective::Coverage, Objective::Score] {
+                let opts = CapacitatedOptions {
+                    maximize: true,
+                    objective,
+                };
+                let oracle = |range: Range<usize>, out: &mut [f64]| {
+                    for (k, i) in range.enumerate() {
+                        for j in 0..cols {
+                            let x = w[i * cols + j];
+                            out[k * cols + j] = if x >= min_score { x } else { f64::NAN };
+                        }
+                    }
+                };
+                let full = certify(rows, cols, &oracle, &m, &opts, 1000).unwrap();
+                let fast = certify_bounded(rows, cols, &b, &m, &opts, 1000).unwrap();
+                let key = |c: &Check| -> Vec<(usize, usize, i64, u64)> {
+                    c.violations
+                        .iter()
+                        .map(|v| (v.row, v.col, v.coverage, v.amount.to_bits()))
+                        .collect()
+                };
+                assert_eq!(key(&full), key(&fast), "seed {seed}, {objective:?}");
+                assert_eq!(full.violating, fast.violating);
+                assert_eq!(full.coverage_gap, fast.coverage_gap);
+                // The bounded check counts every pair not in the matching, the full one only
+                // the allowed ones.
+                assert_eq!(fast.pairs_checked, (rows * cols - m.pairs.len()) as u64);
+                assert!(full.pairs_checked < fast.pairs_checked);
+                assert!(
+                    fast.pairs_scored < full.pairs_scored,
+                    "seed {seed}: nothing ruled out"
+                );
+                checked += usize::from(full.violating > 0);
+            }
+        }
+        assert!(checked >= 24, "{checked}");
+    }
 }

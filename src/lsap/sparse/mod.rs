@@ -15,8 +15,8 @@ mod topk;
 
 pub use certify::{
     certify, certify_against, certify_bounded, certify_bounded_against, solve_certified,
-    solve_certified_with, BoundedScores, Budget, Certificate, Certified, Check, Next, Violation,
-    POOL_PER_ROW,
+    solve_certified_with, BoundedScores, Budget, Certificate, Certified, Check, Cut, Next,
+    Violation, POOL_PER_ROW,
 };
 pub use topk::top_candidates;
 
