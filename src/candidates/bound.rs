@@ -9,7 +9,8 @@
 //!   the test the component makes first) when the meeting is 59 minutes or more or both are on
 //!   the bucket grid, by its largest value otherwise, and every further component (text,
 //!   embedding, criteria, preference, affinity, ...) replaced by 1, the top of its range.
-//!   [`ScoreBounds::refine`] computes the same bound (goals and skills from the shared weights)
+//!   [`ScoreBounds::refine`] computes the same bound (goals and skills from the shared weights,
+//!   each further component from its own [`crate::score::PairComponent::upper_bound`])
 //!   from a one-cache-line record per mentor.
 //! - The quick bound of [`ScoreBounds::row`], for every mentor of a mentee's row in one pass:
 //!   the goal and skill weights the mentee shares with the mentor (a *goal key* is a goal tag of
@@ -160,8 +161,9 @@ pub struct RowScratch {
     slots: Vec<(u32, f64)>,
     /// Seniority value per mentor level (`level_reps` order) for the current mentee.
     seniority: Vec<f64>,
-    /// Weights of the further components that apply to the current mentee, in order.
-    extras: Vec<f64>,
+    /// The further components that apply to the current mentee, in order: their index in the
+    /// model's extras and their weight.
+    extras: Vec<(usize, f64)>,
     /// The current mentee's largest availability, language, seniority and further terms,
     /// weighted and summed (for the quick bound).
     rest: f64,
@@ -435,9 +437,9 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 .map(|&r| seniority::value(a, &f.mentors[r], cfg).unwrap_or(cfg.neutral)),
         );
         sc.extras.clear();
-        for e in self.model.extras {
+        for (k, e) in self.model.extras.iter().enumerate() {
             if e.part.applies(i) {
-                sc.extras.push(e.weight);
+                sc.extras.push((k, e.weight));
             }
         }
         let neutral = cfg.neutral;
@@ -471,7 +473,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         };
         let w = &self.weights;
         let mut rest = w[2] * av + w[3] * l + w[4] * n;
-        for &x in &sc.extras {
+        for &(_, x) in &sc.extras {
             rest += x * 1.0f64.max(neutral);
         }
         sc.rest = rest;
@@ -515,8 +517,8 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             neutral
         };
         let mut cell = total(&[g, s, av, l, n], &self.weights);
-        for &x in &sc.extras {
-            cell += x * 1.0f64.max(neutral);
+        for &(k, x) in &sc.extras {
+            cell += x * self.model.extras[k].part.upper_bound(i, j, neutral);
         }
         cell * self.inv_weight[i]
     }
@@ -567,6 +569,19 @@ mod tests {
     use super::*;
     use crate::candidates::pair_score;
     use crate::synthetic::{generate, CohortSpec};
+
+    /// The features of a cohort under the default score configuration.
+    fn default_features(
+        cohort: &crate::cohort::Cohort,
+    ) -> (crate::score::ScoreConfig, crate::features::Features) {
+        let sc = crate::score::ScoreConfig::default();
+        let features = crate::features::Features::build(
+            &cohort.mentees.people,
+            &cohort.mentors.people,
+            sc.date(),
+        );
+        (sc, features)
+    }
 
     /// Cohorts with information missing here and there, so every neutral branch is reached.
     fn check(seed: u64, thin: bool, meeting_minutes: u32) {
@@ -720,6 +735,78 @@ mod tests {
                 detail: serde_json::Value::Null,
             }
         }
+        /// Exact on two thirds of the pairs, the top of the range on the others.
+        fn upper_bound(&self, i: usize, j: usize, neutral: f64) -> f64 {
+            if (i + j) % 3 == 0 {
+                1.0
+            } else {
+                self.value(i, j).unwrap_or(neutral)
+            }
+        }
+    }
+
+    /// The refined bound takes the further components' own upper bounds: shared background,
+    /// preferences and priority give their values, so the bound stays at least every score and
+    /// falls below the bound that takes 1 for them.
+    #[test]
+    fn refined_bound_takes_the_components_own_upper_bounds() {
+        use crate::score::{PairComponent, Weighted};
+        let spec = CohortSpec::new(80, 30).seed(3);
+        let mut spec = spec;
+        spec.shared_background_share = 0.5;
+        let cohort = generate(&spec).unwrap();
+        let (sc, features) = default_features(&cohort);
+        let weights = crate::score::Weights::default();
+        let background =
+            crate::score::affinity::SharedBackground::new(&cohort.mentees, &cohort.mentors)
+                .unwrap();
+        assert!(background.any());
+        let preferences = crate::score::preference::Preferences {
+            ranked: (0..80)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        vec![i % 30, (i + 7) % 30]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+        };
+        let priority = crate::score::priority::Priority {
+            unmatched_rounds: (0..80).map(|i| (i % 3) as u32).collect(),
+        };
+        let parts: Vec<Box<dyn PairComponent>> = vec![
+            Box::new(background),
+            Box::new(preferences),
+            Box::new(priority),
+        ];
+        let extras: Vec<Weighted> = parts
+            .into_iter()
+            .map(|part| Weighted { part, weight: 0.3 })
+            .collect();
+        let model = ScoreModel::new(&features, &weights, &sc, &extras);
+        let b = ScoreBounds::new(&model);
+        let mut scratch = b.scratch();
+        let duals = vec![0.0; 30];
+        let cut = Cut {
+            row_dual: -1.0,
+            col_duals: &duals,
+            min_score: f64::NEG_INFINITY,
+        };
+        let mut below_top = 0;
+        for i in 0..80 {
+            let mut listed = Vec::new();
+            b.row(i, &cut, &mut scratch, &mut listed);
+            assert_eq!(listed.len(), 30, "row {i}: the cut rules nothing out");
+            for j in 0..30 {
+                let s = pair_score(&model, i, j);
+                let rb = b.refine(i, j, &scratch);
+                assert!(rb >= s, "({i}, {j}): refined bound {rb} < score {s}");
+                let top = b.pair_bound(i, j);
+                below_top += usize::from(rb < top);
+            }
+        }
+        assert!(below_top > 0);
     }
 
     /// The bounded certificate finds exactly the violators of the full one (the oracle), on
@@ -739,12 +826,7 @@ mod tests {
                     p.availability.clear();
                 }
             }
-            let sc = crate::score::ScoreConfig::default();
-            let features = crate::features::Features::build(
-                &cohort.mentees.people,
-                &cohort.mentors.people,
-                sc.date(),
-            );
+            let (sc, features) = default_features(&cohort);
             let weights = crate::score::Weights::default();
             let extras = [crate::score::Weighted {
                 part: Box::new(Spread),

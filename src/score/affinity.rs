@@ -164,4 +164,8 @@ impl PairComponent for SharedBackground {
     fn evidence(&self, mentee: usize, mentor: usize) -> Evidence {
         Evidence::Affinity(SharedBackground::evidence(self, mentee, mentor))
     }
+    /// The value itself: a comparison of a few protected values.
+    fn upper_bound(&self, mentee: usize, mentor: usize, _neutral: f64) -> f64 {
+        SharedBackground::value(self, mentee, mentor)
+    }
 }

@@ -453,6 +453,13 @@ pub trait PairComponent: Send + Sync {
     fn value(&self, mentee: usize, mentor: usize) -> Option<f64>;
     /// What the value is based on.
     fn evidence(&self, mentee: usize, mentor: usize) -> Evidence;
+    /// An upper bound on the value of a pair, `neutral` standing for a missing value: the
+    /// certificate of the sparse solve rules pairs out with it instead of scoring them. It must
+    /// be at least `value(mentee, mentor).unwrap_or(neutral)`, and cheaper than the value (or the
+    /// value itself, when that is cheap). The default is the top of the range.
+    fn upper_bound(&self, _mentee: usize, _mentor: usize, neutral: f64) -> f64 {
+        1.0f64.max(neutral)
+    }
     /// What was missing when [`PairComponent::value`] is `None`.
     fn missing(&self, _mentee: usize, _mentor: usize) -> String {
         "a value is missing".into()

@@ -55,6 +55,10 @@ impl PairComponent for Preferences {
                 .map_or(0.0, |r| 1.0 / (r + 1) as f64),
         )
     }
+    /// The value itself: a search of the mentee's short list.
+    fn upper_bound(&self, mentee: usize, mentor: usize, neutral: f64) -> f64 {
+        self.value(mentee, mentor).unwrap_or(neutral)
+    }
     fn evidence(&self, mentee: usize, mentor: usize) -> Evidence {
         let rank = self.rank(mentee, mentor).map(|r| r + 1);
         Evidence::Preference(PreferenceEvidence {

@@ -31,6 +31,10 @@ impl PairComponent for Priority {
     fn value(&self, mentee: usize, _mentor: usize) -> Option<f64> {
         Some(if self.rounds(mentee) > 0 { 1.0 } else { 0.0 })
     }
+    /// The value itself: it depends on the mentee only.
+    fn upper_bound(&self, mentee: usize, mentor: usize, neutral: f64) -> f64 {
+        self.value(mentee, mentor).unwrap_or(neutral)
+    }
     fn evidence(&self, mentee: usize, _mentor: usize) -> Evidence {
         let n = self.rounds(mentee);
         Evidence::Other {
