@@ -10,6 +10,8 @@
 //!   the prepared problem on the default synthetic cohort (`synthetic::generate`, mentor
 //!   capacities 1–3; `--time-limit=SECONDS` stops certifying after that): preparation (blocking candidates) and the certified sparse solve, against
 //!   the dense path when asked; prints each stage and the certificate.
+//! `--narrow` (any mode): the hot loops as built for baseline x86-64, without the AVX2 / POPCNT
+//! versions `lsap::cpu` picks at run time, for comparing the two side by side.
 
 #![allow(clippy::field_reassign_with_default)] // configs are built field by field (they are non-exhaustive)
 
@@ -67,7 +69,18 @@ fn main() {
         maximize: true,
         objective: Objective::Coverage,
     };
-    println!("{} rayon threads", rayon::current_num_threads());
+    if args.iter().any(|a| a == "--narrow") {
+        mentorpair::lsap::cpu::set_wide(false);
+    }
+    println!(
+        "{} rayon threads, wide instructions {}",
+        rayon::current_num_threads(),
+        if mentorpair::lsap::cpu::wide() {
+            "on"
+        } else {
+            "off (--narrow or not available)"
+        }
+    );
     if args.first().map(String::as_str) == Some("problem") {
         let (n, m) = match nums[..] {
             [n, m, ..] => (n, m),

@@ -157,8 +157,8 @@ impl MentorRec {
 pub struct RowScratch {
     goal_acc: Vec<f64>,
     skill_acc: Vec<f64>,
-    /// Room for every mentor of a row in [`ScoreBounds::row`].
-    slots: Vec<(u32, f64)>,
+    /// The quick bound of every mentor of the current row.
+    quick: Vec<f64>,
     /// Seniority value per mentor level (`level_reps` order) for the current mentee.
     seniority: Vec<f64>,
     /// The further components that apply to the current mentee, in order: their index in the
@@ -333,7 +333,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         RowScratch {
             goal_acc: vec![0.0; m],
             skill_acc: vec![0.0; m],
-            slots: Vec::new(),
+            quick: Vec::new(),
             seniority: Vec::new(),
             extras: Vec::new(),
             rest: 0.0,
@@ -352,6 +352,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
     /// The goal weight shared with a mentor is summed in the mentee's goal order, the order the
     /// goals component sums the covered weight in, so (without taxonomy-related goals) the goals
     /// term of [`ScoreBounds::refine`] is the component's value to the bit.
+    #[inline(always)]
     pub fn row(&self, i: usize, cut: &Cut<'_>, sc: &mut RowScratch, out: &mut Vec<(u32, f64)>) {
         let f = self.model.features;
         let Some(a) = f.mentees.get(i) else {
@@ -386,26 +387,39 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         };
         let (inv, rest) = (self.inv_weight[i], sc.rest);
         let n = f.mentors.len();
-        // Every column written to the slots, the kept ones counted: no branch per column.
-        sc.slots.resize(n, (0, 0.0));
-        let mut kept = 0;
-        let terms = sc
+        // Mentors in chunks of 64: the bounds of a chunk and the bit mask of those kept in one
+        // loop without a branch (it vectorises), then the kept ones listed from the mask.
+        sc.quick.resize(n, 0.0);
+        let chunks = sc
             .goal_acc
-            .iter()
-            .zip(&sc.skill_acc)
-            .zip(gfloor.iter().zip(sfloor));
-        for (j, (((&ga, &sa), (&gl, &sl)), &vj)) in terms.zip(cut.col_duals).enumerate() {
-            let g = at_least(at_most(ga * rg, 1.0), gl);
-            let s = at_least(at_most(sa * rs, 1.0), sl);
-            let q = QUICK_MARGIN * (((wg * g + ws * s) + rest) * inv);
-            sc.slots[kept] = (j as u32, q);
-            kept += usize::from(!cut.rules_out_with(q, vj));
+            .chunks(64)
+            .zip(sc.skill_acc.chunks(64))
+            .zip(gfloor.chunks(64).zip(sfloor.chunks(64)))
+            .zip(cut.col_duals.chunks(64).zip(sc.quick.chunks_mut(64)));
+        for (c, (((ga, sa), (gl, sl)), (vs, qs))) in chunks.enumerate() {
+            let mut kept = 0u64;
+            let terms = ga
+                .iter()
+                .zip(sa)
+                .zip(gl.iter().zip(sl))
+                .zip(vs.iter().zip(qs.iter_mut()));
+            for (k, (((&ga, &sa), (&gl, &sl)), (&vj, q))) in terms.enumerate() {
+                let g = at_least(at_most(ga * rg, 1.0), gl);
+                let s = at_least(at_most(sa * rs, 1.0), sl);
+                *q = QUICK_MARGIN * (((wg * g + ws * s) + rest) * inv);
+                kept |= u64::from(!cut.rules_out_with(*q, vj)) << k;
+            }
+            while kept != 0 {
+                let k = kept.trailing_zeros() as usize;
+                kept &= kept - 1;
+                out.push(((c * 64 + k) as u32, qs[k]));
+            }
         }
-        out.extend_from_slice(&sc.slots[..kept]);
     }
 
     /// The bound of [`ScoreBounds::row_bound`] for mentee `i` (the last [`ScoreBounds::row`]
     /// call) and any mentor `j`, with the weights they share.
+    #[inline(always)]
     pub fn refine(&self, i: usize, j: usize, sc: &RowScratch) -> f64 {
         let (g, s) = (
             sc.goal_acc.get(j).copied().unwrap_or(0.0),
@@ -484,7 +498,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
     /// weight over the target weight, availability from the buckets both are free in
     /// ([`ScoreBounds::availability`]), language and seniority exact, 1 for each further
     /// component. Reads the mentor's record and the row's scratch only.
-    #[inline]
+    #[inline(always)]
     fn row_bound(&self, i: usize, j: usize, goal: f64, skill: f64, sc: &RowScratch) -> f64 {
         let (a, b) = (&sc.me, &self.recs[j]);
         let neutral = self.model.cfg.neutral;
@@ -526,7 +540,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
     /// An upper bound on the availability component: neutral when either side has none; from
     /// the number of buckets both are free in when they bound the counts (exactly 0 when there
     /// are none: the test the component makes first); its largest value otherwise.
-    #[inline]
+    #[inline(always)]
     fn availability(&self, a: &MentorRec, b: &MentorRec) -> f64 {
         if a.flags & b.flags & AVAILABLE == 0 {
             return self.model.cfg.neutral;

@@ -4,9 +4,9 @@
 //! A *key* is something two people can share that raises their score: a goal tag (mentee goals
 //! against mentor goals), a skill tag (what the mentee wants to grow in against the mentor's
 //! skills), a language, a time-zone band (a 4-hour band of the UTC week either side is free in).
-//! Each side is indexed by its keys (an inverted index, key → people). A query person collects
-//! the people of the other side sharing its keys, weighted by how much each shared key can add to
-//! the score (the component weights), keeps the best `pool` of them, and scores those exactly
+//! Each side is indexed by its keys (an inverted index, key → people; the bands as a bit mask per
+//! person). A query person sums, for every person of the other side, how much each key they share
+//! can add to the score (the component weights), keeps the best `pool` of them, and scores those exactly
 //! with [`pair_score`], the arithmetic of [`ScoreModel::fill`]. Keys held by more than a quarter
 //! of the other side are left out of the collection (they do not discriminate, and a language
 //! everybody speaks would make every query touch every person); a query short of `pool` people is
@@ -114,6 +114,7 @@ where
     fn scratch(&self) -> Self::Scratch {
         self.bounds.scratch()
     }
+    #[inline(always)]
     fn row(
         &self,
         i: usize,
@@ -123,6 +124,7 @@ where
     ) {
         self.bounds.row(i, cut, scratch, out);
     }
+    #[inline(always)]
     fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {
         self.bounds.refine(i, j, scratch)
     }
@@ -183,7 +185,8 @@ enum Side {
     Mentor,
 }
 
-/// Key space: goal tags, then skill tags, then languages, then bands.
+/// Key space: goal tags, then skill tags, then languages (bands are a bit mask per person,
+/// [`bands_of`]).
 struct Keys {
     tags: u32,
     languages: u32,
@@ -191,10 +194,11 @@ struct Keys {
 
 impl Keys {
     fn len(&self) -> usize {
-        (2 * self.tags + self.languages + BANDS) as usize
+        (2 * self.tags + self.languages) as usize
     }
 
-    /// The keys of `p` with the most each can add to a score (in weight units), sorted by key.
+    /// The tag and language keys of `p` with the most each can add to a score (in weight
+    /// units), sorted by key.
     fn of(
         &self,
         p: &PersonFeatures,
@@ -229,99 +233,199 @@ impl Keys {
         for &l in &p.languages {
             out.push((2 * self.tags + l, (w[3] / nl) as f32));
         }
-        if let Ok(slots) = &p.availability {
-            let mut bands: Vec<u32> = Vec::new();
-            for &(a, b) in slots {
-                let (a, b) = (u32::from(a), u32::from(b).max(u32::from(a) + 1));
-                for band in a / BAND_MINUTES..=((b - 1) / BAND_MINUTES).min(BANDS - 1) {
-                    bands.push(band);
-                }
-            }
-            bands.sort_unstable();
-            bands.dedup();
-            let nb = bands.len().max(1) as f64;
-            for band in bands {
-                out.push((2 * self.tags + self.languages + band, (w[2] / nb) as f32));
-            }
-        }
         out.sort_unstable_by_key(|k| k.0);
         out.dedup_by_key(|k| k.0);
         out
     }
 }
 
-/// Key → people of one side holding it.
-struct Index {
-    postings: Vec<Vec<u32>>,
-}
-
-impl Index {
-    fn build(keys: &[Vec<(u32, f32)>], n_keys: usize) -> Index {
+impl Targets {
+    /// The side of `people`, with their `keys` (over `n_keys` keys).
+    fn build(
+        people: &[PersonFeatures],
+        keys: &[Vec<(u32, f32)>],
+        n_keys: usize,
+        w: &[f64; crate::score::N_COMPONENTS],
+    ) -> Targets {
         let mut postings = vec![Vec::new(); n_keys];
         for (p, ks) in keys.iter().enumerate() {
             for &(k, _) in ks {
                 postings[k as usize].push(p as u32);
             }
         }
-        Index { postings }
+        let bands: Vec<u64> = people.iter().map(|p| bands_of(p, w).0).collect();
+        let mut common_bands = 0u64;
+        for b in 0..BANDS {
+            let held = bands.iter().filter(|&&m| m >> b & 1 == 1).count();
+            if held > (people.len() / 4).max(1) {
+                common_bands |= 1 << b;
+            }
+        }
+        Targets {
+            postings,
+            bands,
+            common_bands,
+        }
     }
+}
+
+/// The bands of the week `p` is free in (bit `b`: some slot overlaps band `b`), and what one
+/// shared band can add to a score (the availability weight over the number of bands).
+fn bands_of(p: &PersonFeatures, w: &[f64; crate::score::N_COMPONENTS]) -> (u64, f32) {
+    let Ok(slots) = &p.availability else {
+        return (0, 0.0);
+    };
+    let mut bands = 0u64;
+    for &(a, b) in slots {
+        let (a, b) = (u32::from(a), u32::from(b).max(u32::from(a) + 1));
+        for band in a / BAND_MINUTES..=((b - 1) / BAND_MINUTES).min(BANDS - 1) {
+            bands |= 1 << band;
+        }
+    }
+    let nb = f64::from(bands.count_ones().max(1));
+    (bands, (w[2] / nb) as f32)
+}
+
+/// One side of the cohort as the other side's queries see it.
+struct Targets {
+    /// Tag and language key → people holding it.
+    postings: Vec<Vec<u32>>,
+    /// Per person: [`bands_of`].
+    bands: Vec<u64>,
+    /// The bands more than a quarter of the side is free in.
+    common_bands: u64,
+}
+
+/// The queries of `people` with their `keys`.
+fn queries<'q>(
+    people: &[PersonFeatures],
+    keys: &'q [Vec<(u32, f32)>],
+    w: &[f64; crate::score::N_COMPONENTS],
+) -> Vec<Query<'q>> {
+    people
+        .iter()
+        .zip(keys)
+        .map(|(p, k)| {
+            let (bands, band_gain) = bands_of(p, w);
+            Query {
+                keys: k,
+                bands,
+                band_gain,
+            }
+        })
+        .collect()
+}
+
+/// A query person: its keys and gains, its bands and the gain of one shared band.
+struct Query<'q> {
+    keys: &'q [(u32, f32)],
+    bands: u64,
+    band_gain: f32,
 }
 
 /// The best `pool` people of the other side for each query person, by the weight of the keys
 /// they share with it (ties to the lower index), topped up with evenly spaced people when the
-/// index finds too few.
-fn pools(queries: &[Vec<(u32, f32)>], index: &Index, targets: usize, pool: usize) -> Vec<Vec<u32>> {
+/// keys find too few.
+///
+/// Every query shares something with most of the other side (a band, a common goal), so the
+/// weights are summed into a dense row: the shared bands by a mask test per person, the keys
+/// from the postings; the best `pool` are then found by halving a threshold until few more
+/// than `pool` pass it, and selecting among those.
+fn pools(queries: &[Query<'_>], side: &Targets, pool: usize) -> Vec<Vec<u32>> {
+    let targets = side.bands.len();
     let common = (targets / 4).max(4 * pool);
+    let want = pool.min(targets);
     queries
         .par_iter()
         .map_init(
-            || (vec![0f32; targets], Vec::<u32>::new()),
-            |(acc, touched), keys| {
-                for &(k, gain) in keys {
-                    let posting = &index.postings[k as usize];
-                    if posting.len() > common {
-                        continue;
-                    }
-                    for &t in posting {
-                        if acc[t as usize] == 0.0 {
-                            touched.push(t);
-                        }
-                        acc[t as usize] += gain.max(f32::MIN_POSITIVE);
-                    }
-                }
-                let mut hits: Vec<(f32, u32)> =
-                    touched.iter().map(|&t| (acc[t as usize], t)).collect();
-                for &t in touched.iter() {
-                    acc[t as usize] = 0.0;
-                }
-                touched.clear();
-                if hits.len() > pool {
-                    hits.select_nth_unstable_by(pool - 1, |a, b| {
-                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                    });
-                    hits.truncate(pool);
-                }
-                // A fresh vector: collecting `hits` in place would keep its whole capacity (every
-                // person touched, 8 bytes each) alive in each pool, O(rows × cols) in all.
-                let mut out: Vec<u32> = Vec::with_capacity(pool.min(targets));
-                out.extend(hits.iter().map(|h| h.1));
-                if out.len() < pool.min(targets) {
-                    let missing = pool.min(targets) - out.len();
-                    let step = (targets / missing.max(1)).max(1);
-                    let mut t = 0;
-                    while out.len() < pool.min(targets) && t < targets {
-                        if !out.contains(&(t as u32)) {
-                            out.push(t as u32);
-                        }
-                        t += step;
-                    }
-                }
-                out.sort_unstable();
-                out.dedup();
-                out
+            || (vec![0f32; targets], Vec::<(f32, u32)>::new()),
+            |(acc, hits), q| {
+                crate::lsap::cpu::fast(
+                    #[inline(always)]
+                    || pool_of(q, side, common, want, acc, hits),
+                )
             },
         )
         .collect()
+}
+
+/// [`pools`] for one query.
+#[inline(always)]
+fn pool_of(
+    q: &Query<'_>,
+    side: &Targets,
+    common: usize,
+    want: usize,
+    acc: &mut [f32],
+    hits: &mut Vec<(f32, u32)>,
+) -> Vec<u32> {
+    let targets = acc.len();
+    let mine = q.bands & !side.common_bands;
+    let gain = q.band_gain.max(f32::MIN_POSITIVE);
+    for (a, &b) in acc.iter_mut().zip(&side.bands) {
+        *a = gain * (mine & b).count_ones() as f32;
+    }
+    for &(k, gain) in q.keys {
+        let posting = &side.postings[k as usize];
+        if posting.len() > common {
+            continue;
+        }
+        let gain = gain.max(f32::MIN_POSITIVE);
+        for &t in posting {
+            if let Some(a) = acc.get_mut(t as usize) {
+                *a += gain;
+            }
+        }
+    }
+    // The least threshold found with at least `want` people at or above it: 0 passes every
+    // person the keys found.
+    let count = |t: f32| acc.iter().map(|&x| u32::from(x >= t)).sum::<u32>() as usize;
+    let found = acc.iter().map(|&x| u32::from(x > 0.0)).sum::<u32>() as usize;
+    let mut lo = f32::MIN_POSITIVE;
+    if found > want {
+        let mut hi = acc.iter().fold(0f32, |m, &x| m.max(x));
+        for _ in 0..24 {
+            let mid = 0.5 * (lo + hi);
+            let c = count(mid);
+            if c >= want {
+                lo = mid;
+                if c <= 4 * want {
+                    break;
+                }
+            } else {
+                hi = mid;
+            }
+        }
+    }
+    hits.clear();
+    hits.extend(
+        acc.iter()
+            .enumerate()
+            .filter(|&(_, &x)| x >= lo)
+            .map(|(t, &x)| (x, t as u32)),
+    );
+    if hits.len() > want && want > 0 {
+        hits.select_nth_unstable_by(want - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.truncate(want);
+    }
+    let mut out: Vec<u32> = Vec::with_capacity(want);
+    out.extend(hits.iter().map(|h| h.1));
+    if out.len() < want {
+        out.sort_unstable();
+        let missing = want - out.len();
+        let step = (targets / missing.max(1)).max(1);
+        let mut t = 0;
+        let found = out.len();
+        while out.len() < want && t < targets {
+            if out[..found].binary_search(&(t as u32)).is_err() {
+                out.push(t as u32);
+            }
+            t += step;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Keep the `k` best of `(score, index)` pairs (ties to the lower index).
@@ -374,12 +478,20 @@ where
         .par_iter()
         .map(|p| keys.of(p, Side::Mentor, &w))
         .collect();
-    let by_mentor = Index::build(&mentor_keys, keys.len());
-    let by_mentee = Index::build(&mentee_keys, keys.len());
-    let row_pools = pools(&mentee_keys, &by_mentor, cols, 4 * k_row);
-    let col_pools = pools(&mentor_keys, &by_mentee, rows, 4 * k_col);
-    drop(by_mentor);
-    drop(by_mentee);
+    let mentor_side = Targets::build(&f.mentors, &mentor_keys, keys.len(), &w);
+    let mentee_side = Targets::build(&f.mentees, &mentee_keys, keys.len(), &w);
+    let row_pools = pools(
+        &queries(&f.mentees, &mentee_keys, &w),
+        &mentor_side,
+        4 * k_row,
+    );
+    let col_pools = pools(
+        &queries(&f.mentors, &mentor_keys, &w),
+        &mentee_side,
+        4 * k_col,
+    );
+    drop(mentor_side);
+    drop(mentee_side);
     let mut triplets: Vec<(usize, usize, f64)> = row_pools
         .par_iter()
         .enumerate()
@@ -465,5 +577,98 @@ mod tests {
                 assert_eq!(s.to_bits(), dense[[i, j as usize]].to_bits());
             }
         }
+    }
+
+    /// The pools against a second implementation: each target's weight summed on its own (the
+    /// shared bands that are not common, then the shared keys whose postings are not common, in
+    /// key order), the best `pool` by weight then index, topped up with evenly spaced people
+    /// when fewer share anything.
+    #[test]
+    fn pools_are_the_best_by_shared_weight() {
+        let mut checked = 0;
+        for (seed, n, m) in [(1u64, 90, 40), (2, 40, 90), (3, 200, 30)] {
+            let mut cohort = generate(&CohortSpec::new(n, m).seed(seed)).unwrap();
+            for (k, p) in cohort.mentors.people.iter_mut().enumerate() {
+                if k % 5 == 0 {
+                    p.goals.clear();
+                    p.skills.clear();
+                    p.availability.clear();
+                }
+            }
+            let f = crate::features::Features::build(
+                &cohort.mentees.people,
+                &cohort.mentors.people,
+                crate::score::ScoreConfig::default().date(),
+            );
+            let w = crate::score::Weights::default().as_array();
+            let keys = Keys {
+                tags: f.tags.len() as u32,
+                languages: f.languages.len() as u32,
+            };
+            let mentee_keys: Vec<_> = f
+                .mentees
+                .iter()
+                .map(|p| keys.of(p, Side::Mentee, &w))
+                .collect();
+            let mentor_keys: Vec<_> = f
+                .mentors
+                .iter()
+                .map(|p| keys.of(p, Side::Mentor, &w))
+                .collect();
+            let side = Targets::build(&f.mentors, &mentor_keys, keys.len(), &w);
+            for pool in [1, 7, 30] {
+                let qs = queries(&f.mentees, &mentee_keys, &w);
+                let got = pools(&qs, &side, pool);
+                let common = (m / 4).max(4 * pool);
+                let band_held = |b: u32| {
+                    f.mentors
+                        .iter()
+                        .filter(|p| bands_of(p, &w).0 >> b & 1 == 1)
+                        .count()
+                };
+                for (i, a) in f.mentees.iter().enumerate() {
+                    let (qb, qg) = bands_of(a, &w);
+                    let mut weight: Vec<(f32, u32)> = (0..m)
+                        .map(|t| {
+                            let tb = bands_of(&f.mentors[t], &w).0;
+                            let shared = (0..BANDS)
+                                .filter(|&b| {
+                                    (qb & tb) >> b & 1 == 1 && band_held(b) <= (m / 4).max(1)
+                                })
+                                .count();
+                            let mut x = qg.max(f32::MIN_POSITIVE) * shared as f32;
+                            for &(k, g) in &mentee_keys[i] {
+                                let holders = mentor_keys
+                                    .iter()
+                                    .filter(|ks| ks.iter().any(|e| e.0 == k))
+                                    .count();
+                                if holders <= common && mentor_keys[t].iter().any(|e| e.0 == k) {
+                                    x += g.max(f32::MIN_POSITIVE);
+                                }
+                            }
+                            (x, t as u32)
+                        })
+                        .filter(|e| e.0 > 0.0)
+                        .collect();
+                    weight.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    let mut want: Vec<u32> = weight.iter().take(pool).map(|e| e.1).collect();
+                    let found = want.len();
+                    if found < pool.min(m) {
+                        let step = (m / (pool.min(m) - found)).max(1);
+                        let mut t = 0;
+                        while want.len() < pool.min(m) && t < m {
+                            if !want[..found].contains(&(t as u32)) {
+                                want.push(t as u32);
+                            }
+                            t += step;
+                        }
+                    }
+                    want.sort_unstable();
+                    assert_eq!(got[i], want, "seed {seed}, pool {pool}, mentee {i}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 900);
     }
 }

@@ -2,6 +2,7 @@
 //! Plain numeric code on `ndarray` views; knows nothing about people.
 
 mod capacitated;
+pub mod cpu;
 mod dense;
 pub mod forced;
 pub mod input;

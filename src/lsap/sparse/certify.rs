@@ -595,7 +595,6 @@ where
 {
     let used = used_columns(rows, cols, m)?;
     let coverage = opts.objective == Objective::Coverage;
-    let maximize = opts.maximize;
     // The effective column duals of each row count dual (a few distinct values: 0 and 1 for
     // coverage, none for score); past EFFECTIVE_KEPT of them, a row computes its own.
     const EFFECTIVE_KEPT: usize = 8;
@@ -610,65 +609,30 @@ where
             effective.push((ki, Cut::effective_duals(m, coverage, ki, cols)));
         }
     }
-    let min_score = b.min_score();
+    let block = Block {
+        b,
+        m,
+        opts,
+        per_row,
+        next,
+        used: &used,
+        effective: &effective,
+        cols,
+        rows,
+        min_score: b.min_score(),
+    };
     let cancel = crate::cancel::current();
     let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(BOUNDED_ROWS))
         .into_par_iter()
         .map_init(
-            || (Vec::<(u32, f64)>::new(), b.scratch(), Vec::<f64>::new()),
-            |(list, scratch, own), blk| {
+            || Work {
+                list: Vec::new(),
+                scratch: b.scratch(),
+                own: Vec::new(),
+            },
+            |work, blk| {
                 cancel.check()?;
-                let mut out = Check::default();
-                let mut found = Row::new(m, opts, per_row, next);
-                let first = blk * BOUNDED_ROWS;
-                let last = ((blk + 1) * BOUNDED_ROWS).min(rows);
-                for (i, used_i) in used.iter().enumerate().take(last).skip(first) {
-                    let ki = if coverage {
-                        m.row_count_duals.get(i).copied().unwrap_or(0)
-                    } else {
-                        0
-                    };
-                    let col_duals = match effective.iter().find(|e| e.0 == ki) {
-                        Some(e) => &e.1,
-                        None => {
-                            *own = Cut::effective_duals(m, coverage, ki, cols);
-                            &*own
-                        }
-                    };
-                    let cut = Cut {
-                        row_dual: m.row_duals[i],
-                        col_duals,
-                        min_score,
-                    };
-                    out.pairs_checked += (cols - used_i.len()) as u64;
-                    list.clear();
-                    if maximize {
-                        b.row(i, &cut, scratch, list);
-                    } else {
-                        list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
-                    }
-                    for &(j, _) in list.iter() {
-                        let jj = j as usize;
-                        if jj >= cols || used_i.binary_search(&j).is_ok() {
-                            continue;
-                        }
-                        if maximize && cut.rules_out(jj, b.refine(i, jj, scratch)) {
-                            continue;
-                        }
-                        let Some(w) = b.score(i, jj) else { continue };
-                        out.pairs_scored += 1;
-                        if !w.is_finite() {
-                            return Err(LsapError::InvalidEntry {
-                                row: i,
-                                col: jj,
-                                value: w,
-                            });
-                        }
-                        found.offer(&mut out, i, jj, w);
-                    }
-                    found.finish(&mut out);
-                }
-                Ok(out)
+                block.run(blk, work)
             },
         )
         .collect();
@@ -677,6 +641,100 @@ where
         total.absorb(block?);
     }
     Ok(total)
+}
+
+/// One worker's buffers for [`Block::run`], reused from block to block.
+struct Work<S> {
+    /// The mentors a row's quick bound keeps, with that bound.
+    list: Vec<(u32, f64)>,
+    scratch: S,
+    /// A row's own effective column duals, when its count dual is not among the kept ones.
+    own: Vec<f64>,
+}
+
+/// What one task of [`certify_bounded_against`] reads.
+struct Block<'a, B: BoundedScores + ?Sized> {
+    b: &'a B,
+    m: &'a Matching,
+    opts: &'a CapacitatedOptions,
+    per_row: usize,
+    next: Next<'a>,
+    used: &'a [Vec<u32>],
+    effective: &'a [(i64, Vec<f64>)],
+    cols: usize,
+    rows: usize,
+    min_score: f64,
+}
+
+impl<B: BoundedScores + ?Sized> Block<'_, B> {
+    /// Check rows block `blk`, compiled for the processor's wider instructions when it has
+    /// them ([`crate::lsap::cpu::fast`]): the bounds compare whole rows of mentors and count
+    /// common buckets.
+    fn run(&self, blk: usize, work: &mut Work<B::Scratch>) -> Result<Check, LsapError> {
+        crate::lsap::cpu::fast(
+            #[inline(always)]
+            || self.run_any(blk, work),
+        )
+    }
+
+    #[inline(always)]
+    fn run_any(&self, blk: usize, work: &mut Work<B::Scratch>) -> Result<Check, LsapError> {
+        let Work { list, scratch, own } = work;
+        let (b, m, cols) = (self.b, self.m, self.cols);
+        let coverage = self.opts.objective == Objective::Coverage;
+        let maximize = self.opts.maximize;
+        let mut out = Check::default();
+        let mut found = Row::new(m, self.opts, self.per_row, self.next);
+        let first = blk * BOUNDED_ROWS;
+        let last = ((blk + 1) * BOUNDED_ROWS).min(self.rows);
+        for (i, used_i) in self.used.iter().enumerate().take(last).skip(first) {
+            let ki = if coverage {
+                m.row_count_duals.get(i).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let col_duals = match self.effective.iter().find(|e| e.0 == ki) {
+                Some(e) => &e.1,
+                None => {
+                    *own = Cut::effective_duals(m, coverage, ki, cols);
+                    &*own
+                }
+            };
+            let cut = Cut {
+                row_dual: m.row_duals[i],
+                col_duals,
+                min_score: self.min_score,
+            };
+            out.pairs_checked += (cols - used_i.len()) as u64;
+            list.clear();
+            if maximize {
+                b.row(i, &cut, scratch, list);
+            } else {
+                list.extend((0..cols as u32).map(|j| (j, f64::INFINITY)));
+            }
+            for &(j, _) in list.iter() {
+                let jj = j as usize;
+                if jj >= cols || used_i.binary_search(&j).is_ok() {
+                    continue;
+                }
+                if maximize && cut.rules_out(jj, b.refine(i, jj, scratch)) {
+                    continue;
+                }
+                let Some(w) = b.score(i, jj) else { continue };
+                out.pairs_scored += 1;
+                if !w.is_finite() {
+                    return Err(LsapError::InvalidEntry {
+                        row: i,
+                        col: jj,
+                        value: w,
+                    });
+                }
+                found.offer(&mut out, i, jj, w);
+            }
+            found.finish(&mut out);
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
