@@ -75,6 +75,33 @@ fn at_least(x: f64, floor: f64) -> f64 {
     }
 }
 
+/// Buckets per bit of [`coarse`]: 6 half hours, 56 bits for the week.
+const COARSE_BUCKETS: usize = 6;
+const _: () = assert!(crate::features::BUCKETS as usize <= 64 * COARSE_BUCKETS);
+
+/// The week in 3-hour slots: bit `g` is set when any of buckets `6g .. 6g + 6` is. Two people
+/// with no bit in common have no bucket in common.
+fn coarse(buckets: &[u64; crate::features::BUCKET_WORDS]) -> u64 {
+    let mut out = 0u64;
+    for g in 0..(crate::features::BUCKETS as usize).div_ceil(COARSE_BUCKETS) {
+        let free = (g * COARSE_BUCKETS
+            ..((g + 1) * COARSE_BUCKETS).min(crate::features::BUCKETS as usize))
+            .any(|b| buckets[b / 64] >> (b % 64) & 1 != 0);
+        out |= u64::from(free) << g;
+    }
+    out
+}
+
+/// The languages of a record as a key: the language ids (all below 64) when it lists any, every
+/// bit otherwise (no language, or one of 64 or more: the key cannot rule a language out).
+fn lang_key(r: &MentorRec) -> u64 {
+    if r.flags & HAS_LANGUAGES != 0 && r.flags & WIDE_LANGUAGES == 0 {
+        r.lang
+    } else {
+        u64::MAX
+    }
+}
+
 /// Upper bounds on the scores of a [`ScoreModel`], with the inverted index of goal and skill
 /// keys behind [`ScoreBounds::shared`].
 pub struct ScoreBounds<'m, 'a> {
@@ -92,6 +119,10 @@ pub struct ScoreBounds<'m, 'a> {
     neutral_floor: Vec<f64>,
     /// Per mentor: what [`ScoreBounds::refine`] reads, in one cache line.
     recs: Vec<MentorRec>,
+    /// Per mentor: [`coarse`] of the buckets, every bit when availability is missing.
+    coarse_av: Vec<u64>,
+    /// Per mentor: [`lang_key`].
+    lang_key: Vec<u64>,
     /// One mentor per distinct level.
     level_reps: Vec<usize>,
     /// Per mentee: the reciprocal of its row weight, as the score computes it.
@@ -165,8 +196,14 @@ pub struct RowScratch {
     /// model's extras and their weight.
     extras: Vec<(usize, f64)>,
     /// The current mentee's largest availability, language, seniority and further terms,
-    /// weighted and summed (for the quick bound).
-    rest: f64,
+    /// weighted and summed (for the quick bound); index bit 2 clear: the availability term of a
+    /// pair with no coarse slot in common; bit 1 clear: the language term of a pair with no
+    /// language in common.
+    rest: [f64; 4],
+    /// The current mentee's coarse availability ([`coarse`]; every bit when missing or when the
+    /// buckets do not bound the value) and language key ([`lang_key`]).
+    me_av: u64,
+    me_lang: u64,
     /// The current mentee's record (its `level_id` unused), its goal and skill target weights
     /// (0 when the component is missing), and whether it has a level.
     me: MentorRec,
@@ -254,6 +291,17 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             })
             .collect::<Vec<MentorRec>>();
         let flags: Vec<u8> = recs.iter().map(|r| r.flags).collect();
+        let coarse_av = recs
+            .iter()
+            .map(|r| {
+                if r.flags & AVAILABLE != 0 {
+                    coarse(&r.buckets)
+                } else {
+                    u64::MAX
+                }
+            })
+            .collect();
+        let lang_key = recs.iter().map(lang_key).collect();
         let neutral = model.cfg.neutral;
         let goal_floor = flags
             .iter()
@@ -289,6 +337,8 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             }
         });
         ScoreBounds {
+            coarse_av,
+            lang_key,
             av_table,
             model,
             goal_index,
@@ -336,7 +386,9 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             quick: Vec::new(),
             seniority: Vec::new(),
             extras: Vec::new(),
-            rest: 0.0,
+            rest: [0.0; 4],
+            me_av: u64::MAX,
+            me_lang: u64::MAX,
             me: MentorRec::default(),
             goal_weight: 0.0,
             skill_weight: 0.0,
@@ -386,33 +438,48 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             (1.0 / sc.skill_weight, &self.skill_floor)
         };
         let (inv, rest) = (self.inv_weight[i], sc.rest);
-        let n = f.mentors.len();
+        let (me_av, me_lang) = (sc.me_av, sc.me_lang);
+        let n = f
+            .mentors
+            .len()
+            .min(cut.col_duals.len())
+            .min(self.coarse_av.len());
         // Mentors in chunks of 64: the bounds of a chunk and the bit mask of those kept in one
         // loop without a branch (it vectorises), then the kept ones listed from the mask.
         sc.quick.resize(n, 0.0);
-        let chunks = sc
-            .goal_acc
-            .chunks(64)
-            .zip(sc.skill_acc.chunks(64))
-            .zip(gfloor.chunks(64).zip(sfloor.chunks(64)))
-            .zip(cut.col_duals.chunks(64).zip(sc.quick.chunks_mut(64)));
-        for (c, (((ga, sa), (gl, sl)), (vs, qs))) in chunks.enumerate() {
+        for lo in (0..n).step_by(64) {
+            let len = (n - lo).min(64);
+            let hi = lo + len;
+            let (ga, sa) = (&sc.goal_acc[lo..hi], &sc.skill_acc[lo..hi]);
+            let (gl, sl) = (&gfloor[lo..hi], &sfloor[lo..hi]);
+            let (av, lk) = (&self.coarse_av[lo..hi], &self.lang_key[lo..hi]);
+            let (vs, qs) = (&cut.col_duals[lo..hi], &mut sc.quick[lo..hi]);
             let mut kept = 0u64;
-            let terms = ga
-                .iter()
-                .zip(sa)
-                .zip(gl.iter().zip(sl))
-                .zip(vs.iter().zip(qs.iter_mut()));
-            for (k, (((&ga, &sa), (&gl, &sl)), (&vj, q))) in terms.enumerate() {
-                let g = at_least(at_most(ga * rg, 1.0), gl);
-                let s = at_least(at_most(sa * rs, 1.0), sl);
-                *q = QUICK_MARGIN * (((wg * g + ws * s) + rest) * inv);
-                kept |= u64::from(!cut.rules_out_with(*q, vj)) << k;
+            for k in 0..len {
+                let g = at_least(at_most(ga[k] * rg, 1.0), gl[k]);
+                let s = at_least(at_most(sa[k] * rs, 1.0), sl[k]);
+                // The availability and language terms at their row top when the pair may share
+                // time (a coarse slot) and a language, at the disjoint value otherwise.
+                let (a_hit, l_hit) = (me_av & av[k] != 0, me_lang & lk[k] != 0);
+                let r = if a_hit {
+                    if l_hit {
+                        rest[3]
+                    } else {
+                        rest[2]
+                    }
+                } else if l_hit {
+                    rest[1]
+                } else {
+                    rest[0]
+                };
+                let q = QUICK_MARGIN * (((wg * g + ws * s) + r) * inv);
+                qs[k] = q;
+                kept |= u64::from(!cut.rules_out_with(q, vs[k])) << k;
             }
             while kept != 0 {
                 let k = kept.trailing_zeros() as usize;
                 kept &= kept - 1;
-                out.push(((c * 64 + k) as u32, qs[k]));
+                out.push(((lo + k) as u32, qs[k]));
             }
         }
     }
@@ -485,12 +552,31 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         } else {
             sc.seniority.iter().fold(0.0f64, |m, &x| m.max(x))
         };
+        // Both available and no coarse slot in common: no bucket in common, so the value is
+        // at most the table's value for 0 buckets (exactly the component's 0).
+        let av_disjoint = self
+            .av_table
+            .iter()
+            .map(|t| t.first().copied().unwrap_or_else(availability_max))
+            .fold(0.0f64, f64::max);
+        // Both list languages below 64 and share none: the language component is 0.
+        let l_disjoint = 0.0;
         let w = &self.weights;
-        let mut rest = w[2] * av + w[3] * l + w[4] * n;
+        let mut others = w[4] * n;
         for &(_, x) in &sc.extras {
-            rest += x * 1.0f64.max(neutral);
+            others += x * 1.0f64.max(neutral);
         }
-        sc.rest = rest;
+        for (k, r) in sc.rest.iter_mut().enumerate() {
+            let av = if k & 2 != 0 { av } else { av_disjoint.min(av) };
+            let l = if k & 1 != 0 { l } else { l_disjoint };
+            *r = w[2] * av + w[3] * l + others;
+        }
+        sc.me_av = if a.availability.is_ok() {
+            coarse(&a.full_buckets)
+        } else {
+            u64::MAX
+        };
+        sc.me_lang = lang_key(&sc.me);
     }
 
     /// The bound of a pair given the goal weight and the (capped) skill weight the mentee shares
@@ -669,6 +755,9 @@ mod tests {
         // and rules others out. The row lists every pair its exact score does not rule out.
         let duals: Vec<f64> = (0..n).map(|j| ((j * 37) % 11) as f64 / 20.0).collect();
         let (mut kept, mut ruled) = (0, 0);
+        // Pairs with no coarse slot and with no language in common, which the quick bound
+        // gives their disjoint values.
+        let mut apart = [0usize; 2];
         for i in 0..features.mentees.len() {
             let cut = Cut {
                 row_dual: ((i * 13) % 7) as f64 / 20.0,
@@ -677,6 +766,10 @@ mod tests {
             };
             let mut listed = Vec::new();
             b.row(i, &cut, &mut sc, &mut listed);
+            for j in 0..n {
+                apart[0] += usize::from(sc.me_av & b.coarse_av[j] == 0);
+                apart[1] += usize::from(sc.me_lang & b.lang_key[j] == 0);
+            }
             assert!(
                 listed.windows(2).all(|w| w[0].0 < w[1].0),
                 "seed {seed}: order"
@@ -718,6 +811,10 @@ mod tests {
                 && ruled > 0
                 && (tight > 0 || !availability::buckets_bound_counts(meeting_minutes, false)),
             "seed {seed}, {meeting_minutes} min: {kept} kept, {ruled} ruled out, {tight} tight"
+        );
+        assert!(
+            apart[0] > 0 && apart[1] > 0,
+            "seed {seed}: pairs apart in time and in language {apart:?}"
         );
     }
 
