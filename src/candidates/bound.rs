@@ -45,6 +45,15 @@ fn availability_max() -> f64 {
     SLOTS_SHARE * 1.0 + DAYS_SHARE * 1.0 + ROBUST_SHARE * 1.0
 }
 
+/// The availability bound of a pair with `common` whole buckets in common, from its table (the
+/// largest value when the table is empty: the buckets do not bound that meeting).
+fn by_common(table: &[f64], common: usize) -> f64 {
+    table
+        .get(common.min(table.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_else(availability_max)
+}
+
 /// Add `x` to `acc[j]` for every mentor `j` in the posting list of tag `t`.
 #[inline]
 fn accumulate(index: &[Vec<u32>], t: u32, x: f64, acc: &mut [f64]) {
@@ -92,6 +101,16 @@ fn coarse(buckets: &[u64; crate::features::BUCKET_WORDS]) -> u64 {
     out
 }
 
+/// The free time of a record as a key: [`coarse`] of its buckets when its availability is known,
+/// every bit otherwise (the key cannot rule time out).
+fn coarse_key(r: &MentorRec) -> u64 {
+    if r.flags & AVAILABLE != 0 {
+        coarse(&r.buckets)
+    } else {
+        u64::MAX
+    }
+}
+
 /// The languages of a record as a key: the language ids (all below 64) when it lists any, every
 /// bit otherwise (no language, or one of 64 or more: the key cannot rule a language out).
 fn lang_key(r: &MentorRec) -> u64 {
@@ -123,6 +142,8 @@ pub struct ScoreBounds<'m, 'a> {
     coarse_av: Vec<u64>,
     /// Per mentor: [`lang_key`].
     lang_key: Vec<u64>,
+    /// The availability bound of a pair with no bucket in common, for either grid.
+    av_disjoint: f64,
     /// One mentor per distinct level.
     level_reps: Vec<usize>,
     /// Per mentee: the reciprocal of its row weight, as the score computes it.
@@ -196,12 +217,11 @@ pub struct RowScratch {
     /// model's extras and their weight.
     extras: Vec<(usize, f64)>,
     /// The current mentee's largest availability, language, seniority and further terms,
-    /// weighted and summed (for the quick bound); index bit 2 clear: the availability term of a
-    /// pair with no coarse slot in common; bit 1 clear: the language term of a pair with no
-    /// language in common.
+    /// weighted and summed (for the quick bound). Entry `k` with `k & 2 == 0` takes the
+    /// availability term of a pair with no coarse slot in common, with `k & 1 == 0` the language
+    /// term of a pair with no language in common.
     rest: [f64; 4],
-    /// The current mentee's coarse availability ([`coarse`]; every bit when missing or when the
-    /// buckets do not bound the value) and language key ([`lang_key`]).
+    /// The current mentee's [`coarse_key`] and [`lang_key`].
     me_av: u64,
     me_lang: u64,
     /// The current mentee's record (its `level_id` unused), its goal and skill target weights
@@ -291,16 +311,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             })
             .collect::<Vec<MentorRec>>();
         let flags: Vec<u8> = recs.iter().map(|r| r.flags).collect();
-        let coarse_av = recs
-            .iter()
-            .map(|r| {
-                if r.flags & AVAILABLE != 0 {
-                    coarse(&r.buckets)
-                } else {
-                    u64::MAX
-                }
-            })
-            .collect();
+        let coarse_av = recs.iter().map(coarse_key).collect();
         let lang_key = recs.iter().map(lang_key).collect();
         let neutral = model.cfg.neutral;
         let goal_floor = flags
@@ -336,9 +347,12 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
                 Vec::new()
             }
         });
+        // Both available and no coarse slot in common: no bucket in common.
+        let av_disjoint = av_table.iter().map(|t| by_common(t, 0)).fold(0.0, f64::max);
         ScoreBounds {
             coarse_av,
             lang_key,
+            av_disjoint,
             av_table,
             model,
             goal_index,
@@ -552,13 +566,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         } else {
             sc.seniority.iter().fold(0.0f64, |m, &x| m.max(x))
         };
-        // Both available and no coarse slot in common: no bucket in common, so the value is
-        // at most the table's value for 0 buckets (exactly the component's 0).
-        let av_disjoint = self
-            .av_table
-            .iter()
-            .map(|t| t.first().copied().unwrap_or_else(availability_max))
-            .fold(0.0f64, f64::max);
+        let av_disjoint = self.av_disjoint;
         // Both list languages below 64 and share none: the language component is 0.
         let l_disjoint = 0.0;
         let w = &self.weights;
@@ -571,11 +579,7 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             let l = if k & 1 != 0 { l } else { l_disjoint };
             *r = w[2] * av + w[3] * l + others;
         }
-        sc.me_av = if a.availability.is_ok() {
-            coarse(&a.full_buckets)
-        } else {
-            u64::MAX
-        };
+        sc.me_av = coarse_key(&sc.me);
         sc.me_lang = lang_key(&sc.me);
     }
 
@@ -632,16 +636,13 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
             return self.model.cfg.neutral;
         }
         let table = &self.av_table[usize::from(a.flags & b.flags & ON_GRID != 0)];
-        if table.is_empty() {
-            return availability_max();
-        }
         let common: u32 = a
             .buckets
             .iter()
             .zip(&b.buckets)
             .map(|(x, y)| (x & y).count_ones())
             .sum();
-        table[(common as usize).min(table.len() - 1)]
+        by_common(table, common as usize)
     }
 
     /// An upper bound on the score of mentee `i` with mentor `j` (0 out of range, like the score).
