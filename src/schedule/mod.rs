@@ -373,6 +373,55 @@ fn place(p: &Person, role: Role, opts: &ScheduleOptions) -> Result<Placed, Sched
     })
 }
 
+/// The UTC instant of a local wall-clock time, the later one in an overlap (where the clocks go
+/// back); in a gap, as [`local_to_utc`].
+fn local_to_utc_last(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Ambiguous(_, b) => b.naive_utc(),
+        _ => local_to_utc(tz, local),
+    }
+}
+
+/// Push the UTC intervals (epoch minutes) of the instants whose wall-clock time in `tz` lies in
+/// `[start, end)`: one interval, or two when the clocks go back inside it (a repeated half hour
+/// of the slot is free twice, the wall-clock time between the two passes is not).
+fn push_local_span(tz: Tz, start: NaiveDateTime, end: NaiveDateTime, out: &mut Vec<(i64, i64)>) {
+    let lo = epoch_minutes(local_to_utc(tz, start));
+    let hi = epoch_minutes(local_to_utc_last(tz, end));
+    let offset = |t: i64| {
+        i64::from(
+            tz.offset_from_utc_datetime(&from_epoch_minutes(t).naive_utc())
+                .fix()
+                .local_minus_utc(),
+        ) / 60
+    };
+    let (s, e) = (epoch_minutes(start), epoch_minutes(end));
+    let mut a = lo;
+    while a < hi {
+        // The piece from `a` at one offset: up to the first minute at another (found by
+        // bisection; no zone changes its offset twice within a day).
+        let off = offset(a);
+        let mut b = hi;
+        if offset(hi - 1) != off {
+            let (mut l, mut r) = (a, hi - 1);
+            while r - l > 1 {
+                let m = l + (r - l) / 2;
+                if offset(m) == off {
+                    l = m;
+                } else {
+                    r = m;
+                }
+            }
+            b = r;
+        }
+        let (x, y) = (a.max(s - off), b.min(e - off));
+        if x < y {
+            out.push((x, y));
+        }
+        a = b;
+    }
+}
+
 /// Absolute UTC free intervals of weekly local `slots` for every date from the day before
 /// `first` to the day after `end` (so meetings near a week edge see the neighbouring days).
 pub fn free_intervals(slots: &[Slot], tz: Tz, first: NaiveDate, end: NaiveDate) -> Vec<(i64, i64)> {
@@ -384,11 +433,9 @@ pub fn free_intervals(slots: &[Slot], tz: Tz, first: NaiveDate, end: NaiveDate) 
             .iter()
             .filter(|s| s.day.index() == day.weekday().num_days_from_monday())
         {
-            let a = local_to_utc(tz, midnight + Duration::minutes(s.start as i64));
-            let b = local_to_utc(tz, midnight + Duration::minutes(s.end as i64));
-            if a < b {
-                raw.push((epoch_minutes(a), epoch_minutes(b)));
-            }
+            let start = midnight + Duration::minutes(s.start as i64);
+            let end = midnight + Duration::minutes(s.end as i64);
+            push_local_span(tz, start, end, &mut raw);
         }
         day += Duration::days(1);
     }
@@ -815,4 +862,54 @@ pub fn rows(s: &Schedule) -> Vec<[String; 14]> {
             ]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|d| d.and_hms_opt(h, mi, 0))
+            .unwrap()
+    }
+
+    fn span(tz: Tz, start: NaiveDateTime, end: NaiveDateTime) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        push_local_span(tz, start, end, &mut out);
+        out
+    }
+
+    /// Sydney goes back from 03:00 (UTC+11) to 02:00 (UTC+10) on 4 April 2027: the local half
+    /// hour 02:30-03:00 happens twice, at 15:30 and 16:30 UTC, and the half hour between
+    /// (02:00-02:30 of the second pass) is outside the slot.
+    #[test]
+    fn a_slot_in_the_repeated_hour_is_two_intervals() {
+        let tz: Tz = "Australia/Sydney".parse().unwrap();
+        let got = span(tz, at(2027, 4, 4, 2, 30), at(2027, 4, 4, 3, 0));
+        let utc = |h, mi| epoch_minutes(at(2027, 4, 3, h, mi));
+        assert_eq!(
+            got,
+            vec![(utc(15, 30), utc(16, 0)), (utc(16, 30), utc(17, 0))]
+        );
+        // Across the whole change (16:00 UTC): 01:00-04:00 local is four hours of UTC, in two
+        // adjacent pieces, one per offset.
+        let got = span(tz, at(2027, 4, 4, 1, 0), at(2027, 4, 4, 4, 0));
+        assert_eq!(
+            got,
+            vec![(utc(14, 0), utc(16, 0)), (utc(16, 0), utc(18, 0))]
+        );
+    }
+
+    /// Sydney goes forward from 02:00 (UTC+10) to 03:00 (UTC+11) on 3 October 2027: a slot
+    /// 02:00-03:30 is free only from 03:00 local, and an ordinary day is one interval.
+    #[test]
+    fn a_slot_in_the_skipped_hour_starts_when_the_clock_does() {
+        let tz: Tz = "Australia/Sydney".parse().unwrap();
+        let got = span(tz, at(2027, 10, 3, 2, 0), at(2027, 10, 3, 3, 30));
+        let utc = |d, h, mi| epoch_minutes(at(2027, 10, d, h, mi));
+        assert_eq!(got, vec![(utc(2, 16, 0), utc(2, 16, 30))]);
+        let got = span(tz, at(2027, 10, 6, 9, 0), at(2027, 10, 6, 10, 0));
+        assert_eq!(got, vec![(utc(5, 22, 0), utc(5, 23, 0))]);
+    }
 }
