@@ -119,10 +119,11 @@ fn main() {
             let r = p.result(&s);
             let total = t.elapsed().as_secs_f64();
             println!(
-                "{:>6}: prepare {prep:.2} s (score {:.2} s, {} stored candidates), solve {solve:.2} s, report {:.2} s, total {total:.2} s; {} pairs, total score {:.6}; certificate {:?}",
+                "{:>6}: prepare {prep:.2} s (score {:.2} s, {} stored candidates), solve {solve:.2} s (certificate checks {:.2} s), report {:.2} s, total {total:.2} s; {} pairs, total score {:.6}; certificate {:?}",
                 solver.name(),
                 p.timings().score_ms / 1e3,
                 p.scores().candidate_count(),
+                s.certify_ms / 1e3,
                 r.timings.report_ms / 1e3,
                 r.pairs.len(),
                 r.summary.total_score,

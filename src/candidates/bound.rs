@@ -33,6 +33,7 @@ use crate::features::PersonFeatures;
 use crate::lsap::Cut;
 use crate::score::availability::{self, DAYS_SHARE, ROBUST_SHARE, SLOTS_SHARE};
 use crate::score::{goals, language, seniority, skills, total, ScoreModel};
+use std::ops::Range;
 
 /// The quick bound of [`ScoreBounds::row`] adds its terms in another order than the score does:
 /// this factor covers the rounding (a sum of a few non-negative terms is off by a few units in
@@ -54,10 +55,14 @@ fn by_common(table: &[f64], common: usize) -> f64 {
         .unwrap_or_else(availability_max)
 }
 
-/// Add `x` to `acc[j]` for every mentor `j` in the posting list of tag `t`.
+/// Add `x` to `acc[j]` for every mentor `j` of `cols` in the posting list of tag `t` (posting
+/// lists are in mentor order).
 #[inline]
-fn accumulate(index: &[Vec<u32>], t: u32, x: f64, acc: &mut [f64]) {
-    for &j in index.get(t as usize).map_or(&[][..], Vec::as_slice) {
+fn accumulate(index: &[Vec<u32>], t: u32, x: f64, acc: &mut [f64], cols: &Range<usize>) {
+    let list = index.get(t as usize).map_or(&[][..], Vec::as_slice);
+    let from = list.partition_point(|&j| (j as usize) < cols.start);
+    let to = from + list[from..].partition_point(|&j| (j as usize) < cols.end);
+    for &j in &list[from..to] {
         if let Some(a) = acc.get_mut(j as usize) {
             *a += x;
         }
@@ -410,8 +415,8 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         }
     }
 
-    /// Mentee `i`'s row: every mentor whose pair `cut` does not rule out by the quick bound,
-    /// with that bound, appended to `out` in mentor order. The quick bound takes the goal and
+    /// Mentee `i`'s row over the mentors `cols`: every one whose pair `cut` does not rule out
+    /// by the quick bound, with that bound, appended to `out` in mentor order. The quick bound takes the goal and
     /// skill weights the mentee shares with the mentor, summed over the inverted index, and the
     /// row's largest availability, language, seniority and further terms.
     ///
@@ -419,21 +424,40 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
     /// goals component sums the covered weight in, so (without taxonomy-related goals) the goals
     /// term of [`ScoreBounds::refine`] is the component's value to the bit.
     #[inline(always)]
-    pub fn row(&self, i: usize, cut: &Cut<'_>, sc: &mut RowScratch, out: &mut Vec<(u32, f64)>) {
+    pub fn row(
+        &self,
+        i: usize,
+        cols: Range<usize>,
+        cut: &Cut<'_>,
+        sc: &mut RowScratch,
+        out: &mut Vec<(u32, f64)>,
+    ) {
         let f = self.model.features;
         let Some(a) = f.mentees.get(i) else {
             return;
         };
+        let n = f
+            .mentors
+            .len()
+            .min(cut.col_duals.len())
+            .min(self.coarse_av.len());
+        let cols = cols.start.min(n)..cols.end.min(n);
         self.prepare_row(i, sc);
-        sc.goal_acc.fill(0.0);
-        sc.skill_acc.fill(0.0);
+        sc.goal_acc[cols.clone()].fill(0.0);
+        sc.skill_acc[cols.clone()].fill(0.0);
         for &(t, x) in &a.goals {
-            accumulate(&self.goal_index, t, x, &mut sc.goal_acc);
+            accumulate(&self.goal_index, t, x, &mut sc.goal_acc, &cols);
         }
         // A target's credit is at most its weight (credit ≤ 1); the factor covers the rounding of
         // `weight × credit` when the credit computes to a hair above 1.
         for &(t, x, _) in &a.skill_targets {
-            accumulate(&self.skill_index, t, x * (1.0 + 1e-12), &mut sc.skill_acc);
+            accumulate(
+                &self.skill_index,
+                t,
+                x * (1.0 + 1e-12),
+                &mut sc.skill_acc,
+                &cols,
+            );
         }
         let w = &self.weights;
         let (wg, ws) = (w[0], w[1]);
@@ -453,16 +477,11 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
         };
         let (inv, rest) = (self.inv_weight[i], sc.rest);
         let (me_av, me_lang) = (sc.me_av, sc.me_lang);
-        let n = f
-            .mentors
-            .len()
-            .min(cut.col_duals.len())
-            .min(self.coarse_av.len());
         // Mentors in chunks of 64: the bounds of a chunk and the bit mask of those kept in one
         // loop without a branch (it vectorises), then the kept ones listed from the mask.
         sc.quick.resize(n, 0.0);
-        for lo in (0..n).step_by(64) {
-            let len = (n - lo).min(64);
+        for lo in cols.clone().step_by(64) {
+            let len = (cols.end - lo).min(64);
             let hi = lo + len;
             let (ga, sa) = (&sc.goal_acc[lo..hi], &sc.skill_acc[lo..hi]);
             let (gl, sl) = (&gfloor[lo..hi], &sfloor[lo..hi]);
@@ -765,8 +784,21 @@ mod tests {
                 col_duals: &duals,
                 min_score: f64::NEG_INFINITY,
             };
+            // Tiles of 5 mentors, refined right after their tile: the list and the refined
+            // bounds of the whole row, to the bit.
+            let (mut tiled, mut refined) = (Vec::new(), Vec::new());
+            for lo in (0..n).step_by(5) {
+                b.row(i, lo..(lo + 5).min(n), &cut, &mut sc, &mut tiled);
+                refined.extend((lo..(lo + 5).min(n)).map(|j| b.refine(i, j, &sc).to_bits()));
+            }
             let mut listed = Vec::new();
-            b.row(i, &cut, &mut sc, &mut listed);
+            b.row(i, 0..n, &cut, &mut sc, &mut listed);
+            let bits = |l: &[(u32, f64)]| -> Vec<(u32, u64)> {
+                l.iter().map(|&(j, q)| (j, q.to_bits())).collect()
+            };
+            assert_eq!(bits(&tiled), bits(&listed), "seed {seed}: row {i} in tiles");
+            let whole: Vec<u64> = (0..n).map(|j| b.refine(i, j, &sc).to_bits()).collect();
+            assert_eq!(refined, whole, "seed {seed}: refined in tiles");
             for j in 0..n {
                 apart[0] += usize::from(sc.me_av & b.coarse_av[j] == 0);
                 apart[1] += usize::from(sc.me_lang & b.lang_key[j] == 0);
@@ -908,7 +940,7 @@ mod tests {
         let mut below_top = 0;
         for i in 0..80 {
             let mut listed = Vec::new();
-            b.row(i, &cut, &mut scratch, &mut listed);
+            b.row(i, 0..30, &cut, &mut scratch, &mut listed);
             assert_eq!(listed.len(), 30, "row {i}: the cut rules nothing out");
             for j in 0..30 {
                 let s = pair_score(&model, i, j);

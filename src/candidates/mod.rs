@@ -118,11 +118,12 @@ where
     fn row(
         &self,
         i: usize,
+        cols: std::ops::Range<usize>,
         cut: &crate::lsap::Cut<'_>,
         scratch: &mut Self::Scratch,
         out: &mut Vec<(u32, f64)>,
     ) {
-        self.bounds.row(i, cut, scratch, out);
+        self.bounds.row(i, cols, cut, scratch, out);
     }
     #[inline(always)]
     fn refine(&self, i: usize, j: usize, scratch: &Self::Scratch) -> f64 {

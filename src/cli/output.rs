@@ -283,8 +283,13 @@ pub(super) fn match_summary(result: &MatchResult, elapsed: Duration) -> Vec<Stri
         "constraint violations: {} (independent audit)",
         result.violations.len()
     ));
+    let certify = if t.certify_ms > 0.0 {
+        format!(", of which certificate checks {}", secs(t.certify_ms))
+    } else {
+        String::new()
+    };
     lines.push(format!(
-        "time: {:.2} s (features {}, scoring {}, constraints {}, solve {}, report {})",
+        "time: {:.2} s (features {}, scoring {}, constraints {}, solve {}{certify}, report {})",
         elapsed.as_secs_f64(),
         secs(t.features_ms),
         secs(t.score_ms),

@@ -30,6 +30,7 @@ impl Problem {
         result.fairness = solution.fairness.clone();
         result.certificate = solution.certificate;
         result.timings.solve_ms = solution.solve_ms;
+        result.timings.certify_ms = solution.certify_ms;
         result.timings.total_ms += solution.solve_ms;
         result
     }

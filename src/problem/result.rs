@@ -104,6 +104,9 @@ pub struct Timings {
     pub mask_ms: f64,
     /// The assignment solver.
     pub solve_ms: f64,
+    /// Of `solve_ms`, the full checks of a sparse solve's certificate.
+    #[serde(default)]
+    pub certify_ms: f64,
     /// Explanations, reasons and the audit.
     pub report_ms: f64,
     /// Everything.

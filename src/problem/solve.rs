@@ -86,6 +86,9 @@ pub struct Solution {
     pub fairness: Option<FairnessReport>,
     /// Wall-clock time of the solve, in milliseconds.
     pub solve_ms: f64,
+    /// Of `solve_ms`, the full checks of the certificate (0 for the dense solver).
+    #[serde(default)]
+    pub certify_ms: f64,
     /// The certificate of a sparse solve (`None` for the dense solver).
     #[serde(default)]
     pub certificate: Option<Certificate>,
@@ -221,6 +224,7 @@ impl Problem {
             options: options.clone(),
             fairness: fairness_report,
             solve_ms: ms(t),
+            certify_ms: 0.0,
             load_shortfall,
             certificate: None,
         })
@@ -236,6 +240,7 @@ impl Problem {
             self.pins.iter().map(|p| (p.mentee, p.mentor)).collect();
         let mut duals = None;
         let mut certificate = None;
+        let certify_ms = std::cell::Cell::new(0.0);
         if let (Some(graph), true) = (self.scores.sparse(), rows > 0 && cols > 0) {
             let mut row = self.mentee_capacity.clone();
             let mut col = self.mentor_capacity.clone();
@@ -286,7 +291,10 @@ impl Problem {
                 ..Budget::default()
             };
             let check = |m: &crate::lsap::Matching, next: Next<'_>, per_row: usize| {
-                certify_bounded_against(rows, cols, &scores, m, &opts, per_row, next)
+                let t = Instant::now();
+                let c = certify_bounded_against(rows, cols, &scores, m, &opts, per_row, next);
+                certify_ms.set(certify_ms.get() + ms(t));
+                c
             };
             let c = solve_certified_with(&check, graph, &row, &col, &opts, &budget)?;
             pairs.extend_from_slice(&c.matching.pairs);
@@ -313,6 +321,7 @@ impl Problem {
             options: options.clone(),
             fairness: None,
             solve_ms: ms(t),
+            certify_ms: certify_ms.get(),
             certificate,
             load_shortfall: Vec::new(),
         })
