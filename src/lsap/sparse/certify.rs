@@ -597,6 +597,11 @@ where
     certify_bounded_against(rows, cols, b, m, opts, per_row, Next::keep(per_row))
 }
 
+/// Columns per tile of [`certify_bounded_against`]: what the quick bound reads of 4,096
+/// mentors (about 40 bytes each, and a row's accumulators) stays in a core's L2 cache while
+/// the 64 rows of a task go over them.
+const COL_TILE: usize = 4096;
+
 /// [`certify_bounded`], keeping `next.per_row` pairs per row in [`Check::near`], none of them
 /// among `next.candidates` (the candidates `m` was solved on).
 ///
@@ -610,29 +615,6 @@ pub fn certify_bounded_against<B>(
     opts: &CapacitatedOptions,
     per_row: usize,
     next: Next<'_>,
-) -> Result<Check, LsapError>
-where
-    B: BoundedScores + ?Sized,
-{
-    bounded_in_tiles(rows, cols, b, m, opts, per_row, next, COL_TILE)
-}
-
-/// Columns per tile of [`certify_bounded_against`]: what the quick bound reads of 4,096
-/// mentors (about 40 bytes each, and a row's accumulators) stays in a core's L2 cache while
-/// the 64 rows of a task go over them.
-const COL_TILE: usize = 4096;
-
-/// [`certify_bounded_against`] over column tiles of `tile` columns.
-#[allow(clippy::too_many_arguments)]
-fn bounded_in_tiles<B>(
-    rows: usize,
-    cols: usize,
-    b: &B,
-    m: &Matching,
-    opts: &CapacitatedOptions,
-    per_row: usize,
-    next: Next<'_>,
-    tile: usize,
 ) -> Result<Check, LsapError>
 where
     B: BoundedScores + ?Sized,
@@ -664,7 +646,7 @@ where
         cols,
         rows,
         min_score: b.min_score(),
-        tile,
+        tile: COL_TILE,
     };
     let cancel = crate::cancel::current();
     let blocks: Vec<Result<Check, LsapError>> = (0..rows.div_ceil(BOUNDED_ROWS))
@@ -913,29 +895,6 @@ mod tests {
                 };
                 assert_eq!(key(&full), key(&fast), "seed {seed}, {objective:?}");
                 assert!((full.gap - fast.gap).abs() <= 1e-12 * full.gap.abs().max(1.0));
-                // Tiles of 7 columns (the last one short): the findings to the bit, near pairs
-                // included.
-                let near = |c: &Check| -> Vec<(usize, usize, u64)> {
-                    c.near
-                        .iter()
-                        .map(|v| (v.row, v.col, v.amount.to_bits()))
-                        .collect()
-                };
-                let next = Next {
-                    per_row: 3,
-                    candidates: None,
-                };
-                let whole = bounded_in_tiles(rows, cols, &b, &m, &opts, 2, next, cols).unwrap();
-                let tiled = bounded_in_tiles(rows, cols, &b, &m, &opts, 2, next, 7).unwrap();
-                assert_eq!(key(&whole), key(&tiled));
-                assert_eq!(near(&whole), near(&tiled));
-                assert!(!whole.near.is_empty());
-                assert_eq!(
-                    (whole.pairs_scored, whole.gap.to_bits()),
-                    (tiled.pairs_scored, tiled.gap.to_bits())
-                );
-                assert_eq!(full.violating, fast.violating);
-                assert_eq!(full.coverage_gap, fast.coverage_gap);
                 // The bounded check counts every pair not in the matching, the full one only
                 // the allowed ones.
                 assert_eq!(fast.pairs_checked, (rows * cols - m.pairs.len()) as u64);
@@ -948,5 +907,58 @@ mod tests {
             }
         }
         assert!(checked >= 24, "{checked}");
+    }
+
+    /// Wider than a column tile (three tiles, the last one short): the bounded check still
+    /// finds the violators of the full one, in the same order, with the same gap.
+    #[test]
+    fn bounded_check_over_several_tiles_matches_the_full_one() {
+        let (rows, cols) = (6, 2 * COL_TILE + 321);
+        let mut r = ChaCha8Rng::seed_from_u64(5);
+        let w: Vec<f64> = (0..rows * cols).map(|_| r.random_range(0.0..1.0)).collect();
+        let b = Matrix {
+            cols,
+            w: w.clone(),
+            slack: 0.05,
+            min_score: f64::NEG_INFINITY,
+        };
+        let m = Matching {
+            pairs: vec![(0, 3), (1, COL_TILE + 1)],
+            objective: 0.0,
+            row_duals: (0..rows).map(|_| r.random_range(0.3..0.6)).collect(),
+            col_duals: (0..cols).map(|_| r.random_range(0.2..0.5)).collect(),
+            row_count_duals: vec![0; rows],
+            col_count_duals: vec![0; cols],
+        };
+        let opts = CapacitatedOptions {
+            maximize: true,
+            objective: Objective::Score,
+        };
+        let oracle = |range: Range<usize>, out: &mut [f64]| {
+            for (k, i) in range.enumerate() {
+                out[k * cols..(k + 1) * cols].copy_from_slice(&w[i * cols..(i + 1) * cols]);
+            }
+        };
+        let full = certify(rows, cols, &oracle, &m, &opts, 5000).unwrap();
+        let fast = certify_bounded(rows, cols, &b, &m, &opts, 5000).unwrap();
+        let key = |c: &Check| -> Vec<(usize, usize, u64)> {
+            c.violations
+                .iter()
+                .map(|v| (v.row, v.col, v.amount.to_bits()))
+                .collect()
+        };
+        assert_eq!(key(&full), key(&fast));
+        // Violators in every tile.
+        for t in 0..3 {
+            let tile = t * COL_TILE..((t + 1) * COL_TILE).min(cols);
+            assert!(
+                fast.violations.iter().any(|v| tile.contains(&v.col)),
+                "tile {t}"
+            );
+        }
+        assert_eq!(full.violating, fast.violating);
+        assert!((full.gap - fast.gap).abs() <= 1e-12 * full.gap.abs().max(1.0));
+        assert_eq!(fast.pairs_checked, (rows * cols - 2) as u64);
+        assert!(fast.pairs_scored < full.pairs_scored);
     }
 }
