@@ -416,9 +416,10 @@ impl<'m, 'a> ScoreBounds<'m, 'a> {
     }
 
     /// Mentee `i`'s row over the mentors `cols`: every one whose pair `cut` does not rule out
-    /// by the quick bound, with that bound, appended to `out` in mentor order. The quick bound takes the goal and
-    /// skill weights the mentee shares with the mentor, summed over the inverted index, and the
-    /// row's largest availability, language, seniority and further terms.
+    /// by the quick bound, with that bound, appended to `out` in mentor order. The quick bound
+    /// takes the goal and skill weights the mentee shares with the mentor, summed over the
+    /// inverted index, and the row's largest availability, language, seniority and further
+    /// terms.
     ///
     /// The goal weight shared with a mentor is summed in the mentee's goal order, the order the
     /// goals component sums the covered weight in, so (without taxonomy-related goals) the goals
